@@ -1,0 +1,69 @@
+"""The admin's side of the scoping choke point: every SDP model admin derives from ``ScopedModelAdmin``.
+
+The role's model permissions say whether a page may be opened at all; ``central.scoping`` says which
+rows. Another unit's object answers 404, as everywhere else in SDP.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import Http404
+
+from central.scoping import Action, can, ensure_in_scope, restrict
+
+
+class ScopedModelAdmin(admin.ModelAdmin):
+    #: What changing, adding or deleting a row of this model takes (UPT records: OPERATE).
+    change_action: Action = Action.OPERATE
+
+    def get_queryset(self, request):
+        return restrict(super().get_queryset(request), request.user, Action.VIEW)
+
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or can(request.user, Action.VIEW, obj)
+
+    def _may_write(self, request, obj) -> bool:
+        if obj is None:
+            return can(request.user, self.change_action)
+        return can(request.user, self.change_action, obj)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and can(request.user, self.change_action)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A tampered form can only pick among the units (and their records) the user may change.
+        related = db_field.related_model._default_manager.all()
+        if hasattr(related, "restrict") and "queryset" not in kwargs:
+            kwargs["queryset"] = related.restrict(request.user, self.change_action)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The admin wraps the save in a transaction: this rolls it back if the row left the user's scope.
+        ensure_in_scope(obj, request.user, self.change_action)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the index for a missing object; SDP answers 404 so that another unit's
+        # objects are indistinguishable from ones that do not exist.
+        raise Http404
+
+
+class ReadOnlyAdminMixin:
+    """For tables only services write (submissions, runs, national register): nobody edits them here."""
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

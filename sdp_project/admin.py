@@ -1,0 +1,126 @@
+"""The admin site's branding and the user admin, where the admin assigns each person's role and unit."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from central.models import Kanwil, Upt
+from central.roles import Role
+from central.selectors.roles import user_kanwils, user_role, user_upts
+from central.services.roles import role_set
+
+User = get_user_model()
+
+admin.site.site_header = _("SDP — Sistem Database Pemasyarakatan")
+admin.site.site_title = _("SDP")
+admin.site.index_title = _("Administrasi")
+admin.site.site_url = "/"
+
+
+class RoleFormMixin(forms.ModelForm):
+    sdp_role = forms.ChoiceField(label=_("Peran"), required=False, choices=[("", _("— tanpa peran —")), *Role.choices])
+    sdp_upts = forms.ModelMultipleChoiceField(
+        label=_("UPT (untuk Operator UPT)"),
+        queryset=Upt.objects.select_related("kanwil").all(),
+        required=False,
+        widget=admin.widgets.FilteredSelectMultiple(_("UPT"), is_stacked=False),
+    )
+    sdp_kanwils = forms.ModelMultipleChoiceField(
+        label=_("Kanwil (untuk Pemantau Kanwil)"),
+        queryset=Kanwil.objects.all(),
+        required=False,
+        widget=admin.widgets.FilteredSelectMultiple(_("Kanwil"), is_stacked=False),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            role = user_role(self.instance)
+            self.fields["sdp_role"].initial = role.value if role else ""
+            self.fields["sdp_upts"].initial = list(user_upts(self.instance))
+            self.fields["sdp_kanwils"].initial = list(user_kanwils(self.instance))
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("sdp_role")
+        if role == Role.OPERATOR and not cleaned.get("sdp_upts"):
+            self.add_error("sdp_upts", ValidationError(_("Operator UPT harus ditetapkan pada sedikitnya satu UPT.")))
+        if role == Role.KANWIL and not cleaned.get("sdp_kanwils"):
+            self.add_error(
+                "sdp_kanwils", ValidationError(_("Pemantau Kanwil harus ditetapkan pada sedikitnya satu Kanwil."))
+            )
+        return cleaned
+
+
+class SdpUserChangeForm(RoleFormMixin, UserAdmin.form):
+    pass
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class SdpUserAdmin(UserAdmin):
+    """Users are managed by the admin alone; roles and units go through the role service, never by hand."""
+
+    form = SdpUserChangeForm
+    list_display = ["username", "full_name", "role_display", "units_display", "is_active", "last_login"]
+    list_filter = ["groups", "is_active", "is_superuser"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Data pribadi"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Peran SDP"), {"fields": ("sdp_role", "sdp_upts", "sdp_kanwils")}),
+        (_("Status"), {"fields": ("is_active", "is_superuser")}),
+        (_("Tanggal penting"), {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    @staticmethod
+    def _is_admin(request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._is_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_admin(request)
+
+    def has_add_permission(self, request):
+        return self._is_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_admin(request)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("nama"))
+    def full_name(self, obj):
+        return obj.get_full_name()
+
+    @admin.display(description=_("peran"))
+    def role_display(self, obj):
+        names = {g.name for g in obj.groups.all()}
+        return ", ".join(str(role.label) for role in Role if role.group_name in names) or "—"
+
+    @admin.display(description=_("unit"))
+    def units_display(self, obj):
+        units = [u.code for u in user_upts(obj)] + [k.name for k in user_kanwils(obj)]
+        return ", ".join(units) or "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "sdp_role" in form.cleaned_data:
+            role = form.cleaned_data["sdp_role"] or None
+            role_set(
+                user=form.instance,
+                role=Role(role) if role else None,
+                upts=list(form.cleaned_data.get("sdp_upts") or []),
+                kanwils=list(form.cleaned_data.get("sdp_kanwils") or []),
+            )

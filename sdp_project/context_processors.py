@@ -1,0 +1,11 @@
+"""Navigation for the base template: which sections this person's role opens."""
+
+from central.selectors.roles import user_role
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    role = user_role(user)
+    return {"sdp_role": role, "sdp_role_label": role.label if role else ("Admin" if user.is_superuser else "")}

@@ -1,0 +1,71 @@
+"""``python manage.py seed_demo``: the demo's regions, units and one user per role and unit. Idempotent."""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from central.models import Kanwil, Upt
+from central.roles import Role
+from central.services.roles import role_assign
+from sdp_project.demo_data import DEMO_UPTS, DEMO_USERS
+from sdp_project.roles import roles_sync
+
+
+class Command(BaseCommand):
+    help = "Create the demo's UPTs and users (one per role and unit), printing their logins. Safe to rerun."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", help="Password for every demo user (default: a new random one).")
+
+    @transaction.atomic
+    def handle(self, *args, password=None, **options):
+        password = password or secrets.token_urlsafe(9)
+        roles_sync()
+        kanwils = {k.code: k for k in Kanwil.objects.all()}
+        for code, name, upt_type, upt_class, kanwil_code, city, capacity in DEMO_UPTS:
+            Upt.objects.update_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "upt_type": upt_type,
+                    "upt_class": upt_class,
+                    "kanwil": kanwils[kanwil_code],
+                    "city": city,
+                    "capacity": capacity,
+                    "is_active": True,
+                },
+            )
+
+        User = get_user_model()
+        rows = []
+        admin, _created = User.objects.get_or_create(username="admin", defaults={"first_name": "Admin"})
+        admin.is_superuser = admin.is_staff = True
+        admin.set_password(password)
+        admin.save()
+        rows.append(("admin", "Admin", "—"))
+
+        for username, first, last, role, unit_code in DEMO_USERS:
+            user, _created = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
+            user.set_password(password)
+            user.save()
+            role = Role(role)
+            if role is Role.OPERATOR:
+                unit = Upt.objects.get(code=unit_code)
+                role_assign(user=user, role=role, upt=unit)
+            elif role is Role.KANWIL:
+                unit = kanwils[unit_code]
+                role_assign(user=user, role=role, kanwil=unit)
+            else:
+                unit = None
+                role_assign(user=user, role=role)
+            rows.append((username, str(role.label), str(unit) if unit else "Ditjenpas"))
+
+        self.stdout.write(self.style.SUCCESS(f"Demo siap: {Kanwil.objects.count()} Kanwil, {Upt.objects.count()} UPT."))
+        width = max(len(r[0]) for r in rows)
+        for username, role_label, unit in rows:
+            self.stdout.write(f"  {username.ljust(width)}  {role_label:<20} {unit}")
+        self.stdout.write(f"  kata sandi semua akun demo / password for every demo user: {password}")

@@ -1,0 +1,46 @@
+"""The home page sends each person to their own start page."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from central.roles import Role
+from central.selectors.roles import user_role, user_upts
+
+
+def start_url_for(user) -> str | None:
+    """Where a person starts: their UPT, their region, the national dashboard, or the admin."""
+    role = user_role(user)
+    if role is Role.OPERATOR:
+        upts = list(user_upts(user)[:2])
+        if len(upts) == 1:
+            return reverse("upt:home", kwargs={"upt_code": upts[0].code})
+        if upts:
+            return reverse("upt:choose")
+    if role is Role.KANWIL:
+        return reverse("kanwil:dashboard")
+    if role is Role.CENTRAL:
+        return reverse("central:dashboard")
+    if user.is_superuser:
+        return reverse("admin:index")
+    return None
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    url = start_url_for(request.user)
+    if url:
+        return redirect(url)
+    # Signed in but given no role yet: say so rather than show an empty site.
+    return render(request, "no_role.html", status=403)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and the start script: the process answers and the database is reachable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
