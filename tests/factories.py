@@ -45,3 +45,53 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A detainee (A.III) admitted recently. Pass register/sentence fields for a sentenced person.
+
+    Factories write rows directly; tests of behaviour go through ``upt.services`` instead.
+    """
+
+    class Meta:
+        model = "upt.Person"
+
+    upt = factory.SubFactory(UptFactory)
+    reg_number = factory.Sequence(lambda n: f"AIII/{n:05d}/2026")
+    nik = factory.Sequence(lambda n: f"3301{(n % 28) + 1:02d}{(n % 12) + 1:02d}90{n:06d}"[:16])
+    full_name = factory.Faker("name", locale="id_ID")
+    sex = "L"
+    birth_place = factory.Faker("city", locale="id_ID")
+    birth_date = factory.Faker("date_between", start_date="-60y", end_date="-19y")
+    religion = "ISLAM"
+    register = "A.III"
+    crime_category = "PIDANA_UMUM"
+    detention_start = factory.Faker("date_between", start_date="-40d", end_date="-20d")
+    register_since = factory.LazyAttribute(lambda o: o.detention_start)
+    admission_date = factory.LazyAttribute(lambda o: o.detention_start)
+    status = "IN"
+
+
+class MovementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "upt.Movement"
+
+    person = factory.SubFactory(PersonFactory)
+    upt = factory.LazyAttribute(lambda o: o.person.upt)
+    kind = "ADMISSION"
+    date = factory.LazyAttribute(lambda o: o.person.admission_date)
+    document_number = factory.Sequence(lambda n: f"SP/{n:04d}/2026")
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class RemissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "upt.Remission"
+
+    person = factory.SubFactory(PersonFactory, register="B.I", sentence_years=3)
+    upt = factory.LazyAttribute(lambda o: o.person.upt)
+    kind = "RU"
+    days = 30
+    decree_number = factory.Sequence(lambda n: f"PAS-{n}.PK.01.01.02")
+    decree_date = factory.Faker("date_between", start_date="-300d", end_date="-1d")
+    recorded_by = factory.SubFactory(UserFactory)

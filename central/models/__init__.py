@@ -1,3 +1,67 @@
+from central.models.consolidation import (
+    ACTIVE_RUN_STATES,
+    Conflict,
+    ConflictKind,
+    ConflictState,
+    ConsolidationRun,
+    RowIssue,
+    RunState,
+    RunTrigger,
+    RunUptResult,
+    Severity,
+    ValidationRule,
+)
+from central.models.inbox import (
+    Channel,
+    PackageKind,
+    ReceivedRecord,
+    RecordType,
+    StagedDeletion,
+    StagedMovement,
+    StagedPerson,
+    StagedRemission,
+    Submission,
+    SubmissionState,
+    UptSyncState,
+)
 from central.models.organisation import CentralOffice, Kanwil, Upt, UptClass, UptType
+from central.models.reference import DetentionLimit
+from central.models.register import NationalMovement, NationalPerson, NationalRemission, PersonIdentity
+from central.models.snapshot import OccupancyBreakdown, OccupancySnapshot
 
-__all__ = ["CentralOffice", "Kanwil", "Upt", "UptClass", "UptType"]
+__all__ = [
+    "ACTIVE_RUN_STATES",
+    "CentralOffice",
+    "Channel",
+    "Conflict",
+    "ConflictKind",
+    "ConflictState",
+    "ConsolidationRun",
+    "DetentionLimit",
+    "Kanwil",
+    "NationalMovement",
+    "NationalPerson",
+    "NationalRemission",
+    "OccupancyBreakdown",
+    "OccupancySnapshot",
+    "PackageKind",
+    "PersonIdentity",
+    "ReceivedRecord",
+    "RecordType",
+    "RowIssue",
+    "RunState",
+    "RunTrigger",
+    "RunUptResult",
+    "Severity",
+    "StagedDeletion",
+    "StagedMovement",
+    "StagedPerson",
+    "StagedRemission",
+    "Submission",
+    "SubmissionState",
+    "Upt",
+    "UptClass",
+    "UptSyncState",
+    "UptType",
+    "ValidationRule",
+]

@@ -1,0 +1,61 @@
+"""The national daily snapshot that reports read: occupancy per UPT per day, and its breakdown."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from central.models.organisation import Upt
+from central.reference import CrimeCategory, Register, Sex
+from central.scoping import ScopedQuerySet
+
+
+class OccupancySnapshot(models.Model):
+    """One UPT on one day: its capacity then, and how many it held."""
+
+    date = models.DateField(_("tanggal"))
+    upt = models.ForeignKey(Upt, on_delete=models.PROTECT, related_name="snapshots")
+    capacity = models.PositiveIntegerField(_("kapasitas"))
+    detainees = models.PositiveIntegerField(_("tahanan"))
+    sentenced = models.PositiveIntegerField(_("narapidana"))
+    male = models.PositiveIntegerField(_("laki-laki"))
+    female = models.PositiveIntegerField(_("perempuan"))
+    run = models.ForeignKey("central.ConsolidationRun", on_delete=models.SET_NULL, null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("snapshot hunian")
+        verbose_name_plural = _("snapshot hunian")
+        constraints = [models.UniqueConstraint(fields=["date", "upt"], name="occupancy_snapshot_unique")]
+        indexes = [models.Index(fields=["upt", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.upt_id} {self.date}"
+
+    @property
+    def total(self) -> int:
+        return self.detainees + self.sentenced
+
+
+class OccupancyBreakdown(models.Model):
+    """Occupants of one UPT on one day by register × sex × crime category (only non-zero cells are stored)."""
+
+    date = models.DateField(_("tanggal"))
+    upt = models.ForeignKey(Upt, on_delete=models.PROTECT, related_name="+")
+    register = models.CharField(_("register"), max_length=8, choices=Register.choices)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    crime_category = models.CharField(_("kategori kejahatan"), max_length=24, choices=CrimeCategory.choices)
+    count = models.PositiveIntegerField(_("jumlah"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rincian hunian")
+        verbose_name_plural = _("rincian hunian")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "upt", "register", "sex", "crime_category"], name="occupancy_breakdown_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.upt_id} {self.date} {self.register}/{self.sex}/{self.crime_category}"

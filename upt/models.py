@@ -1,0 +1,123 @@
+"""A UPT's working register: the people it holds (WBP), their movements and remissions.
+
+Every row belongs to one UPT and is reached through ``restrict(user, action)``. A person's ``status`` and
+``remission_days`` are derived — from the movement history and the remissions — and kept on the row by
+the services in ``upt.services`` so that lists and packages can read them without recomputing.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from central.models import Upt
+from central.models.records import PersonRecord
+from central.reference import MovementKind, Register, ReleaseReason, RemissionKind, TemporaryExitReason
+from central.scoping import ScopedQuerySet
+
+
+class PersonQuerySet(ScopedQuerySet):
+    scope_path = "upt"
+
+
+class Person(PersonRecord):
+    """A WBP held (or once held) by this UPT."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    upt = models.ForeignKey(Upt, on_delete=models.PROTECT, related_name="people", verbose_name=_("UPT"))
+    photo = models.ImageField(_("foto"), upload_to="wbp/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["photo"])
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("WBP")
+        verbose_name_plural = _("WBP")
+        ordering = ["full_name"]
+        constraints = [models.UniqueConstraint(fields=["upt", "reg_number"], name="person_reg_number_unique_in_upt")]
+        indexes = [
+            models.Index(fields=["upt", "status", "register"]),
+            models.Index(fields=["upt", "full_name"]),
+            models.Index(fields=["upt", "nik"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.reg_number})"
+
+
+class MovementQuerySet(ScopedQuerySet):
+    scope_path = "upt"
+
+
+class Movement(models.Model):
+    """One entry of a person's movement history. Append-only: corrections are new entries."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="movements", verbose_name=_("WBP"))
+    upt = models.ForeignKey(Upt, on_delete=models.PROTECT, related_name="+", verbose_name=_("UPT"))
+    kind = models.CharField(_("jenis mutasi"), max_length=20, choices=MovementKind.choices)
+    date = models.DateField(_("tanggal"))
+    document_number = models.CharField(_("nomor dokumen"), max_length=80, blank=True)
+    other_upt = models.ForeignKey(
+        Upt, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("UPT asal/tujuan")
+    )
+    release_reason = models.CharField(_("alasan bebas"), max_length=20, choices=ReleaseReason.choices, blank=True)
+    exit_reason = models.CharField(
+        _("alasan keluar sementara"), max_length=20, choices=TemporaryExitReason.choices, blank=True
+    )
+    register_from = models.CharField(_("dari register"), max_length=8, choices=Register.choices, blank=True)
+    register_to = models.CharField(_("ke register"), max_length=8, choices=Register.choices, blank=True)
+    note = models.CharField(_("catatan"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("dicatat oleh")
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+    objects = MovementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mutasi")
+        verbose_name_plural = _("mutasi")
+        ordering = ["person", "date", "recorded_at"]
+        indexes = [models.Index(fields=["upt", "kind", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d-%m-%Y}"
+
+
+class RemissionQuerySet(ScopedQuerySet):
+    scope_path = "upt"
+
+
+class Remission(models.Model):
+    """A remission decree granted to a person: days off the sentence."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="remissions", verbose_name=_("WBP"))
+    upt = models.ForeignKey(Upt, on_delete=models.PROTECT, related_name="+", verbose_name=_("UPT"))
+    kind = models.CharField(_("jenis remisi"), max_length=8, choices=RemissionKind.choices)
+    days = models.PositiveSmallIntegerField(_("jumlah hari"))
+    decree_number = models.CharField(_("nomor SK"), max_length=80)
+    decree_date = models.DateField(_("tanggal SK"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("dicatat oleh")
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+    objects = RemissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("remisi")
+        verbose_name_plural = _("remisi")
+        ordering = ["person", "decree_date"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.days} hari"
