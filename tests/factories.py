@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from central.models import Kanwil, Upt, UptType
 
@@ -95,3 +96,101 @@ class RemissionFactory(factory.django.DjangoModelFactory):
     decree_number = factory.Sequence(lambda n: f"PAS-{n}.PK.01.01.02")
     decree_date = factory.Faker("date_between", start_date="-300d", end_date="-1d")
     recorded_by = factory.SubFactory(UserFactory)
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A received package with no rows; add staged rows with the factories below.
+
+    Behaviour tests receive packages through ``central.services`` instead.
+    """
+
+    class Meta:
+        model = "central.Submission"
+
+    package_id = factory.Faker("uuid4", cast_to=None)
+    upt = factory.SubFactory(UptFactory)
+    kind = "full"
+    format_version = 1
+    channel = "web"
+    generated_at = factory.LazyFunction(timezone.now)
+    received_at = factory.LazyAttribute(lambda o: o.generated_at)
+    report_date = factory.LazyAttribute(lambda o: timezone.localdate(o.received_at))
+    sent_by = factory.SubFactory(UserFactory)
+    content_hash = factory.Faker("sha256")
+    state_checksum = factory.Faker("sha256")
+    on_time_occupancy = True
+    on_time_other = True
+
+
+class StagedPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "central.StagedPerson"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    row_no = factory.Sequence(lambda n: n)
+    content_hash = factory.Faker("sha256")
+    reg_number = factory.Sequence(lambda n: f"BI/{n:05d}/2025")
+    nik = factory.Sequence(lambda n: f"3301{(n % 28) + 1:02d}{(n % 12) + 1:02d}85{n:06d}"[:16])
+    full_name = factory.Faker("name", locale="id_ID")
+    sex = "L"
+    birth_place = "Cilacap"
+    birth_date = factory.Faker("date_between", start_date="-60y", end_date="-19y")
+    register = "B.I"
+    crime_category = "NARKOTIKA_PENGGUNA"
+    sentence_years = 4
+    detention_start = factory.Faker("date_between", start_date="-2y", end_date="-1y")
+    register_since = factory.LazyAttribute(lambda o: o.detention_start)
+    admission_date = factory.LazyAttribute(lambda o: o.detention_start)
+    status = "IN"
+
+
+class StagedMovementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "central.StagedMovement"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    row_no = factory.Sequence(lambda n: n)
+    content_hash = factory.Faker("sha256")
+    uid = factory.Faker("uuid4", cast_to=None)
+    person_reg_number = factory.Sequence(lambda n: f"BI/{n:05d}/2025")
+    kind = "ADMISSION"
+    date = factory.Faker("date_between", start_date="-1y", end_date="-1d")
+
+
+class StagedRemissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "central.StagedRemission"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    row_no = factory.Sequence(lambda n: n)
+    content_hash = factory.Faker("sha256")
+    uid = factory.Faker("uuid4", cast_to=None)
+    person_reg_number = factory.Sequence(lambda n: f"BI/{n:05d}/2025")
+    kind = "RU"
+    days = 30
+    decree_number = factory.Sequence(lambda n: f"PAS-{n}.PK.01.05.06")
+    decree_date = factory.Faker("date_between", start_date="-1y", end_date="-1d")
+
+
+class ConsolidationRunFactory(factory.django.DjangoModelFactory):
+    """A finished run (so it never blocks the one-active-run constraint)."""
+
+    class Meta:
+        model = "central.ConsolidationRun"
+
+    trigger = "schedule"
+    state = "succeeded"
+    progress = 100
+
+
+class OccupancySnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "central.OccupancySnapshot"
+
+    date = factory.LazyFunction(timezone.localdate)
+    upt = factory.SubFactory(UptFactory)
+    capacity = factory.LazyAttribute(lambda o: o.upt.capacity)
+    detainees = 100
+    sentenced = 300
+    male = 380
+    female = 20
