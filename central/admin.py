@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from central.admin_base import ScopedModelAdmin
-from central.models import Kanwil, Upt
+from central.admin_base import ReadOnlyAdminMixin, ScopedModelAdmin
+from central.models import AuditEvent, Kanwil, Upt
 
 
 @admin.register(Kanwil)
@@ -28,3 +28,14 @@ class UptAdmin(ScopedModelAdmin):
     search_fields = ["code", "name", "city"]
     list_select_related = ["kanwil"]
     autocomplete_fields = ["kanwil"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    """The audit trail, for the admin and central only; nobody can change or delete it here."""
+
+    list_display = ["at", "actor_username", "action", "upt", "object_type", "object_id", "detail", "ip_address"]
+    list_filter = ["action", "at"]
+    search_fields = ["actor_username", "object_id", "detail", "ip_address"]
+    date_hierarchy = "at"
+    list_select_related = ["upt"]

@@ -7,3 +7,6 @@ class CentralConfig(AppConfig):
 
     name = "central"
     verbose_name = _("Pusat (Ditjenpas)")
+
+    def ready(self) -> None:
+        from central import audit_hooks  # noqa: F401 — connects the audit receivers

@@ -7,9 +7,10 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from central.models import Kanwil, Upt
+from central.models import AuditAction, Kanwil, Upt
 from central.roles import Role
 from central.selectors.roles import user_kanwils, user_role, user_upts
+from central.services.audit import audit_record
 from central.services.roles import role_set
 
 User = get_user_model()
@@ -118,9 +119,13 @@ class SdpUserAdmin(UserAdmin):
         super().save_related(request, form, formsets, change)
         if "sdp_role" in form.cleaned_data:
             role = form.cleaned_data["sdp_role"] or None
-            role_set(
-                user=form.instance,
-                role=Role(role) if role else None,
-                upts=list(form.cleaned_data.get("sdp_upts") or []),
-                kanwils=list(form.cleaned_data.get("sdp_kanwils") or []),
+            upts = list(form.cleaned_data.get("sdp_upts") or [])
+            kanwils = list(form.cleaned_data.get("sdp_kanwils") or [])
+            role_set(user=form.instance, role=Role(role) if role else None, upts=upts, kanwils=kanwils)
+            units = ",".join([u.code for u in upts] + [k.code for k in kanwils])
+            audit_record(
+                action=AuditAction.ROLE_CHANGED,
+                request=request,
+                target=form.instance,
+                detail=f"role={role or '-'} units={units or '-'}",
             )

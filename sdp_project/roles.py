@@ -23,7 +23,7 @@ _VIEW_ORGANISATION = ["central.view_kanwil", "central.view_upt"]
 ROLE_MODEL_PERMISSIONS: dict[Role, list[str]] = {
     Role.OPERATOR: [*_VIEW_ORGANISATION],
     Role.KANWIL: [*_VIEW_ORGANISATION],
-    Role.CENTRAL: [*_VIEW_ORGANISATION],
+    Role.CENTRAL: [*_VIEW_ORGANISATION, "central.view_auditevent"],
 }
 
 

@@ -1,3 +1,4 @@
+from central.models.audit import AuditAction, AuditEvent
 from central.models.consolidation import (
     ACTIVE_RUN_STATES,
     Conflict,
@@ -31,6 +32,8 @@ from central.models.snapshot import OccupancyBreakdown, OccupancySnapshot
 
 __all__ = [
     "ACTIVE_RUN_STATES",
+    "AuditAction",
+    "AuditEvent",
     "CentralOffice",
     "Channel",
     "Conflict",

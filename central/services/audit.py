@@ -1,0 +1,43 @@
+"""Recording the audit trail. Callers pass ids and codes, never person-level data (names, NIK)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.http import HttpRequest
+
+from central.models import AuditAction, AuditEvent, Upt
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address, as django-axes resolves it (honouring ``TRUSTED_PROXY_COUNT``)."""
+    if request is None:
+        return None
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
+
+
+def audit_record(
+    *,
+    action: AuditAction,
+    actor=None,
+    request: HttpRequest | None = None,
+    upt: Upt | None = None,
+    target: models.Model | None = None,
+    detail: str = "",
+    username: str = "",
+) -> AuditEvent:
+    """Append one event. ``actor`` defaults to the request's signed-in user; ``username`` names the account
+    tried in a failed login, where there is no actor."""
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        actor = request.user if request.user.is_authenticated else None
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        actor_username=(actor.get_username() if actor is not None else username)[:150],
+        upt=upt,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        detail=detail[:255],
+        ip_address=client_ip(request),
+    )
