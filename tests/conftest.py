@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 
 from central.models import Kanwil, Upt
+from central.reference_data import reference_data_ensure
 from central.roles import Role
 from central.services.roles import role_assign
 from tests.factories import UptFactory, UserFactory
@@ -81,6 +82,8 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    # Transactional tests (browser journeys, real workers) flush the database, reference data included.
+    reference_data_ensure()
     kanwil_x = Kanwil.objects.get(code="33")
     kanwil_y = Kanwil.objects.get(code="31")
     upt_a = UptFactory(code="LP3301", name="Lapas Kelas IIA Karanganyar Nusakambangan", kanwil=kanwil_x, capacity=500)

@@ -2,15 +2,11 @@
 
 from django.db import migrations
 
-from central.reference_data import KANWIL_PROVINCES, kanwil_name
+from central.reference_data import kanwil_load
 
 
 def load(apps, schema_editor):
-    Kanwil = apps.get_model("central", "Kanwil")
-    CentralOffice = apps.get_model("central", "CentralOffice")
-    for code, province in KANWIL_PROVINCES:
-        Kanwil.objects.update_or_create(code=code, defaults={"name": kanwil_name(province), "province": province})
-    CentralOffice.objects.get_or_create(code="DITJENPAS")
+    kanwil_load(apps.get_model)
 
 
 class Migration(migrations.Migration):
