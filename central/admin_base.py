@@ -15,6 +15,8 @@ from central.scoping import Action, can, ensure_in_scope, restrict
 class ScopedModelAdmin(admin.ModelAdmin):
     #: What changing, adding or deleting a row of this model takes (UPT records: OPERATE).
     change_action: Action = Action.OPERATE
+    #: Foreign keys that name *another* unit on purpose (a transfer's destination): offered in full.
+    unrestricted_fk_fields: tuple[str, ...] = ()
 
     def get_queryset(self, request):
         return restrict(super().get_queryset(request), request.user, Action.VIEW)
@@ -41,7 +43,11 @@ class ScopedModelAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A tampered form can only pick among the units (and their records) the user may change.
         related = db_field.related_model._default_manager.all()
-        if hasattr(related, "restrict") and "queryset" not in kwargs:
+        if (
+            hasattr(related, "restrict")
+            and "queryset" not in kwargs
+            and db_field.name not in self.unrestricted_fk_fields
+        ):
             kwargs["queryset"] = related.restrict(request.user, self.change_action)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
