@@ -1,8 +1,9 @@
 """A UPT's working register: the people it holds (WBP), their movements and remissions.
 
-Every row belongs to one UPT and is reached through ``restrict(user, action)``. A person's ``status`` and
-``remission_days`` are derived — from the movement history and the remissions — and kept on the row by
-the services in ``upt.services`` so that lists and packages can read them without recomputing.
+Every row belongs to one UPT and is reached through ``restrict(user, action)``. A person's ``status``,
+``register``/``register_since``, ``remission_days`` and ``expiry_date`` are derived — from the movement
+history, the remissions and ``central.sentence`` — and kept on the row by the services in
+``upt.services`` so that lists, work lists and packages can read them without recomputing.
 """
 
 import uuid
@@ -28,6 +29,9 @@ class Person(PersonRecord):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     upt = models.ForeignKey(Upt, on_delete=models.PROTECT, related_name="people", verbose_name=_("UPT"))
     photo = models.ImageField(_("foto"), upload_to="wbp/%Y/%m/", blank=True)
+    # Derived by the services from detention start, sentence, subsider and remissions (central.sentence),
+    # so that "releases due" is an indexed range query rather than a computation over every row.
+    expiry_date = models.DateField(_("tanggal ekspirasi"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True, db_index=True)
 
@@ -43,6 +47,8 @@ class Person(PersonRecord):
             models.Index(fields=["upt", "status", "register"]),
             models.Index(fields=["upt", "full_name"]),
             models.Index(fields=["upt", "nik"]),
+            models.Index(fields=["upt", "expiry_date"]),
+            models.Index(fields=["upt", "register", "register_since"]),
         ]
 
     def __str__(self) -> str:

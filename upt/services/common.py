@@ -1,0 +1,69 @@
+"""Small pieces every register service uses: today's date in WIB, error collection, scoped locking."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import models
+from django.utils import timezone
+
+from central.scoping import Action, restrict
+
+
+def today() -> date:
+    """Today in WIB (the project's time zone): a date typed today is never "in the future"."""
+    return timezone.localdate()
+
+
+def fmt(value: date | None) -> str:
+    return value.strftime("%d-%m-%Y") if value else "—"
+
+
+class Errors:
+    """Collects field errors so that a form shows every problem at once, then raises them together."""
+
+    def __init__(self) -> None:
+        self._errors: dict[str, list[str]] = {}
+
+    def add(self, field: str | None, message: str) -> None:
+        self._errors.setdefault(field or NON_FIELD_ERRORS, []).append(str(message))
+
+    def has(self, field: str) -> bool:
+        return field in self._errors
+
+    def merge(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    self.add(field, message)
+        else:
+            for message in error.messages:
+                self.add(None, message)
+
+    def __bool__(self) -> bool:
+        return bool(self._errors)
+
+    def raise_if_any(self) -> None:
+        if self._errors:
+            raise ValidationError(self._errors)
+
+
+def lock_in_scope(queryset: models.QuerySet, user: Any, pk: Any, action: Action = Action.OPERATE) -> Any:
+    """The row, locked for the rest of the transaction, if the user may do ``action`` on it.
+
+    Services are called by views that already answered 404 for another unit's object; this is the second
+    line, for every other caller (admin, commands, a tampered form), and it serialises concurrent writes
+    to one person so two operators cannot record contradicting movements at the same moment.
+    """
+    obj = restrict(queryset, user, action).select_for_update(of=("self",)).filter(pk=pk).first()
+    if obj is None:
+        raise PermissionDenied
+    return obj
+
+
+def save_as(obj: models.Model, user: Any, **kwargs: Any) -> None:
+    """Save with ``user`` recorded as the author in the change history."""
+    obj._history_user = user
+    obj.save(**kwargs)

@@ -1,0 +1,118 @@
+"""Recording a person's movements — the append-only history that the person's status follows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from central.models import Upt
+from central.reference import MOVEMENT_RULES, MovementKind
+from upt.models import Movement, Person
+from upt.services.common import Errors, lock_in_scope, save_as, today
+from upt.services.derived import person_derived_refresh, person_expiry
+from upt.services.rules import MOVEMENT_VERDICT_FIELDS, check_movement
+
+
+def _latest_movement(person: Person) -> Movement | None:
+    return person.movements.order_by("-date", "-recorded_at", "-pk").first()
+
+
+@transaction.atomic
+def movement_record(
+    *,
+    user: Any,
+    person: Person,
+    kind: str,
+    date: date | None,
+    document_number: str,
+    other_upt: Upt | None = None,
+    release_reason: str = "",
+    exit_reason: str = "",
+    register_to: str = "",
+    verdict: Mapping[str, Any] | None = None,
+    note: str = "",
+) -> Movement:
+    """Record one movement after the person's latest and bring the person's derived fields in step.
+
+    A register change to a B register (or to life or death) records the final verdict from ``verdict``
+    (``rules.MOVEMENT_VERDICT_FIELDS``) on the person. Fields a kind does not use are ignored.
+    """
+    if verdict and set(verdict) - set(MOVEMENT_VERDICT_FIELDS):
+        raise TypeError(f"Unknown verdict fields: {sorted(set(verdict) - set(MOVEMENT_VERDICT_FIELDS))}")
+    person = lock_in_scope(Person.objects.select_related("upt"), user, person.pk)
+    errors = Errors()
+    plan = check_movement(
+        errors,
+        person,
+        kind=kind,
+        date_=date,
+        document_number=" ".join((document_number or "").split()),
+        other_upt=other_upt,
+        release_reason=release_reason or "",
+        exit_reason=exit_reason or "",
+        register_to=register_to or "",
+        verdict=verdict,
+        last_movement=_latest_movement(person),
+        today=today(),
+    )
+    errors.raise_if_any()
+    movement = Movement(person=person, upt=person.upt, recorded_by=user, note=" ".join(note.split()), **plan.movement)
+    save_as(movement, user)
+    for field, value in plan.person.items():
+        setattr(person, field, value)
+    person.expiry_date = person_expiry(person)
+    save_as(person, user)
+    return movement
+
+
+@transaction.atomic
+def movement_annotate(*, user: Any, movement: Movement, document_number: str, note: str) -> Movement:
+    """Correct a movement's document number or note (a typo); what happened and when cannot change."""
+    movement = lock_in_scope(Movement.objects.all(), user, movement.pk)
+    document_number = " ".join((document_number or "").split())
+    if not document_number:
+        raise ValidationError({"document_number": _("Isi nomor dokumen dasar mutasi.")})
+    movement.document_number = document_number
+    movement.note = " ".join((note or "").split())
+    save_as(movement, user)
+    return movement
+
+
+@transaction.atomic
+def movement_delete(*, user: Any, movement: Movement) -> None:
+    """Take back a person's latest movement, recorded in error — the admin's alone.
+
+    Only the latest may go (later movements were checked against it), and never the opening one (delete
+    the person's record instead). A register change is undone with the person's register and verdict as
+    they were just before it, from the change history.
+    """
+    if not user.has_perm("upt.delete_movement"):
+        raise PermissionDenied
+    movement = lock_in_scope(Movement.objects.all(), user, movement.pk)
+    person = lock_in_scope(Person.objects.all(), user, movement.person_id)
+    if MOVEMENT_RULES[movement.kind].opens_record:
+        raise ValidationError(
+            _("Mutasi pembuka data tidak dapat dihapus sendiri; hapus data WBP-nya bila dibuka karena keliru.")
+        )
+    latest = _latest_movement(person)
+    if latest is None or latest.pk != movement.pk:
+        raise ValidationError(_("Hanya mutasi terakhir WBP yang dapat dihapus; hapus dulu mutasi sesudahnya."))
+    if movement.kind == MovementKind.REGISTER_CHANGE:
+        before = person.history.filter(history_date__lt=movement.recorded_at).order_by("-history_date").first()
+        restored = ("register", "register_since", "court", "verdict_date", "verdict_number", "sentence_years",
+                    "sentence_months", "sentence_days", "fine_amount", "subsidiary_months", "subsidiary_days",
+                    "fine_paid")  # fmt: skip
+        if before is not None:
+            for field in restored:
+                setattr(person, field, getattr(before, field))
+        else:
+            person.register = movement.register_from
+    movement._history_user = user
+    movement.delete()
+    person_derived_refresh(person)
+    save_as(person, user)

@@ -1,0 +1,85 @@
+"""Remission decrees: each takes days off a sentence and so moves the person's expiry date earlier."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from upt.models import Person, Remission
+from upt.services.common import Errors, lock_in_scope, save_as, today
+from upt.services.derived import person_derived_refresh
+from upt.services.rules import check_remission
+
+
+def _refresh(person: Person, user: Any) -> None:
+    if person_derived_refresh(person):
+        save_as(person, user)
+
+
+@transaction.atomic
+def remission_record(
+    *, user: Any, person: Person, kind: str, days: int, decree_number: str, decree_date: date | None
+) -> Remission:
+    """Record a remission decree for a sentenced person held by the UPT."""
+    person = lock_in_scope(Person.objects.select_related("upt"), user, person.pk)
+    decree_number = " ".join((decree_number or "").split())
+    errors = Errors()
+    check_remission(
+        errors, person, kind=kind, days=days, decree_number=decree_number, decree_date=decree_date, today=today()
+    )
+    errors.raise_if_any()
+    remission = Remission(
+        person=person,
+        upt=person.upt,
+        kind=kind,
+        days=days,
+        decree_number=decree_number,
+        decree_date=decree_date,
+        recorded_by=user,
+    )
+    save_as(remission, user)
+    _refresh(person, user)
+    return remission
+
+
+@transaction.atomic
+def remission_update(
+    *, user: Any, remission: Remission, kind: str, days: int, decree_number: str, decree_date: date | None
+) -> Remission:
+    """Correct a recorded decree (also after release: the record must say what was granted)."""
+    remission = lock_in_scope(Remission.objects.all(), user, remission.pk)
+    person = lock_in_scope(Person.objects.all(), user, remission.person_id)
+    decree_number = " ".join((decree_number or "").split())
+    errors = Errors()
+    check_remission(
+        errors,
+        person,
+        kind=kind,
+        days=days,
+        decree_number=decree_number,
+        decree_date=decree_date,
+        today=today(),
+        exclude_pk=remission.pk,
+        require_held=False,
+    )
+    errors.raise_if_any()
+    remission.kind, remission.days = kind, days
+    remission.decree_number, remission.decree_date = decree_number, decree_date
+    save_as(remission, user)
+    _refresh(person, user)
+    return remission
+
+
+@transaction.atomic
+def remission_delete(*, user: Any, remission: Remission) -> None:
+    """Remove a decree recorded in error — the admin's alone."""
+    if not user.has_perm("upt.delete_remission"):
+        raise PermissionDenied
+    remission = lock_in_scope(Remission.objects.all(), user, remission.pk)
+    person = lock_in_scope(Person.objects.all(), user, remission.person_id)
+    remission._history_user = user
+    remission.delete()
+    _refresh(person, user)

@@ -1,0 +1,613 @@
+"""The rules of the register (issue "Bad input"), in one place, for the services and the admin's forms.
+
+Each ``check_*`` function reads the database at most for uniqueness and adds Indonesian messages to an
+``Errors`` collector under the name of the form field that is wrong, so that the operator sees every
+problem at once, next to the field to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from central.nik import nik_problems
+from central.reference import (
+    DETAINEE_REGISTERS,
+    HELD_STATUSES,
+    MOVEMENT_RULES,
+    SENTENCED_REGISTERS,
+    TERM_REGISTERS,
+    CrimeCategory,
+    Education,
+    MovementKind,
+    PersonStatus,
+    Register,
+    ReleaseReason,
+    Religion,
+    RemissionKind,
+    Sex,
+    TemporaryExitReason,
+)
+from central.sentence import Term, b_register_for, sentence_dates
+from upt.services.common import Errors, fmt
+
+INDONESIA = "Indonesia"
+# Under 12 no criminal process may be brought against a child (UU 11/2012 SPPA, art. 21).
+MINIMUM_AGE_AT_DETENTION = 12
+MAXIMUM_AGE = 110
+
+IDENTITY_FIELDS = (
+    "reg_number",
+    "nik",
+    "passport_number",
+    "nationality",
+    "full_name",
+    "alias",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "religion",
+    "education",
+    "occupation",
+    "address",
+)
+CASE_FIELDS = ("crime_category", "case_number", "articles", "court", "detention_start", "block", "cell")
+SENTENCE_FIELDS = ("sentence_years", "sentence_months", "sentence_days")
+VERDICT_FIELDS = (
+    "verdict_date",
+    "verdict_number",
+    *SENTENCE_FIELDS,
+    "fine_amount",
+    "subsidiary_months",
+    "subsidiary_days",
+    "fine_paid",
+)
+# What an edit may change. The register, its start, the admission date and status follow movements;
+# remission days follow remissions.
+EDITABLE_FIELDS = (*IDENTITY_FIELDS, *CASE_FIELDS, *VERDICT_FIELDS)
+# What opening a record also sets.
+OPENING_FIELDS = ("register", "register_since", "admission_date")
+CREATE_FIELDS = (*EDITABLE_FIELDS, *OPENING_FIELDS)
+# What a register change to a B register records about the final verdict.
+MOVEMENT_VERDICT_FIELDS = (*VERDICT_FIELDS, "court")
+
+_TEXT_FIELDS = {
+    "reg_number",
+    "nik",
+    "passport_number",
+    "nationality",
+    "full_name",
+    "alias",
+    "birth_place",
+    "occupation",
+    "address",
+    "case_number",
+    "articles",
+    "court",
+    "block",
+    "cell",
+    "verdict_number",
+    "sex",
+    "religion",
+    "education",
+    "crime_category",
+    "register",
+}
+_NUMBER_FIELDS = {
+    "sentence_years",
+    "sentence_months",
+    "sentence_days",
+    "fine_amount",
+    "subsidiary_months",
+    "subsidiary_days",
+}
+_DATE_FIELDS = {"birth_date", "detention_start", "verdict_date", "register_since", "admission_date"}
+_CHOICES = {
+    "sex": Sex,
+    "religion": Religion,
+    "education": Education,
+    "crime_category": CrimeCategory,
+    "register": Register,
+}
+_REQUIRED = {
+    "reg_number": gettext_lazy("Isi nomor registrasi."),
+    "full_name": gettext_lazy("Isi nama lengkap."),
+    "sex": gettext_lazy("Pilih jenis kelamin."),
+    "crime_category": gettext_lazy("Pilih kategori kejahatan."),
+    "register": gettext_lazy("Pilih register."),
+    "detention_start": gettext_lazy("Isi tanggal mulai ditahan."),
+    "admission_date": gettext_lazy("Isi tanggal masuk UPT."),
+}
+_DATE_LABELS = {
+    "birth_date": gettext_lazy("Tanggal lahir"),
+    "detention_start": gettext_lazy("Tanggal mulai ditahan"),
+    "verdict_date": gettext_lazy("Tanggal putusan"),
+    "register_since": gettext_lazy("Tanggal mulai register"),
+    "admission_date": gettext_lazy("Tanggal masuk"),
+    "date": gettext_lazy("Tanggal mutasi"),
+    "decree_date": gettext_lazy("Tanggal SK"),
+}
+_A_ORDER = [Register.A_I, Register.A_II, Register.A_III, Register.A_IV, Register.A_V]
+
+
+def is_indonesian(nationality: str) -> bool:
+    return nationality.strip().lower() in {"", "indonesia", "wni", "warga negara indonesia"}
+
+
+def normalise(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Input as typed, made comparable: trimmed text, NIK without separators, blanks as zeros."""
+    clean: dict[str, Any] = {}
+    for field, value in data.items():
+        if field in _TEXT_FIELDS:
+            value = " ".join(str(value or "").split())
+            if field == "nik":
+                value = value.replace(" ", "").replace(".", "").replace("-", "")
+            if field == "nationality":
+                value = INDONESIA if is_indonesian(value) else value
+        elif field in _NUMBER_FIELDS:
+            value = value or 0
+        elif field == "fine_paid":
+            value = bool(value)
+        elif field in _DATE_FIELDS:
+            value = value or None
+        clean[field] = value
+    return clean
+
+
+def check_not_future(errors: Errors, field: str, value: date | None, today: date) -> None:
+    if value is not None and value > today:
+        errors.add(
+            field,
+            _("%(label)s %(date)s ada di masa depan; hari ini %(today)s.")
+            % {"label": _DATE_LABELS.get(field, _("Tanggal")), "date": fmt(value), "today": fmt(today)},
+        )
+
+
+def term_of(record: Mapping[str, Any]) -> Term:
+    return Term(
+        years=record.get("sentence_years") or 0,
+        months=record.get("sentence_months") or 0,
+        days=record.get("sentence_days") or 0,
+    )
+
+
+def check_sentence_fits(errors: Errors, register: str, term: Term, *, field: str) -> None:
+    """The length of a sentence must belong to the register it is filed under (B.I > 1 year, …)."""
+    if register in (Register.SEUMUR_HIDUP, Register.PIDANA_MATI):
+        if not term.is_zero:
+            errors.add(
+                "sentence_years",
+                _("Pidana seumur hidup dan pidana mati tidak memiliki lama pidana: kosongkan tahun, bulan dan hari."),
+            )
+        return
+    if register not in TERM_REGISTERS:
+        return
+    if term.is_zero:
+        errors.add("sentence_years", _("Isi lama pidana (tahun, bulan, hari) sesuai petikan putusan."))
+        return
+    if register == Register.B_III:
+        return
+    expected = b_register_for(term)
+    if expected != register:
+        errors.add(
+            field,
+            _("Pidana %(term)s termasuk register %(expected)s, bukan %(register)s.")
+            % {"term": term, "expected": expected.value, "register": register},
+        )
+
+
+def check_verdict(
+    errors: Errors, record: Mapping[str, Any], *, register: str, today: date, latest: date | None = None
+) -> None:
+    """Verdict fields of a sentenced person: a date, not before detention, fitting the register."""
+    verdict_date = record.get("verdict_date")
+    detention_start = record.get("detention_start")
+    if register in SENTENCED_REGISTERS and verdict_date is None:
+        errors.add(
+            "verdict_date", _("Isi tanggal putusan: register %(register)s adalah narapidana.") % {"register": register}
+        )
+    check_not_future(errors, "verdict_date", verdict_date, today)
+    if verdict_date and detention_start and verdict_date < detention_start:
+        errors.add(
+            "verdict_date",
+            _("Tanggal putusan %(verdict)s tidak boleh sebelum mulai ditahan %(start)s.")
+            % {"verdict": fmt(verdict_date), "start": fmt(detention_start)},
+        )
+    if verdict_date and latest and verdict_date > latest:
+        errors.add(
+            "verdict_date",
+            _("Tanggal putusan %(verdict)s tidak boleh sesudah tanggal mutasi registrasi %(date)s.")
+            % {"verdict": fmt(verdict_date), "date": fmt(latest)},
+        )
+    if (record.get("subsidiary_months") or record.get("subsidiary_days")) and not record.get("fine_amount"):
+        errors.add("fine_amount", _("Subsider hanya berlaku untuk denda: isi jumlah denda, atau kosongkan subsider."))
+
+
+def check_person(
+    errors: Errors,
+    record: Mapping[str, Any],
+    *,
+    upt,
+    today: date,
+    exclude_pk: int | None = None,
+    register_field: str = "register",
+) -> None:
+    """Every rule on a person's own fields. ``record`` holds the person's complete (normalised) values."""
+    from upt.models import Person
+
+    for field, message in _REQUIRED.items():
+        if field in record and not record[field]:
+            errors.add(field, message)
+    for field, value in record.items():
+        max_length = getattr(Person._meta.get_field(field), "max_length", None) if field in _TEXT_FIELDS else None
+        if max_length and len(value) > max_length:
+            errors.add(
+                field, _("Paling banyak %(n)d karakter (sekarang %(len)d).") % {"n": max_length, "len": len(value)}
+            )
+    for field, choices in _CHOICES.items():
+        value = record.get(field)
+        if value and value not in choices.values:
+            errors.add(field, _("Pilihan %(value)s tidak dikenal.") % {"value": value})
+    for field in _DATE_FIELDS:
+        check_not_future(errors, field, record.get(field), today)
+
+    birth_date = record.get("birth_date")
+    detention_start = record.get("detention_start")
+    admission_date = record.get("admission_date")
+    if birth_date:
+        if birth_date < today - relativedelta(years=MAXIMUM_AGE):
+            errors.add("birth_date", _("Tanggal lahir lebih dari %(n)d tahun yang lalu.") % {"n": MAXIMUM_AGE})
+        if detention_start and birth_date > detention_start - relativedelta(years=MINIMUM_AGE_AT_DETENTION):
+            errors.add(
+                "birth_date",
+                _(
+                    "Pada mulai ditahan (%(start)s) umurnya belum %(n)d tahun; anak di bawah %(n)d tahun "
+                    "tidak dapat ditahan."
+                )
+                % {"start": fmt(detention_start), "n": MINIMUM_AGE_AT_DETENTION},
+            )
+    if detention_start and admission_date and detention_start > admission_date:
+        errors.add(
+            "detention_start",
+            _("Mulai ditahan %(start)s tidak boleh sesudah tanggal masuk UPT %(admission)s.")
+            % {"start": fmt(detention_start), "admission": fmt(admission_date)},
+        )
+
+    # Identity: an Indonesian is known by NIK; a foreigner by passport and nationality.
+    nik = record.get("nik", "")
+    if is_indonesian(record.get("nationality", INDONESIA)):
+        if not nik:
+            errors.add("nik", _("Isi NIK (16 angka). Untuk warga negara asing isi kewarganegaraan dan nomor paspor."))
+    elif not record.get("passport_number"):
+        errors.add("passport_number", _("Warga negara asing: isi nomor paspor."))
+    if nik:
+        for problem in nik_problems(nik, birth_date=birth_date, sex=record.get("sex") or None):
+            errors.add("nik", problem)
+
+    register = record.get("register")
+    if register:
+        check_sentence_fits(errors, register, term_of(record), field=register_field)
+        check_verdict(errors, record, register=register, today=today)
+        register_since = record.get("register_since")
+        if register_since and detention_start and register_since < detention_start:
+            errors.add(
+                "register_since",
+                _("Mulai register %(since)s tidak boleh sebelum mulai ditahan %(start)s.")
+                % {"since": fmt(register_since), "start": fmt(detention_start)},
+            )
+        verdict_date = record.get("verdict_date")
+        if register in SENTENCED_REGISTERS and register_since and verdict_date and register_since < verdict_date:
+            errors.add(
+                "register_since",
+                _("Register narapidana dimulai pada atau sesudah tanggal putusan %(verdict)s.")
+                % {"verdict": fmt(verdict_date)},
+            )
+
+    people = Person.objects.filter(upt=upt).exclude(pk=exclude_pk)
+    reg_number = record.get("reg_number")
+    if reg_number:
+        other = people.filter(reg_number__iexact=reg_number).only("full_name", "reg_number").first()
+        if other is not None:
+            errors.add(
+                "reg_number",
+                _("Nomor registrasi %(reg)s sudah dipakai di UPT ini untuk %(name)s.")
+                % {"reg": other.reg_number, "name": other.full_name},
+            )
+    if nik and not errors.has("nik"):
+        other = people.filter(nik=nik, status__in=HELD_STATUSES).only("full_name", "reg_number").first()
+        if other is not None:
+            errors.add(
+                "nik",
+                _("NIK ini sudah terdaftar untuk %(name)s (%(reg)s) yang masih menjadi penghuni UPT ini.")
+                % {"name": other.full_name, "reg": other.reg_number},
+            )
+
+
+def check_opening(
+    errors: Errors, *, upt, kind: str, document_number: str, origin_upt, register: str | None, register_since
+) -> None:
+    """The movement that opens a person's record: an admission, or a transfer in from another UPT."""
+    rule = MOVEMENT_RULES.get(kind)
+    if rule is None or not rule.opens_record:
+        errors.add("admission_kind", _("Pilih cara masuk: penerimaan baru atau pindahan dari UPT lain."))
+        return
+    if not document_number:
+        errors.add("admission_document", _("Isi nomor surat perintah/penetapan penahanan atau surat pemindahan."))
+    if rule.needs_other_upt:
+        if origin_upt is None:
+            errors.add("origin_upt", _("Pilih UPT asal pindahan."))
+        elif origin_upt.pk == upt.pk:
+            errors.add("origin_upt", _("UPT asal tidak boleh UPT ini sendiri."))
+    if register in DETAINEE_REGISTERS and not register_since:
+        errors.add(
+            "register_since",
+            _("Untuk tahanan isi tanggal mulai penahanan oleh instansi saat ini (dasar batas masa penahanan)."),
+        )
+
+
+@dataclass(frozen=True)
+class MovementPlan:
+    """What recording a movement will change: the movement's own fields and the person's."""
+
+    movement: dict[str, Any]
+    person: dict[str, Any]
+
+
+def _status_refusal(person, kind: str, since: date | None) -> str:
+    label = MovementKind(kind).label
+    status = person.status
+    if status in (PersonStatus.RELEASED, PersonStatus.TRANSFERRED_OUT, PersonStatus.DIED):
+        return _(
+            "WBP ini berstatus %(status)s sejak %(date)s; mutasi tidak dapat dicatat lagi pada data ini. "
+            "Bila ia masuk kembali, buka data WBP baru."
+        ) % {"status": PersonStatus(status).label.lower(), "date": fmt(since)}
+    if status == PersonStatus.ESCAPED:
+        return _("WBP ini berstatus melarikan diri: yang dapat dicatat hanya tertangkap kembali atau meninggal dunia.")
+    if status == PersonStatus.TEMPORARILY_OUT:
+        return _("WBP ini sedang keluar sementara: catat dulu kembalinya sebelum %(kind)s.") % {"kind": label.lower()}
+    return _("%(kind)s tidak dapat dicatat untuk WBP berstatus %(status)s.") % {
+        "kind": label,
+        "status": PersonStatus(status).label.lower(),
+    }
+
+
+def check_movement(
+    errors: Errors,
+    person,
+    *,
+    kind: str,
+    date_: date | None,
+    document_number: str,
+    other_upt=None,
+    release_reason: str = "",
+    exit_reason: str = "",
+    register_to: str = "",
+    verdict: Mapping[str, Any] | None = None,
+    last_movement=None,
+    today: date,
+) -> MovementPlan | None:
+    """A movement after the person's latest one. Returns the plan, or None with ``errors`` filled."""
+    rule = MOVEMENT_RULES.get(kind)
+    if rule is None:
+        errors.add("kind", _("Pilih jenis mutasi."))
+        return None
+    if rule.opens_record:
+        errors.add("kind", _("Penerimaan dan pindahan masuk dicatat saat membuka data WBP baru."))
+        return None
+    if person.status not in rule.allowed_from:
+        errors.add("kind", _status_refusal(person, kind, last_movement.date if last_movement else None))
+        return None
+
+    if date_ is None:
+        errors.add("date", _("Isi tanggal mutasi."))
+    else:
+        check_not_future(errors, "date", date_, today)
+        floor = last_movement.date if last_movement else person.admission_date
+        if floor and date_ < floor:
+            if last_movement is None or MOVEMENT_RULES[last_movement.kind].opens_record:
+                errors.add(
+                    "date",
+                    _("Tanggal %(kind)s %(date)s tidak boleh sebelum tanggal masuk %(admission)s.")
+                    % {"kind": MovementKind(kind).label.lower(), "date": fmt(date_), "admission": fmt(floor)},
+                )
+            else:
+                errors.add(
+                    "date",
+                    _("Tanggal %(date)s tidak boleh sebelum mutasi terakhir (%(last)s, %(last_date)s).")
+                    % {"date": fmt(date_), "last": last_movement.get_kind_display(), "last_date": fmt(floor)},
+                )
+    if not document_number:
+        errors.add("document_number", _("Isi nomor dokumen dasar mutasi (surat perintah, SK, berita acara)."))
+
+    movement: dict[str, Any] = {
+        "kind": kind,
+        "date": date_,
+        "document_number": document_number,
+        "other_upt": None,
+        "release_reason": "",
+        "exit_reason": "",
+        "register_from": "",
+        "register_to": "",
+    }
+    person_changes: dict[str, Any] = {"status": rule.result or person.status}
+
+    if rule.needs_other_upt:
+        if other_upt is None:
+            errors.add("other_upt", _("Pilih UPT tujuan pemindahan."))
+        elif other_upt.pk == person.upt_id:
+            errors.add("other_upt", _("Pemindahan tidak dapat ke UPT ini sendiri: pilih UPT tujuan yang lain."))
+        elif not other_upt.is_active:
+            errors.add("other_upt", _("UPT %(upt)s tidak aktif.") % {"upt": other_upt.name})
+        movement["other_upt"] = other_upt
+    if rule.needs_exit_reason:
+        if exit_reason not in TemporaryExitReason.values:
+            errors.add("exit_reason", _("Pilih alasan keluar sementara."))
+        movement["exit_reason"] = exit_reason
+    if rule.needs_release_reason:
+        _check_release(errors, person, release_reason, date_)
+        movement["release_reason"] = release_reason
+    if kind == MovementKind.REGISTER_CHANGE:
+        person_changes.update(_check_register_change(errors, person, register_to, verdict or {}, date_, today))
+        movement["register_from"] = person.register
+        movement["register_to"] = register_to
+    if errors:
+        return None
+    return MovementPlan(movement=movement, person=person_changes)
+
+
+def _check_release(errors: Errors, person, reason: str, when: date | None) -> None:
+    if reason not in ReleaseReason.values:
+        errors.add("release_reason", _("Pilih alasan bebas."))
+        return
+    if person.register not in TERM_REGISTERS:
+        if reason != ReleaseReason.BEBAS_DEMI_HUKUM:
+            errors.add(
+                "release_reason",
+                _(
+                    "Untuk register %(register)s hanya bebas demi hukum yang dapat dicatat; %(reason)s hanya untuk "
+                    "narapidana dengan pidana waktu tertentu."
+                )
+                % {"register": person.register, "reason": ReleaseReason(reason).label},
+            )
+        return
+    if when is None or person.detention_start is None:
+        return
+    if reason == ReleaseReason.BEBAS_MURNI and person.expiry_date and when < person.expiry_date:
+        errors.add(
+            "release_reason",
+            _(
+                "Tanggal ekspirasi WBP ini %(expiry)s: bebas murni tidak dapat dicatat sebelumnya. Catat dulu remisi "
+                "yang belum dimasukkan, atau pilih alasan lain."
+            )
+            % {"expiry": fmt(person.expiry_date)},
+        )
+    if reason == ReleaseReason.PEMBEBASAN_BERSYARAT:
+        from upt.services.derived import sentence_term, subsidiary_term
+
+        dates = sentence_dates(
+            detention_start=person.detention_start,
+            sentence=sentence_term(person),
+            subsidiary=subsidiary_term(person),
+            fine_paid=person.fine_paid,
+            remission_days=person.remission_days,
+        )
+        if dates.parole_eligible_from is None:
+            errors.add(
+                "release_reason",
+                _(
+                    "Pembebasan bersyarat memerlukan 2/3 masa pidana sekurang-kurangnya 9 bulan; "
+                    "pidana ini terlalu pendek."
+                ),
+            )
+        elif when < dates.parole_eligible_from:
+            errors.add(
+                "release_reason",
+                _("Pembebasan bersyarat baru dapat dicatat setelah 2/3 masa pidana, %(date)s.")
+                % {"date": fmt(dates.parole_eligible_from)},
+            )
+
+
+def _check_register_change(
+    errors: Errors, person, register_to: str, verdict: Mapping[str, Any], when: date | None, today: date
+) -> dict[str, Any]:
+    current = person.register
+    if register_to not in Register.values:
+        errors.add("register_to", _("Pilih register baru."))
+        return {}
+    if register_to == current:
+        errors.add("register_to", _("Register baru sama dengan register sekarang (%(r)s).") % {"r": current})
+        return {}
+    changes: dict[str, Any] = {"register": register_to, "register_since": when}
+    if register_to in DETAINEE_REGISTERS:
+        if current not in DETAINEE_REGISTERS:
+            errors.add("register_to", _("Narapidana tidak dapat kembali menjadi tahanan pada data yang sama."))
+        elif _A_ORDER.index(register_to) < _A_ORDER.index(current):
+            errors.add(
+                "register_to",
+                _("Register tahanan hanya berpindah ke tingkat berikutnya (A.I → A.II → A.III → A.IV → A.V)."),
+            )
+        return changes
+    # To a B register (or life/death): the final verdict is recorded with it.
+    record = normalise({f: verdict.get(f) for f in MOVEMENT_VERDICT_FIELDS})
+    record["detention_start"] = person.detention_start
+    check_verdict(errors, record, register=register_to, today=today, latest=when)
+    check_sentence_fits(errors, register_to, term_of(record), field="register_to")
+    changes.update({f: record[f] for f in VERDICT_FIELDS})
+    if record.get("court"):
+        changes["court"] = record["court"]
+    return changes
+
+
+def check_remission(
+    errors: Errors,
+    person,
+    *,
+    kind: str,
+    days: int | None,
+    decree_number: str,
+    decree_date: date | None,
+    today: date,
+    exclude_pk: int | None = None,
+    require_held: bool = True,
+) -> None:
+    """A remission decree for a sentenced person with a fixed term, held by this UPT."""
+    from upt.models import Remission
+    from upt.services.derived import sentence_term, subsidiary_term
+
+    if person.register not in TERM_REGISTERS:
+        errors.add(
+            None,
+            _(
+                "Remisi hanya untuk narapidana dengan pidana waktu tertentu (register B.I–B.III); "
+                "register WBP ini %(r)s."
+            )
+            % {"r": person.register},
+        )
+    if require_held and person.status not in HELD_STATUSES:
+        errors.add(
+            None,
+            _("WBP ini berstatus %(status)s; remisi hanya dicatat untuk penghuni.")
+            % {"status": PersonStatus(person.status).label.lower()},
+        )
+    if kind not in RemissionKind.values:
+        errors.add("kind", _("Pilih jenis remisi."))
+    if not days or days < 1:
+        errors.add("days", _("Isi jumlah hari remisi (sekurang-kurangnya 1 hari)."))
+    if not decree_number:
+        errors.add("decree_number", _("Isi nomor SK remisi."))
+    if decree_date is None:
+        errors.add("decree_date", _("Isi tanggal SK remisi."))
+    else:
+        check_not_future(errors, "decree_date", decree_date, today)
+        floor = person.verdict_date or person.detention_start
+        if floor and decree_date < floor:
+            errors.add(
+                "decree_date",
+                _("Tanggal SK %(date)s tidak boleh sebelum tanggal putusan %(verdict)s.")
+                % {"date": fmt(decree_date), "verdict": fmt(floor)},
+            )
+    if errors:
+        return
+    others = Remission.objects.filter(person=person).exclude(pk=exclude_pk)
+    if others.filter(decree_number__iexact=decree_number, kind=kind).exists():
+        errors.add("decree_number", _("SK remisi ini sudah dicatat untuk WBP ini."))
+    if person.detention_start and not sentence_term(person).is_zero:
+        total = sum(r.days for r in others.only("days")) + days
+        full = sentence_dates(
+            detention_start=person.detention_start,
+            sentence=sentence_term(person),
+            subsidiary=subsidiary_term(person),
+            fine_paid=person.fine_paid,
+        ).effective_days
+        if total >= full:
+            errors.add(
+                "days",
+                _("Jumlah remisi menjadi %(total)d hari, tidak kurang dari seluruh masa pidana (%(full)d hari).")
+                % {"total": total, "full": full},
+            )
