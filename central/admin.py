@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from central.admin_base import ReadOnlyAdminMixin, ScopedModelAdmin
+from central.admin_inbox import FullSnapshotActionMixin
 from central.models import AuditEvent, Kanwil, Upt
 
 
@@ -22,12 +23,15 @@ class KanwilAdmin(ScopedModelAdmin):
 
 
 @admin.register(Upt)
-class UptAdmin(ScopedModelAdmin):
+class UptAdmin(FullSnapshotActionMixin, ScopedModelAdmin):
     list_display = ["code", "name", "upt_type", "upt_class", "kanwil", "capacity", "is_active"]
     list_filter = ["upt_type", "upt_class", "is_active", "kanwil"]
     search_fields = ["code", "name", "city"]
     list_select_related = ["kanwil"]
     autocomplete_fields = ["kanwil"]
+
+    def upts_of(self, queryset):
+        return queryset
 
 
 @admin.register(AuditEvent)

@@ -20,10 +20,13 @@ log = logging.getLogger(__name__)
 
 _VIEW_ORGANISATION = ["central.view_kanwil", "central.view_upt"]
 
+# Submissions are written by the receiving service only; each role views those in its scope.
+_VIEW_INBOX = ["central.view_submission", "central.view_uptsyncstate"]
+
 ROLE_MODEL_PERMISSIONS: dict[Role, list[str]] = {
-    Role.OPERATOR: [*_VIEW_ORGANISATION],
-    Role.KANWIL: [*_VIEW_ORGANISATION],
-    Role.CENTRAL: [*_VIEW_ORGANISATION, "central.view_auditevent"],
+    Role.OPERATOR: [*_VIEW_ORGANISATION, *_VIEW_INBOX],
+    Role.KANWIL: [*_VIEW_ORGANISATION, *_VIEW_INBOX],
+    Role.CENTRAL: [*_VIEW_ORGANISATION, *_VIEW_INBOX, "central.view_auditevent"],
 }
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files: the docs work offline
     "guardian",
     "django_celery_beat",
     "simple_history",
@@ -193,6 +194,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",  # no CDN: Swagger UI and Redoc come from drf-spectacular-sidecar
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RegisterEnum": "central.reference.Register",
+        "MovementKindEnum": "central.reference.MovementKind",
+        "RemissionKindEnum": "central.reference.RemissionKind",
+        "PackageKindEnum": "central.models.inbox.PackageKind",
+    },
 }
 
 # --- Celery --------------------------------------------------------------------------------------
@@ -227,6 +238,9 @@ if SUBMISSION_DEADLINE_OTHER < SUBMISSION_DEADLINE_OCCUPANCY:
     raise ImproperlyConfigured("SUBMISSION_DEADLINE_OTHER must not be earlier than SUBMISSION_DEADLINE_OCCUPANCY.")
 if CONSOLIDATION_TIME < SUBMISSION_DEADLINE_OTHER:
     raise ImproperlyConfigured("CONSOLIDATION_TIME must not be earlier than SUBMISSION_DEADLINE_OTHER.")
+# Largest daily package accepted, in MiB of JSON (after gunzip): a full snapshot of the largest UPT,
+# released people included, stays well below it.
+SUBMISSION_MAX_BYTES = env_int("SUBMISSION_MAX_MB", 64, minimum=1, maximum=1024) * 1024 * 1024
 
 # --- Logging -------------------------------------------------------------------------------------
 LOGGING = {

@@ -59,6 +59,8 @@ class Submission(models.Model):
     deletion_count = models.PositiveIntegerField(_("jumlah penghapusan"), default=0)
     on_time_occupancy = models.BooleanField(_("tepat waktu (batas 10.00 WIB)"))
     on_time_other = models.BooleanField(_("tepat waktu (batas 14.00 WIB)"))
+    # The package's state_checksum differed from central's mirror after receipt: central asks for a full one.
+    drift_detected = models.BooleanField(_("checksum keadaan tidak cocok"), default=False)
 
     state = models.CharField(
         _("status"), max_length=12, choices=SubmissionState.choices, default=SubmissionState.RECEIVED, db_index=True

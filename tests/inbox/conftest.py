@@ -1,0 +1,53 @@
+"""Helpers for the inbox tests: valid packages to start from, and a census of everything receiving writes."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from central import package as pkg
+from central.models import (
+    ReceivedRecord,
+    StagedDeletion,
+    StagedMovement,
+    StagedPerson,
+    StagedRemission,
+    Submission,
+    UptSyncState,
+)
+from central.package_synthetic import reseal, synthetic_package
+from central.services.inbox import submission_receive
+
+
+def census() -> dict[str, int]:
+    """How many rows of each kind receiving writes: "nothing stored" means this does not change."""
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Submission,
+            StagedPerson,
+            StagedMovement,
+            StagedRemission,
+            StagedDeletion,
+            ReceivedRecord,
+            UptSyncState,
+        )
+    }
+
+
+def send(user, document, channel="api", **kwargs):
+    return submission_receive(user=user, payload=pkg.dumps(document), channel=channel, **kwargs)
+
+
+def edited(document, change, *, state=False):
+    """A deep copy of ``document`` changed by ``change(doc)`` and resealed (counts and checksums)."""
+    doc = copy.deepcopy(document)
+    change(doc)
+    return reseal(doc, state=state)
+
+
+@pytest.fixture
+def package_a(world):
+    """A valid first (full) package of UPT A: 3 people, 4 movements, 2 remissions."""
+    return synthetic_package(upt_code=world.upt_a.code, persons=3, movements=4, remissions=2, seed=7)
