@@ -236,6 +236,8 @@ SUBMISSION_DEADLINE_OCCUPANCY = env_time("SUBMISSION_DEADLINE_OCCUPANCY", time(1
 SUBMISSION_DEADLINE_OTHER = env_time("SUBMISSION_DEADLINE_OTHER", time(14, 0))
 if SUBMISSION_DEADLINE_OTHER < SUBMISSION_DEADLINE_OCCUPANCY:
     raise ImproperlyConfigured("SUBMISSION_DEADLINE_OTHER must not be earlier than SUBMISSION_DEADLINE_OCCUPANCY.")
+# A transfer out with no transfer in at the destination within this many days is a conflict for central.
+CONSOLIDATION_TRANSFER_MATCH_DAYS = env_int("CONSOLIDATION_TRANSFER_MATCH_DAYS", 7, minimum=1, maximum=365)
 if CONSOLIDATION_TIME < SUBMISSION_DEADLINE_OTHER:
     raise ImproperlyConfigured("CONSOLIDATION_TIME must not be earlier than SUBMISSION_DEADLINE_OTHER.")
 # Largest daily package accepted, in MiB of JSON (after gunzip): a full snapshot of the largest UPT,

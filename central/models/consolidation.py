@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from central.models.inbox import RecordType, Submission
 from central.models.organisation import Upt
-from central.models.register import NationalPerson, PersonIdentity
+from central.models.register import NationalMovement, NationalPerson, PersonIdentity
 from central.scoping import ScopedQuerySet
 
 
@@ -182,6 +182,10 @@ class Conflict(models.Model):
     )
     person = models.ForeignKey(NationalPerson, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     other_person = models.ForeignKey(NationalPerson, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The transfer out that found no transfer in (so that the same transfer is never reported twice).
+    movement = models.ForeignKey(
+        NationalMovement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("mutasi")
+    )
     detail = models.CharField(_("rincian"), max_length=255, blank=True)
     state = models.CharField(_("status"), max_length=10, choices=ConflictState.choices, default=ConflictState.OPEN)
     detected_run = models.ForeignKey(ConsolidationRun, on_delete=models.PROTECT, related_name="conflicts")

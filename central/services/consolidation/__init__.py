@@ -1,0 +1,20 @@
+"""Central consolidation: runs (request, execute, failure, stale runs) and the engine's SQL steps.
+
+The public services are re-exported here; see ``runs`` for the life of a run and ``engine`` for its steps.
+"""
+
+from central.services.consolidation.runs import (
+    ConsolidationRetry,
+    RunRequest,
+    consolidation_execute,
+    consolidation_reap_stale,
+    consolidation_request,
+)
+
+__all__ = [
+    "ConsolidationRetry",
+    "RunRequest",
+    "consolidation_execute",
+    "consolidation_reap_stale",
+    "consolidation_request",
+]

@@ -1,0 +1,591 @@
+"""The steps of one consolidation run: set-based SQL over the run's staged rows, inside the run's single
+transaction (``runs.consolidation_execute`` opens it). Nothing here loops over rows in Python; the loops
+that remain are over the run's submissions and UPTs (hundreds), never over people.
+
+Which row wins for a key (UPT + registration number for people, UPT + uid for movements and remissions):
+the run's submissions of a UPT are taken in the order they were received. A full snapshot supersedes
+everything its UPT sent before it; of the rest, the latest *accepted* row for a key is written (as if
+each package had been consolidated by a run of its own), unless a later package deleted the key. After a
+full snapshot, the UPT's keys that the snapshot and the packages after it no longer contain are removed.
+A row rejected by validation never changes the register.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from central.dialect import dialect_for
+from central.models import (
+    Conflict,
+    ConflictKind,
+    ConflictState,
+    ConsolidationRun,
+    NationalPerson,
+    OccupancyBreakdown,
+    OccupancySnapshot,
+    PackageKind,
+    PersonIdentity,
+    RunUptResult,
+    Submission,
+    SubmissionState,
+)
+from central.models.records import PERSON_PACKAGE_FIELDS
+from central.reference import DETAINEE_REGISTERS, HELD_STATUSES, MovementKind, PersonStatus
+from central.validation import (
+    MOVEMENT,
+    PERSON,
+    REMISSION,
+    RUN_SUB_TABLE,
+    SqlContext,
+    active_rules,
+    issue_statements,
+    nik_linkable_sql,
+    sql_list,
+    statement_params,
+)
+
+log = logging.getLogger(__name__)
+
+# Transfers out older than this (beyond the matching window) are no longer checked: a run may be skipped
+# for weeks and still catch up, without rereading years of transfers every day.
+TRANSFER_LOOKBACK_DAYS = 90
+
+_HELD = sql_list(HELD_STATUSES)
+_DETAINEE = sql_list(DETAINEE_REGISTERS)
+_GONE_STATUSES = sql_list([PersonStatus.RELEASED, PersonStatus.DIED])
+_NO_ID = "CAST(NULL AS bigint)"  # typed, or PostgreSQL reads a bare NULL in a derived table as text
+
+_PERSON_COPY_COLUMNS = (
+    *PERSON_PACKAGE_FIELDS,
+    "uid",
+    "name_key",
+    "expiry_date",
+    "detention_limit_date",
+    "content_hash",
+)
+_MOVEMENT_COPY_COLUMNS = (
+    "uid",
+    "person_reg_number",
+    "kind",
+    "date",
+    "document_number",
+    "release_reason",
+    "exit_reason",
+    "register_from",
+    "register_to",
+    "note",
+    "content_hash",
+)
+_REMISSION_COPY_COLUMNS = ("uid", "person_reg_number", "kind", "days", "decree_number", "decree_date", "content_hash")
+
+
+@dataclass
+class KeySpec:
+    """How one record type maps from staging to the national register."""
+
+    record_type: str
+    staged: str
+    national: str
+    key: str  # staged column and national column of the key, besides upt_id
+    copy_columns: tuple[str, ...]
+    extra_select: dict[str, str] = field(default_factory=dict)  # national column → SQL over s/rs/joins
+    extra_joins: str = ""
+    conflict_refs: tuple[str, ...] = ()  # Conflict columns that point at this table
+    first_run: bool = False
+
+
+@dataclass
+class Outcome:
+    rows_written: int = 0
+    conflicts_found: int = 0
+    submissions: int = 0
+    rows_received: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    rows_warned: int = 0
+
+
+Progress = Callable[[str, int], None]
+
+
+class ConsolidationEngine:
+    """Runs every step for one claimed run. Call ``run()`` inside a transaction."""
+
+    def __init__(self, run: ConsolidationRun, progress: Progress, today: date):
+        self.run = run
+        self.progress = progress
+        self.today = today
+        self.conn = connection
+        self.d = dialect_for(self.conn)
+        self.q = SqlContext.build(self.d)
+        self.now = timezone.now()
+        self.params = statement_params(run_id=run.pk, today=today)
+        self.params.update(
+            {
+                "now": self.conn.ops.adapt_datetimefield_value(self.now),
+                "match_days": settings.CONSOLIDATION_TRANSFER_MATCH_DAYS,
+                "transfer_deadline": today - timedelta(days=settings.CONSOLIDATION_TRANSFER_MATCH_DAYS),
+                "transfer_window_start": today
+                - timedelta(days=settings.CONSOLIDATION_TRANSFER_MATCH_DAYS + TRANSFER_LOOKBACK_DAYS),
+            }
+        )
+        for key in ("today", "born_after", "born_before", "transfer_deadline", "transfer_window_start"):
+            self.params[key] = self.conn.ops.adapt_datefield_value(self.params[key])
+        self.outcome = Outcome()
+        self._temp_tables: list[str] = []
+        from central.models import (
+            NationalMovement,
+            NationalRemission,
+            RowIssue,
+            StagedDeletion,
+            StagedMovement,
+            StagedPerson,
+            StagedRemission,
+        )
+
+        self.t_issue = RowIssue._meta.db_table
+        self.t_deletion = StagedDeletion._meta.db_table
+        self.t_identity = PersonIdentity._meta.db_table
+        self.t_conflict = Conflict._meta.db_table
+        self.t_person = NationalPerson._meta.db_table
+        self.t_movement = NationalMovement._meta.db_table
+        self.specs = [
+            KeySpec(
+                PERSON,
+                StagedPerson._meta.db_table,
+                NationalPerson._meta.db_table,
+                "reg_number",
+                _PERSON_COPY_COLUMNS,
+                extra_select={"source_submission_id": "s.submission_id"},
+                conflict_refs=("person_id", "other_person_id"),
+                first_run=True,
+            ),
+            KeySpec(
+                MOVEMENT,
+                StagedMovement._meta.db_table,
+                NationalMovement._meta.db_table,
+                "uid",
+                _MOVEMENT_COPY_COLUMNS,
+                extra_select={"other_upt_id": "ou.id"},
+                extra_joins=f"LEFT JOIN {self.q.upt} ou ON ou.code = s.other_upt_code",
+                conflict_refs=("movement_id",),
+            ),
+            KeySpec(
+                REMISSION,
+                StagedRemission._meta.db_table,
+                NationalRemission._meta.db_table,
+                "uid",
+                _REMISSION_COPY_COLUMNS,
+            ),
+        ]
+
+    # --- helpers ------------------------------------------------------------------------------------
+    def sql(self, statement: str, params: dict | None = None) -> int:
+        with self.conn.cursor() as cursor:
+            cursor.execute(statement, {**self.params, **(params or {})})
+            return max(cursor.rowcount, 0)
+
+    def fetch(self, statement: str, params: dict | None = None) -> list[tuple]:
+        with self.conn.cursor() as cursor:
+            cursor.execute(statement, {**self.params, **(params or {})})
+            return cursor.fetchall()
+
+    def raw(self, statements: list[str]) -> None:
+        with self.conn.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    def temp_table(self, name: str, columns: str, indexes: tuple[str, ...] = ()) -> None:
+        self.raw(self.d.temp_table(name, columns))
+        for i, cols in enumerate(indexes):
+            self.raw([f"CREATE INDEX {name}_i{i} ON {name} ({cols})"])
+        self._temp_tables.append(name)
+
+    def drop_temp_tables(self) -> None:
+        for name in self._temp_tables:
+            self.raw(self.d.temp_table_drop(name))
+        self._temp_tables.clear()
+
+    def error_free(self, record_type: str, alias: str = "s") -> str:
+        return (
+            f"NOT EXISTS (SELECT 1 FROM {self.t_issue} i WHERE i.run_id = %(run)s AND i.record_type = '{record_type}' "
+            f"AND i.staged_row_id = {alias}.id AND i.severity = 'error')"
+        )
+
+    # --- the run ------------------------------------------------------------------------------------
+    def run_steps(self) -> Outcome:
+        try:
+            self.progress(gettext_noop("Menyiapkan kiriman"), 3)
+            self.prepare_submissions()
+            self.validate(first=5, last=35)
+            self.progress(gettext_noop("Memperbarui register nasional: WBP"), 36)
+            self.capture_reappearances()
+            self.merge(self.specs[0])
+            self.progress(gettext_noop("Memperbarui register nasional: mutasi"), 55)
+            self.merge(self.specs[1])
+            self.progress(gettext_noop("Memperbarui register nasional: remisi"), 66)
+            self.merge(self.specs[2])
+            self.progress(gettext_noop("Menautkan identitas lintas UPT"), 72)
+            self.link_identities()
+            self.progress(gettext_noop("Mencari konflik"), 82)
+            self.find_conflicts()
+            self.progress(gettext_noop("Snapshot hunian harian"), 88)
+            self.snapshot()
+            self.progress(gettext_noop("Menyimpan hasil per UPT"), 95)
+            self.record_results()
+        finally:
+            self.drop_temp_tables()
+        return self.outcome
+
+    # --- 1. the run's submissions --------------------------------------------------------------------
+    def prepare_submissions(self) -> None:
+        subs = list(
+            Submission.objects.filter(run=self.run)
+            .order_by("upt_id", "received_at", "pk")
+            .values_list("pk", "upt_id", "kind")
+        )
+        by_upt: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for pk, upt_id, kind in subs:
+            by_upt[upt_id].append((pk, kind))
+        rows = []
+        for upt_id, items in by_upt.items():
+            fulls = [i for i, (_pk, kind) in enumerate(items) if kind == PackageKind.FULL]
+            start = fulls[-1] if fulls else 0  # a full snapshot supersedes what its UPT sent before it
+            multi = int(len(items) - start > 1)
+            for i, (pk, kind) in enumerate(items):
+                rows.append((pk, upt_id, i + 1, int(kind == PackageKind.FULL), int(i >= start), multi))
+        self.temp_table(
+            RUN_SUB_TABLE,
+            "submission_id bigint PRIMARY KEY, upt_id bigint NOT NULL, ordinal integer NOT NULL, "
+            "is_full integer NOT NULL, effective integer NOT NULL, multi integer NOT NULL",
+            indexes=("upt_id, ordinal",),
+        )
+        if rows:
+            with self.conn.cursor() as cursor:
+                cursor.executemany(f"INSERT INTO {RUN_SUB_TABLE} VALUES (%s, %s, %s, %s, %s, %s)", rows)
+        self.raw(self.d.analyze(RUN_SUB_TABLE))
+        self.outcome.submissions = len(rows)
+
+    # --- 2. validation ------------------------------------------------------------------------------
+    def validate(self, *, first: int, last: int) -> None:
+        statements = issue_statements(self.q, active_rules())
+        for i, (statement, _codes) in enumerate(statements):
+            self.progress(gettext_noop("Validasi data"), first + (last - first) * i // max(len(statements), 1))
+            self.sql(statement)
+
+    # --- 3. the national register -------------------------------------------------------------------
+    def _picked(self, spec: KeySpec, join: str = "") -> str:
+        """FROM/WHERE selecting, per key, the staged row to write (see the module docstring)."""
+        later_row = (
+            f"SELECT 1 FROM {spec.staged} s2 JOIN {RUN_SUB_TABLE} r2 ON r2.submission_id = s2.submission_id "
+            f"WHERE r2.upt_id = rs.upt_id AND r2.effective = 1 AND r2.ordinal > rs.ordinal "
+            f"AND s2.{spec.key} = s.{spec.key} AND {self.error_free(spec.record_type, 's2')}"
+        )
+        later_tombstone = (
+            f"SELECT 1 FROM {self.t_deletion} d JOIN {RUN_SUB_TABLE} r3 ON r3.submission_id = d.submission_id "
+            f"WHERE r3.upt_id = rs.upt_id AND r3.effective = 1 AND r3.ordinal > rs.ordinal "
+            f"AND d.record_type = '{spec.record_type}' AND {self._key_is('s', spec, 'd.record_key')}"
+        )
+        # Rows of a UPT with one package in the run need no comparison with other packages.
+        return (
+            f"FROM {spec.staged} s JOIN {RUN_SUB_TABLE} rs ON rs.submission_id = s.submission_id AND rs.effective = 1 "
+            f"{spec.extra_joins} {join} "
+            f"WHERE {self.error_free(spec.record_type)} "
+            f"AND (rs.multi = 0 OR (NOT EXISTS ({later_row}) AND NOT EXISTS ({later_tombstone})))"
+        )
+
+    def _key_is(self, alias: str, spec: KeySpec, text: str) -> str:
+        """``alias``'s key equals the key spelled as text (a tombstone's); written so an index can serve it."""
+        if spec.key == "reg_number":
+            return f"{alias}.reg_number = {text}"
+        return f"{alias}.{spec.key} = {self.d.uuid_from_text(text)}"
+
+    def capture_reappearances(self) -> None:
+        """Before people are written: keys whose register row says released or dead and whose new row
+        says held (the same record brought back, which is a conflict — a new detention gets a new number)."""
+        self.temp_table(
+            "sdp_reappeared", "upt_id bigint NOT NULL, reg_number varchar(40) NOT NULL, old_status varchar(12)"
+        )
+        spec = self.specs[0]
+        join = f"JOIN {spec.national} n ON n.upt_id = rs.upt_id AND n.reg_number = s.reg_number"
+        self.sql(
+            f"INSERT INTO sdp_reappeared (upt_id, reg_number, old_status) "
+            f"SELECT n.upt_id, n.reg_number, n.status {self._picked(spec, join)} "
+            f"AND s.status IN {_HELD} AND n.status IN {_GONE_STATUSES}"
+        )
+
+    def merge(self, spec: KeySpec) -> None:
+        columns = list(spec.copy_columns)
+        insert_cols = ["upt_id", *columns, *spec.extra_select, "last_run_id"]
+        select_cols = ["rs.upt_id", *[f"s.{c}" for c in columns], *spec.extra_select.values(), "%(run)s"]
+        if spec.first_run:
+            insert_cols.append("first_run_id")
+            select_cols.append("%(run)s")
+        updates = [c for c in insert_cols if c not in ("upt_id", spec.key, "first_run_id")]
+        self.outcome.rows_written += self.sql(
+            f"INSERT INTO {spec.national} ({', '.join(insert_cols)}) "
+            f"SELECT {', '.join(select_cols)} {self._picked(spec)} "
+            f"ON CONFLICT (upt_id, {spec.key}) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in updates)
+            + f" WHERE {spec.national}.content_hash <> excluded.content_hash"
+        )
+        self.remove_gone(spec)
+
+    def remove_gone(self, spec: KeySpec) -> None:
+        gone = f"sdp_gone_{spec.record_type}"
+        self.temp_table(gone, "id bigint PRIMARY KEY")
+        accepted_after = (
+            f"SELECT 1 FROM {spec.staged} s JOIN {RUN_SUB_TABLE} r2 ON r2.submission_id = s.submission_id "
+            f"WHERE r2.upt_id = rs.upt_id AND r2.effective = 1 AND r2.ordinal >= rs.ordinal "
+            f"AND {self._key_is('s', spec, 'd.record_key')} AND {self.error_free(spec.record_type)}"
+        )
+        # Tombstones: the UPT deleted the record, and no accepted row re-adds it later in the run.
+        self.sql(
+            f"INSERT INTO {gone} (id) SELECT DISTINCT n.id FROM {self.t_deletion} d "
+            f"JOIN {RUN_SUB_TABLE} rs ON rs.submission_id = d.submission_id AND rs.effective = 1 "
+            f"JOIN {spec.national} n ON n.upt_id = rs.upt_id AND {self._key_is('n', spec, 'd.record_key')} "
+            f"WHERE d.record_type = '{spec.record_type}' AND NOT EXISTS ({accepted_after}) ON CONFLICT DO NOTHING"
+        )
+        # Full snapshots: what the UPT no longer has is no longer in the register.
+        self.sql(
+            f"INSERT INTO {gone} (id) SELECT n.id FROM {spec.national} n "
+            f"WHERE n.upt_id IN (SELECT upt_id FROM {RUN_SUB_TABLE} WHERE is_full = 1 AND effective = 1) "
+            f"AND NOT EXISTS (SELECT 1 FROM {spec.staged} s JOIN {RUN_SUB_TABLE} rs "
+            f"ON rs.submission_id = s.submission_id AND rs.effective = 1 "
+            f"WHERE rs.upt_id = n.upt_id AND s.{spec.key} = n.{spec.key}) ON CONFLICT DO NOTHING"
+        )
+        for column in spec.conflict_refs:
+            self.sql(f"UPDATE {self.t_conflict} SET {column} = NULL WHERE {column} IN (SELECT id FROM {gone})")
+        self.outcome.rows_written += self.sql(f"DELETE FROM {spec.national} WHERE id IN (SELECT id FROM {gone})")
+
+    # --- 4. linkage ---------------------------------------------------------------------------------
+    def link_identities(self) -> None:
+        """One ``PersonIdentity`` per human: by a plausible NIK, else by name key (normalised name, birth
+        date and place). A NIK never links to another NIK; a name key links only where it is unambiguous."""
+        p, ident = self.t_person, self.t_identity
+        self.temp_table(
+            "sdp_link",
+            "person_id bigint PRIMARY KEY, nik varchar(32) NOT NULL, name_key varchar(250) NOT NULL, "
+            "identity_id bigint",
+            indexes=("nik", "name_key"),
+        )
+        self.sql(
+            f"INSERT INTO sdp_link (person_id, nik, name_key, identity_id) "
+            f"SELECT n.id, CASE WHEN {nik_linkable_sql(self.q, 'n.nik')} THEN n.nik ELSE '' END, n.name_key, NULL "
+            f"FROM {p} n WHERE n.last_run_id = %(run)s OR n.identity_id IS NULL"
+        )
+        self.raw(self.d.analyze("sdp_link"))
+        by_nik = (
+            f"UPDATE sdp_link SET identity_id = (SELECT MIN(pi.id) FROM {ident} pi WHERE pi.nik = sdp_link.nik) "
+            f"WHERE identity_id IS NULL AND nik <> ''"
+        )
+        by_name = (
+            f"UPDATE sdp_link SET identity_id = (SELECT CASE WHEN COUNT(*) = 1 THEN MIN(pi.id) END FROM {ident} pi "
+            f"WHERE pi.name_key = sdp_link.name_key) WHERE identity_id IS NULL AND nik = '' AND name_key <> ''"
+        )
+        self.sql(by_nik)
+        # A NIK seen for the first time adopts the one identity known only by the same name key (the UPT
+        # that sent it first had no NIK), unless another NIK in this run claims the same name key.
+        self.sql(
+            f"UPDATE sdp_link SET identity_id = (SELECT CASE WHEN COUNT(*) = 1 THEN MIN(pi.id) END FROM {ident} pi "
+            f"WHERE pi.name_key = sdp_link.name_key AND pi.nik = '') "
+            f"WHERE identity_id IS NULL AND nik <> '' AND name_key <> '' AND NOT EXISTS (SELECT 1 FROM sdp_link o "
+            f"WHERE o.name_key = sdp_link.name_key AND o.nik <> '' AND o.nik <> sdp_link.nik)"
+        )
+        self.sql(
+            f"INSERT INTO {ident} (nik, name_key, full_name, birth_date, birth_place, created_at) "
+            f"SELECT g.nik, n.name_key, n.full_name, n.birth_date, n.birth_place, %(now)s "
+            f"FROM (SELECT nik, MIN(person_id) AS person_id FROM sdp_link WHERE identity_id IS NULL AND nik <> '' "
+            f"GROUP BY nik) g JOIN {p} n ON n.id = g.person_id ORDER BY g.nik"
+        )
+        self.sql(by_nik)
+        self.sql(by_name)
+        self.sql(
+            f"INSERT INTO {ident} (nik, name_key, full_name, birth_date, birth_place, created_at) "
+            f"SELECT '', n.name_key, n.full_name, n.birth_date, n.birth_place, %(now)s "
+            f"FROM (SELECT name_key, MIN(person_id) AS person_id FROM sdp_link "
+            f"WHERE identity_id IS NULL AND nik = '' AND name_key <> '' GROUP BY name_key) g "
+            f"JOIN {p} n ON n.id = g.person_id "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {ident} pi WHERE pi.name_key = g.name_key) ORDER BY g.name_key"
+        )
+        self.sql(by_name)
+        self.sql(
+            f"UPDATE {p} SET identity_id = l.identity_id FROM sdp_link l "
+            f"WHERE {p}.id = l.person_id AND {self.d.not_same(f'{p}.identity_id', 'l.identity_id')}"
+        )
+        self.sql(
+            f"UPDATE {ident} SET nik = (SELECT MIN(l.nik) FROM sdp_link l WHERE l.identity_id = {ident}.id "
+            f"AND l.nik <> '') WHERE nik = '' AND id IN (SELECT identity_id FROM sdp_link WHERE nik <> '')"
+        )
+        self.temp_table("sdp_touched", "identity_id bigint PRIMARY KEY")
+        self.sql(
+            "INSERT INTO sdp_touched (identity_id) SELECT DISTINCT identity_id FROM sdp_link "
+            "WHERE identity_id IS NOT NULL"
+        )
+        self.raw(self.d.analyze("sdp_touched"))
+
+    # --- 5. conflicts -------------------------------------------------------------------------------
+    def _conflict_insert(self, kind: str, select: str) -> int:
+        return self.sql(
+            f"INSERT INTO {self.t_conflict} (kind, identity_id, upt_id, other_upt_id, person_id, other_person_id, "
+            f"movement_id, detail, state, detected_run_id, detected_at, note, closed_by_id, closed_at) "
+            f"SELECT '{kind}', c.identity_id, c.upt_id, c.other_upt_id, c.person_id, c.other_person_id, "
+            f"c.movement_id, substr(c.detail, 1, 255), '{ConflictState.OPEN.value}', %(run)s, %(now)s, '', NULL, NULL "
+            f"FROM ({select}) c WHERE 1 = 1 "
+            # One open conflict per kind, identity and UPT (a partial unique index): the first in this
+            # order is kept, so a rerun over the same register records the same one.
+            f"ORDER BY c.identity_id, c.upt_id, c.person_id, c.movement_id ON CONFLICT DO NOTHING"
+        )
+
+    def find_conflicts(self) -> None:
+        p, m = self.t_person, self.t_movement
+        first_held = (
+            f"SELECT x.id FROM {p} x WHERE x.identity_id = n.identity_id AND x.status IN {_HELD} "
+            f"ORDER BY x.admission_date, x.id LIMIT 1"
+        )
+        # The same human held in two UPTs: every holder after the first (by admission) is reported.
+        self._conflict_insert(
+            ConflictKind.ACTIVE_IN_TWO_UPTS,
+            f"SELECT n.identity_id, n.upt_id, f.upt_id AS other_upt_id, MIN(n.id) AS person_id, "
+            f"MIN(f.id) AS other_person_id, {_NO_ID} AS movement_id, "
+            f"'juga ditahan di UPT lain sejak ' || MIN({self.d.date_text('f.admission_date')}) AS detail "
+            f"FROM {p} n JOIN {p} f ON f.id = ({first_held}) "
+            f"WHERE n.identity_id IN (SELECT identity_id FROM sdp_touched) AND n.status IN {_HELD} "
+            f"AND f.upt_id <> n.upt_id GROUP BY n.identity_id, n.upt_id, f.upt_id",
+        )
+        matched = (
+            f"SELECT 1 FROM {m} mi JOIN {p} pi ON pi.upt_id = mi.upt_id AND pi.reg_number = mi.person_reg_number "
+            f"WHERE mi.kind = '{MovementKind.TRANSFER_IN.value}' AND mi.upt_id = m.other_upt_id "
+            f"AND pi.identity_id = p.identity_id AND mi.date >= m.date "
+            f"AND mi.date <= {self.d.add_days('m.date', 'match_days')}"
+        )
+        # A transfer out whose transfer in has not arrived within the matching window.
+        self._conflict_insert(
+            ConflictKind.TRANSFER_UNMATCHED,
+            f"SELECT p.identity_id, m.upt_id, m.other_upt_id, p.id AS person_id, {_NO_ID} AS other_person_id, "
+            f"m.id AS movement_id, 'pindah keluar ' || {self.d.date_text('m.date')} "
+            f"|| ', belum ada pindahan masuk' AS detail "
+            f"FROM {m} m JOIN {p} p ON p.upt_id = m.upt_id AND p.reg_number = m.person_reg_number "
+            f"WHERE m.kind = '{MovementKind.TRANSFER_OUT.value}' AND m.date < %(transfer_deadline)s "
+            f"AND m.date >= %(transfer_window_start)s AND p.identity_id IS NOT NULL "
+            f"AND NOT EXISTS ({matched}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {self.t_conflict} c0 WHERE c0.movement_id = m.id)",
+        )
+        # ...and those that have been matched since are closed by the system.
+        self.sql(
+            f"UPDATE {self.t_conflict} SET state = '{ConflictState.RESOLVED.value}', closed_at = %(now)s, "
+            f"note = %(auto_note)s WHERE kind = '{ConflictKind.TRANSFER_UNMATCHED.value}' "
+            f"AND state = '{ConflictState.OPEN.value}' AND movement_id IN (SELECT m.id FROM {m} m "
+            f"JOIN {p} p ON p.upt_id = m.upt_id AND p.reg_number = m.person_reg_number WHERE EXISTS ({matched}))",
+            {"auto_note": f"Otomatis: pindahan masuk yang cocok diterima (konsolidasi #{self.run.pk})."},
+        )
+        # A released or dead person held again: the same record brought back...
+        self._conflict_insert(
+            ConflictKind.REAPPEARED,
+            f"SELECT n.identity_id, n.upt_id, {_NO_ID} AS other_upt_id, MIN(n.id) AS person_id, "
+            f"{_NO_ID} AS other_person_id, "
+            f"{_NO_ID} AS movement_id, 'sebelumnya berstatus ' || MIN(r.old_status) AS detail "
+            f"FROM sdp_reappeared r JOIN {p} n ON n.upt_id = r.upt_id AND n.reg_number = r.reg_number "
+            f"WHERE n.identity_id IS NOT NULL AND n.status IN {_HELD} GROUP BY n.identity_id, n.upt_id",
+        )
+        # ...or held anywhere while recorded dead elsewhere.
+        self._conflict_insert(
+            ConflictKind.REAPPEARED,
+            f"SELECT n.identity_id, n.upt_id, MIN(dd.upt_id) AS other_upt_id, MIN(n.id) AS person_id, "
+            f"MIN(dd.id) AS other_person_id, {_NO_ID} AS movement_id, "
+            f"'tercatat meninggal dunia di UPT lain' AS detail "
+            f"FROM {p} n JOIN {p} dd ON dd.identity_id = n.identity_id AND dd.status = '{PersonStatus.DIED.value}' "
+            f"AND dd.upt_id <> n.upt_id "
+            f"WHERE n.identity_id IN (SELECT identity_id FROM sdp_touched) AND n.status IN {_HELD} "
+            f"GROUP BY n.identity_id, n.upt_id",
+        )
+        self.outcome.conflicts_found = Conflict.objects.filter(detected_run=self.run).count()
+
+    # --- 6. the daily snapshot ----------------------------------------------------------------------
+    def snapshot(self) -> None:
+        """Occupancy on the run's WIB day from the register's held people; a rerun replaces the day."""
+        snap, breakdown = OccupancySnapshot._meta.db_table, OccupancyBreakdown._meta.db_table
+        self.sql(f"DELETE FROM {breakdown} WHERE date = %(today)s")
+        self.sql(f"DELETE FROM {snap} WHERE date = %(today)s")
+        self.sql(
+            f"INSERT INTO {snap} (date, upt_id, capacity, detainees, sentenced, male, female, run_id) "
+            f"SELECT %(today)s, u.id, u.capacity, "
+            f"SUM(CASE WHEN n.register IN {_DETAINEE} THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN n.id IS NOT NULL AND n.register NOT IN {_DETAINEE} THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN n.sex = 'L' THEN 1 ELSE 0 END), SUM(CASE WHEN n.sex = 'P' THEN 1 ELSE 0 END), %(run)s "
+            f"FROM {self.q.upt} u LEFT JOIN {self.t_person} n ON n.upt_id = u.id AND n.status IN {_HELD} "
+            f"GROUP BY u.id, u.capacity, u.is_active HAVING u.is_active OR COUNT(n.id) > 0"
+        )
+        self.sql(
+            f"INSERT INTO {breakdown} (date, upt_id, register, sex, crime_category, count) "
+            f"SELECT %(today)s, n.upt_id, n.register, n.sex, n.crime_category, COUNT(*) FROM {self.t_person} n "
+            f"WHERE n.status IN {_HELD} GROUP BY n.upt_id, n.register, n.sex, n.crime_category"
+        )
+
+    # --- 7. results ---------------------------------------------------------------------------------
+    def record_results(self) -> None:
+        """Final state and row counts of each submission, and each UPT's result."""
+        received: dict[int, int] = defaultdict(int)
+        for spec in self.specs:
+            for submission_id, count in self.fetch(
+                f"SELECT s.submission_id, COUNT(*) FROM {spec.staged} s "
+                f"JOIN {RUN_SUB_TABLE} rs ON rs.submission_id = s.submission_id GROUP BY s.submission_id"
+            ):
+                received[submission_id] += count
+        rejected: dict[int, int] = defaultdict(int)
+        warned: dict[int, int] = defaultdict(int)
+        for submission_id, errors, warnings_only in self.fetch(
+            f"SELECT submission_id, SUM(has_error), SUM(1 - has_error) FROM ("
+            f"SELECT submission_id, record_type, staged_row_id, "
+            f"MAX(CASE WHEN severity = 'error' THEN 1 ELSE 0 END) AS has_error "
+            f"FROM {self.t_issue} WHERE run_id = %(run)s GROUP BY submission_id, record_type, staged_row_id) x "
+            f"GROUP BY submission_id"
+        ):
+            rejected[submission_id] = int(errors)
+            warned[submission_id] = int(warnings_only)
+
+        conflicts_by_upt = dict(
+            Conflict.objects.filter(detected_run=self.run).values("upt").annotate(n=Count("pk")).values_list("upt", "n")
+        )
+        submissions = list(Submission.objects.filter(run=self.run).only("pk", "upt_id"))
+        per_upt: dict[int, RunUptResult] = {}
+        for sub in submissions:
+            total, bad, warn = received[sub.pk], rejected[sub.pk], warned[sub.pk]
+            sub.rows_rejected = bad
+            sub.rows_accepted = total - bad
+            sub.rows_warned = warn
+            if bad == 0:
+                sub.state = SubmissionState.ACCEPTED
+            elif bad == total:
+                sub.state = SubmissionState.REJECTED
+            else:
+                sub.state = SubmissionState.PARTIAL
+            sub.consolidated_at = self.now
+            result = per_upt.setdefault(
+                sub.upt_id, RunUptResult(run=self.run, upt_id=sub.upt_id, conflicts=conflicts_by_upt.get(sub.upt_id, 0))
+            )
+            result.submissions_count += 1
+            result.rows_received += total
+            result.rows_accepted += total - bad
+            result.rows_rejected += bad
+            result.rows_warned += warn
+            self.outcome.rows_received += total
+            self.outcome.rows_accepted += total - bad
+            self.outcome.rows_rejected += bad
+            self.outcome.rows_warned += warn
+        Submission.objects.bulk_update(
+            submissions,
+            ["state", "rows_accepted", "rows_rejected", "rows_warned", "consolidated_at"],
+            batch_size=500,
+        )
+        RunUptResult.objects.bulk_create(per_upt.values(), batch_size=500)

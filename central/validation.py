@@ -1,0 +1,643 @@
+"""The validation catalogue: every rule consolidation applies to staged rows — its code, record type,
+severity, Indonesian message and its set-based SQL — in this one module.
+
+A rule is a SQL condition over one staged row (alias ``s``) and its run submission (alias ``rs``: the
+``sdp_run_sub`` table the run builds, with ``submission_id`` and ``upt_id``), plus an optional ``detail``
+expression that tells the operator what exactly is wrong. ``issue_statements`` turns the active rules into
+``INSERT … SELECT`` statements into ``RowIssue``: rules that need only the row itself share one statement
+per record type (one pass over the staged rows); rules that look at other rows (duplicates, the register,
+the UPT registry) run as statements of their own so the database can plan them as hash joins. Errors
+reject the row; warnings keep it. Nothing here loops over rows in Python.
+
+Parameters every statement receives: ``run`` (the run id), ``today`` (the run's WIB date),
+``born_after`` / ``born_before`` (birth dates that make a person younger than 12 or older than 100).
+
+To add a rule, append a ``Rule`` to ``RULES``; ``validation_rules_sync`` (after every migrate and at the
+start of each run) lists it in the admin, where central may switch off any rule that is not structural.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from central.dialect import Dialect
+from central.reference import (
+    DETAINEE_REGISTERS,
+    HELD_STATUSES,
+    MOVEMENT_RULES,
+    NIK_PROVINCE_CODES,
+    SENTENCED_REGISTERS,
+    CrimeCategory,
+    Education,
+    MovementKind,
+    PersonStatus,
+    Register,
+    ReleaseReason,
+    Religion,
+    RemissionKind,
+    Sex,
+    TemporaryExitReason,
+)
+
+PERSON, MOVEMENT, REMISSION = "person", "movement", "remission"
+ERROR, WARNING = "error", "warning"
+RUN_SUB_TABLE = "sdp_run_sub"  # the run's submissions, built by the consolidation engine
+
+MIN_AGE_YEARS = 12  # criminal responsibility of children starts at 12 (UU 11/2012 tentang SPPA)
+MAX_AGE_YEARS = 100
+
+
+@dataclass(frozen=True)
+class SqlContext:
+    """Table names and the dialect, for building SQL."""
+
+    d: Dialect
+    staged_person: str
+    staged_movement: str
+    staged_remission: str
+    staged_deletion: str
+    national_person: str
+    national_movement: str
+    national_remission: str
+    upt: str
+    submission: str
+    rowissue: str
+    run_sub: str = RUN_SUB_TABLE
+
+    @classmethod
+    def build(cls, dialect: Dialect) -> SqlContext:
+        from central.models import (
+            NationalMovement,
+            NationalPerson,
+            NationalRemission,
+            RowIssue,
+            StagedDeletion,
+            StagedMovement,
+            StagedPerson,
+            StagedRemission,
+            Submission,
+            Upt,
+        )
+
+        return cls(
+            d=dialect,
+            staged_person=StagedPerson._meta.db_table,
+            staged_movement=StagedMovement._meta.db_table,
+            staged_remission=StagedRemission._meta.db_table,
+            staged_deletion=StagedDeletion._meta.db_table,
+            national_person=NationalPerson._meta.db_table,
+            national_movement=NationalMovement._meta.db_table,
+            national_remission=NationalRemission._meta.db_table,
+            upt=Upt._meta.db_table,
+            submission=Submission._meta.db_table,
+            rowissue=RowIssue._meta.db_table,
+        )
+
+    def staged(self, record_type: str) -> str:
+        return {PERSON: self.staged_person, MOVEMENT: self.staged_movement, REMISSION: self.staged_remission}[
+            record_type
+        ]
+
+
+Sql = Callable[[SqlContext], str]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    record_type: str
+    severity: str
+    message: str  # Indonesian; shown on the UPT's correction list
+    description: str
+    where: Sql
+    detail: Sql = lambda q: "''"
+    own_statement: bool = False  # looks beyond the row itself: runs as its own statement
+    joins: Sql = lambda q: ""
+    structural: bool = False  # consolidation relies on it (keys, codes the snapshot counts): always on
+
+
+def sql_list(values: Iterable[str]) -> str:
+    """A SQL list literal of reference codes (codes never contain quotes)."""
+    items = sorted(str(v) for v in values)
+    assert all("'" not in v for v in items)
+    return "(" + ", ".join(f"'{v}'" for v in items) + ")"
+
+
+_TERM_B = sql_list([Register.B_I, Register.B_IIA, Register.B_IIB])
+_HELD = sql_list(HELD_STATUSES)
+_DETAINEE = sql_list(DETAINEE_REGISTERS)
+_SENTENCED = sql_list(SENTENCED_REGISTERS)
+_TERM = sql_list([Register.B_I, Register.B_IIA, Register.B_IIB, Register.B_III])
+_NIK_16 = "^[0-9]{16}$"
+
+
+def b_register_sql(alias: str = "s") -> str:
+    """The B register a sentence belongs in, as SQL — the same answer as ``central.sentence.b_register_for``
+    (lengths compared with 30-day months: B.I over 360 days, B.IIa over 90, B.IIb from 1 day; a test
+    checks the two agree). NULL for a zero sentence."""
+    length = f"(({alias}.sentence_years * 12 + {alias}.sentence_months) * 30 + {alias}.sentence_days)"
+    return (
+        f"CASE WHEN {length} > 360 THEN '{Register.B_I.value}' WHEN {length} > 90 THEN '{Register.B_IIA.value}' "
+        f"WHEN {length} > 0 THEN '{Register.B_IIB.value}' END"
+    )
+
+
+def _sentence_text(alias: str = "s") -> str:
+    return (
+        f"({alias}.sentence_years || ' tahun ' || {alias}.sentence_months || ' bulan ' "
+        f"|| {alias}.sentence_days || ' hari')"
+    )
+
+
+def nik_linkable_sql(q: SqlContext, col: str) -> str:
+    """A NIK good enough to link people on: 16 digits, a real province, a possible date of birth
+    (day + 40 for women) and a serial other than 0000. Safe on any text (casts only after the check)."""
+    dd = f"CAST(substr({col}, 7, 2) AS integer)"
+    mm = f"CAST(substr({col}, 9, 2) AS integer)"
+    return (
+        f"(CASE WHEN {q.d.regex(col, _NIK_16)} THEN (substr({col}, 1, 2) IN {sql_list(NIK_PROVINCE_CODES)} "
+        f"AND {mm} BETWEEN 1 AND 12 AND ({dd} BETWEEN 1 AND 31 OR {dd} BETWEEN 41 AND 71) "
+        f"AND substr({col}, 13, 4) <> '0000') ELSE false END)"
+    )
+
+
+def _nik_matches_person(q: SqlContext) -> str:
+    dd = "CAST(substr(s.nik, 7, 2) AS integer)"
+    mm = "CAST(substr(s.nik, 9, 2) AS integer)"
+    yy = "CAST(substr(s.nik, 11, 2) AS integer)"
+    sex_ok = f"(CASE WHEN {dd} > 40 THEN '{Sex.FEMALE.value}' ELSE '{Sex.MALE.value}' END) = s.sex"
+    birth_ok = (
+        f"(s.birth_date IS NULL OR ({dd} %% 40 = {q.d.day('s.birth_date')} AND {mm} = {q.d.month('s.birth_date')} "
+        f"AND {yy} = {q.d.year('s.birth_date')} %% 100))"
+    )
+    return f"(CASE WHEN {q.d.regex('s.nik', _NIK_16)} THEN ({sex_ok} AND {birth_ok}) ELSE false END)"
+
+
+def _people_known_sql(q: SqlContext) -> str:
+    """The person a movement or remission refers to is in one of the run's packages from the same UPT or
+    already in the UPT's national register (deltas carry only what changed)."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM {q.staged_person} p JOIN {q.run_sub} pr ON pr.submission_id = p.submission_id "
+        f"WHERE pr.upt_id = rs.upt_id AND p.reg_number = s.person_reg_number) "
+        f"AND NOT EXISTS (SELECT 1 FROM {q.national_person} n "
+        f"WHERE n.upt_id = rs.upt_id AND n.reg_number = s.person_reg_number)"
+    )
+
+
+def _duplicates_join(table: str, key: str) -> Sql:
+    def joins(q: SqlContext) -> str:
+        return (
+            f"JOIN (SELECT x.submission_id, x.{key} FROM {table.format(q=q)} x "
+            f"JOIN {q.run_sub} xr ON xr.submission_id = x.submission_id "
+            f"GROUP BY x.submission_id, x.{key} HAVING COUNT(*) > 1) dup "
+            f"ON dup.submission_id = s.submission_id AND dup.{key} = s.{key}"
+        )
+
+    return joins
+
+
+_N = gettext_noop
+
+RULES: list[Rule] = [
+    # --- people -------------------------------------------------------------------------------------
+    Rule(
+        "P_REQUIRED",
+        PERSON,
+        ERROR,
+        _N("Nomor registrasi atau nama lengkap kosong."),
+        "Tanpa nomor registrasi data tidak dapat disimpan di register nasional; tanpa nama tidak dapat ditautkan.",
+        where=lambda q: "trim(s.reg_number) = '' OR trim(s.full_name) = ''",
+        detail=lambda q: (
+            "CASE WHEN trim(s.reg_number) = '' THEN 'nomor registrasi kosong' ELSE 'nama lengkap kosong' END"
+        ),
+        structural=True,
+    ),
+    Rule(
+        "P_CODE_UNKNOWN",
+        PERSON,
+        ERROR,
+        _N("Kode jenis kelamin, register, kategori kejahatan atau status tidak dikenal."),
+        "Kode harus sesuai daftar kode SDP (central/reference.py); snapshot hunian menghitung menurut kode ini.",
+        where=lambda q: (
+            f"s.sex NOT IN {sql_list(Sex.values)} OR s.register NOT IN {sql_list(Register.values)} "
+            f"OR s.crime_category NOT IN {sql_list(CrimeCategory.values)} "
+            f"OR s.status NOT IN {sql_list(PersonStatus.values)}"
+        ),
+        detail=lambda q: (
+            f"CASE WHEN s.sex NOT IN {sql_list(Sex.values)} THEN 'jenis kelamin \"' || s.sex || '\"' "
+            f"WHEN s.register NOT IN {sql_list(Register.values)} THEN 'register \"' || s.register || '\"' "
+            f"WHEN s.crime_category NOT IN {sql_list(CrimeCategory.values)} "
+            f"THEN 'kategori kejahatan \"' || s.crime_category || '\"' "
+            "ELSE 'status \"' || s.status || '\"' END"
+        ),
+        structural=True,
+    ),
+    Rule(
+        "P_CODE_OPTIONAL",
+        PERSON,
+        WARNING,
+        _N("Kode agama atau pendidikan tidak dikenal."),
+        "Agama dan pendidikan boleh kosong; jika diisi harus sesuai daftar kode SDP.",
+        where=lambda q: (
+            f"(s.religion <> '' AND s.religion NOT IN {sql_list(Religion.values)}) "
+            f"OR (s.education <> '' AND s.education NOT IN {sql_list(Education.values)})"
+        ),
+        detail=lambda q: (
+            f"CASE WHEN s.religion <> '' AND s.religion NOT IN {sql_list(Religion.values)} "
+            "THEN 'agama \"' || s.religion || '\"' ELSE 'pendidikan \"' || s.education || '\"' END"
+        ),
+    ),
+    Rule(
+        "P_NIK_FORMAT",
+        PERSON,
+        ERROR,
+        _N("NIK harus 16 digit angka (atau dikosongkan bila tidak ada)."),
+        "NIK (Nomor Induk Kependudukan) terdiri dari 16 digit angka.",
+        where=lambda q: f"s.nik <> '' AND NOT {q.d.regex('s.nik', _NIK_16)}",
+        detail=lambda q: "'NIK \"' || s.nik || '\"'",
+    ),
+    Rule(
+        "P_NIK_IMPLAUSIBLE",
+        PERSON,
+        WARNING,
+        _N("NIK tidak sesuai dengan provinsi, tanggal lahir atau jenis kelamin."),
+        "Digit 1–2 NIK adalah kode provinsi, digit 7–12 tanggal lahir DDMMYY (tanggal + 40 untuk perempuan), "
+        "digit 13–16 nomor urut (bukan 0000). NIK seperti ini tidak dipakai untuk menautkan identitas.",
+        where=lambda q: (
+            f"{q.d.regex('s.nik', _NIK_16)} AND NOT ({nik_linkable_sql(q, 's.nik')} AND {_nik_matches_person(q)})"
+        ),
+        detail=lambda q: "'NIK ' || s.nik",
+    ),
+    Rule(
+        "P_DATE_FUTURE",
+        PERSON,
+        ERROR,
+        _N("Tanggal di masa depan."),
+        "Tanggal lahir, mulai ditahan, masuk UPT, register sejak dan tanggal putusan tidak boleh setelah hari ini.",
+        where=lambda q: (
+            "s.birth_date > %(today)s OR s.detention_start > %(today)s OR s.admission_date > %(today)s "
+            "OR s.register_since > %(today)s OR s.verdict_date > %(today)s"
+        ),
+        detail=lambda q: (
+            f"CASE WHEN s.birth_date > %(today)s THEN 'tanggal lahir ' || {q.d.date_text('s.birth_date')} "
+            f"WHEN s.detention_start > %(today)s THEN 'mulai ditahan ' || {q.d.date_text('s.detention_start')} "
+            f"WHEN s.admission_date > %(today)s THEN 'tanggal masuk ' || {q.d.date_text('s.admission_date')} "
+            f"WHEN s.register_since > %(today)s THEN 'register sejak ' || {q.d.date_text('s.register_since')} "
+            f"ELSE 'tanggal putusan ' || {q.d.date_text('s.verdict_date')} END"
+        ),
+    ),
+    Rule(
+        "P_DATE_ORDER",
+        PERSON,
+        ERROR,
+        _N("Urutan tanggal tidak masuk akal."),
+        "Lahir sebelum ditahan; ditahan tidak setelah masuk UPT; putusan dan register saat ini tidak sebelum "
+        "mulai ditahan.",
+        where=lambda q: (
+            "s.birth_date >= s.detention_start OR s.birth_date >= s.admission_date "
+            "OR s.detention_start > s.admission_date OR s.verdict_date < s.detention_start "
+            "OR s.register_since < s.detention_start"
+        ),
+        detail=lambda q: (
+            "CASE WHEN s.birth_date >= s.detention_start OR s.birth_date >= s.admission_date "
+            "THEN 'tanggal lahir tidak sebelum penahanan/masuk' "
+            "WHEN s.detention_start > s.admission_date THEN 'mulai ditahan setelah tanggal masuk UPT' "
+            "WHEN s.verdict_date < s.detention_start THEN 'tanggal putusan sebelum mulai ditahan' "
+            "ELSE 'register sejak sebelum mulai ditahan' END"
+        ),
+    ),
+    Rule(
+        "P_AGE_IMPLAUSIBLE",
+        PERSON,
+        WARNING,
+        _N("Umur tidak wajar (di bawah 12 atau di atas 100 tahun)."),
+        "Anak dapat dipidana mulai umur 12 tahun (UU SPPA); umur di atas 100 tahun hampir pasti salah ketik.",
+        where=lambda q: "s.birth_date > %(born_after)s OR s.birth_date < %(born_before)s",
+        detail=lambda q: f"'tanggal lahir ' || {q.d.date_text('s.birth_date')}",
+    ),
+    Rule(
+        "P_REGISTER_SENTENCE",
+        PERSON,
+        ERROR,
+        _N("Register tidak sesuai dengan lama pidana."),
+        "B.I pidana lebih dari 1 tahun, B.IIa lebih dari 3 bulan s.d. 1 tahun, B.IIb 1 hari s.d. 3 bulan; "
+        "B.III (kurungan) harus mencantumkan lama pidana.",
+        where=lambda q: (
+            f"(s.register IN {_TERM_B} AND s.register <> COALESCE({b_register_sql()}, '')) "
+            f"OR (s.register = '{Register.B_III.value}' AND {b_register_sql()} IS NULL)"
+        ),
+        detail=lambda q: (
+            f"'register ' || s.register || ', pidana ' || {_sentence_text()} "
+            f"|| COALESCE(': seharusnya ' || {b_register_sql()}, ': lama pidana kosong')"
+        ),
+    ),
+    Rule(
+        "P_VERDICT_MISSING",
+        PERSON,
+        WARNING,
+        _N("Narapidana tanpa tanggal putusan (petikan putusan belum ada)."),
+        "Narapidana harus memiliki petikan putusan; daftar ini dipakai untuk melengkapi berkas.",
+        where=lambda q: f"s.register IN {_SENTENCED} AND s.verdict_date IS NULL",
+        detail=lambda q: "'register ' || s.register",
+    ),
+    Rule(
+        "P_DETENTION_START_MISSING",
+        PERSON,
+        WARNING,
+        _N("Tanggal mulai ditahan kosong: tanggal ekspirasi tidak dapat dihitung."),
+        "Masa pidana dihitung sejak mulai ditahan.",
+        where=lambda q: f"s.register IN {_TERM} AND s.detention_start IS NULL",
+        detail=lambda q: "'register ' || s.register",
+    ),
+    Rule(
+        "P_DETENTION_OVERDUE",
+        PERSON,
+        WARNING,
+        _N("Tahanan melewati batas masa penahanan."),
+        "Batas = mulai register tahanan saat ini + masa penahanan awal + perpanjangan terpanjang (KUHAP).",
+        where=lambda q: f"s.register IN {_DETAINEE} AND s.status IN {_HELD} AND s.detention_limit_date < %(today)s",
+        detail=lambda q: f"'batas penahanan ' || {q.d.date_text('s.detention_limit_date')}",
+    ),
+    Rule(
+        "P_EXPIRY_PASSED",
+        PERSON,
+        WARNING,
+        _N("Tanggal ekspirasi sudah lewat tetapi masih tercatat ditahan."),
+        "Narapidana yang telah habis masa pidananya harus dibebaskan (bebas murni) atau datanya diperbaiki.",
+        where=lambda q: f"s.register IN {_TERM} AND s.status IN {_HELD} AND s.expiry_date < %(today)s",
+        detail=lambda q: f"'tanggal ekspirasi ' || {q.d.date_text('s.expiry_date')}",
+    ),
+    Rule(
+        "P_DUPLICATE_REG",
+        PERSON,
+        ERROR,
+        _N("Nomor registrasi muncul lebih dari sekali dalam satu paket."),
+        "Satu nomor registrasi hanya untuk satu orang di satu UPT.",
+        where=lambda q: "1 = 1",
+        detail=lambda q: "'nomor registrasi ' || s.reg_number",
+        own_statement=True,
+        joins=_duplicates_join("{q.staged_person}", "reg_number"),
+        structural=True,
+    ),
+    # --- movements ----------------------------------------------------------------------------------
+    Rule(
+        "M_KIND_UNKNOWN",
+        MOVEMENT,
+        ERROR,
+        _N("Jenis mutasi tidak dikenal."),
+        "Jenis mutasi harus sesuai daftar kode SDP.",
+        where=lambda q: f"s.kind NOT IN {sql_list(MovementKind.values)}",
+        detail=lambda q: "'jenis \"' || s.kind || '\"'",
+        structural=True,
+    ),
+    Rule(
+        "M_OTHER_UPT",
+        MOVEMENT,
+        ERROR,
+        _N("UPT asal/tujuan pemindahan kosong, tidak dikenal, atau sama dengan UPT sendiri."),
+        "Pindah keluar dan pindahan masuk harus menyebut kode UPT lain yang terdaftar.",
+        where=lambda q: (
+            f"(s.kind IN {sql_list(k for k, r in MOVEMENT_RULES.items() if r.needs_other_upt)} "
+            "AND (ou.id IS NULL OR ou.id = rs.upt_id)) OR (s.other_upt_code <> '' AND ou.id IS NULL)"
+        ),
+        detail=lambda q: (
+            "CASE WHEN s.other_upt_code = '' THEN 'kode UPT kosong' "
+            "WHEN ou.id IS NULL THEN 'kode UPT \"' || s.other_upt_code || '\" tidak terdaftar' "
+            "ELSE 'UPT sendiri (' || s.other_upt_code || ')' END"
+        ),
+        own_statement=True,
+        joins=lambda q: f"LEFT JOIN {q.upt} ou ON ou.code = s.other_upt_code",
+        structural=True,
+    ),
+    Rule(
+        "M_PERSON_UNKNOWN",
+        MOVEMENT,
+        ERROR,
+        _N("Mutasi untuk orang yang tidak ada di paket maupun di register nasional."),
+        "Nomor registrasi pada mutasi harus merujuk orang di UPT yang sama.",
+        where=_people_known_sql,
+        detail=lambda q: "'nomor registrasi ' || s.person_reg_number",
+        own_statement=True,
+    ),
+    Rule(
+        "M_DATE_FUTURE",
+        MOVEMENT,
+        ERROR,
+        _N("Tanggal mutasi di masa depan."),
+        "Mutasi dicatat setelah terjadi.",
+        where=lambda q: "s.date > %(today)s",
+        detail=lambda q: f"'tanggal ' || {q.d.date_text('s.date')}",
+    ),
+    Rule(
+        "M_DETAILS_MISSING",
+        MOVEMENT,
+        ERROR,
+        _N("Keterangan mutasi tidak lengkap (alasan bebas, alasan keluar sementara, atau register tujuan)."),
+        "Bebas memerlukan alasan bebas, keluar sementara memerlukan alasan, mutasi registrasi memerlukan "
+        "register tujuan — masing-masing sesuai daftar kode SDP.",
+        where=lambda q: (
+            f"(s.kind = '{MovementKind.RELEASE.value}' AND s.release_reason NOT IN {sql_list(ReleaseReason.values)}) "
+            f"OR (s.kind = '{MovementKind.TEMPORARY_EXIT.value}' "
+            f"AND s.exit_reason NOT IN {sql_list(TemporaryExitReason.values)}) "
+            f"OR (s.kind = '{MovementKind.REGISTER_CHANGE.value}' AND s.register_to NOT IN {sql_list(Register.values)})"
+        ),
+        detail=lambda q: (
+            f"CASE WHEN s.kind = '{MovementKind.RELEASE.value}' THEN 'alasan bebas \"' || s.release_reason || '\"' "
+            f"WHEN s.kind = '{MovementKind.TEMPORARY_EXIT.value}' "
+            "THEN 'alasan keluar \"' || s.exit_reason || '\"' "
+            "ELSE 'register tujuan \"' || s.register_to || '\"' END"
+        ),
+    ),
+    Rule(
+        "M_DUPLICATE_UID",
+        MOVEMENT,
+        ERROR,
+        _N("Mutasi yang sama (uid) muncul lebih dari sekali dalam satu paket."),
+        "Setiap mutasi memiliki uid sendiri.",
+        where=lambda q: "1 = 1",
+        detail=lambda q: "'nomor registrasi ' || s.person_reg_number",
+        own_statement=True,
+        joins=_duplicates_join("{q.staged_movement}", "uid"),
+        structural=True,
+    ),
+    Rule(
+        "M_BEFORE_ADMISSION",
+        MOVEMENT,
+        WARNING,
+        _N("Tanggal mutasi sebelum tanggal masuk UPT."),
+        "Mutasi di UPT ini terjadi sejak orang tersebut masuk UPT.",
+        where=lambda q: (
+            f"EXISTS (SELECT 1 FROM {q.staged_person} p WHERE p.submission_id = s.submission_id "
+            "AND p.reg_number = s.person_reg_number AND s.date < p.admission_date)"
+        ),
+        detail=lambda q: f"'nomor registrasi ' || s.person_reg_number || ', tanggal ' || {q.d.date_text('s.date')}",
+        own_statement=True,
+    ),
+    # --- remissions ---------------------------------------------------------------------------------
+    Rule(
+        "R_KIND_UNKNOWN",
+        REMISSION,
+        ERROR,
+        _N("Jenis remisi tidak dikenal."),
+        "Jenis remisi harus sesuai daftar kode SDP.",
+        where=lambda q: f"s.kind NOT IN {sql_list(RemissionKind.values)}",
+        detail=lambda q: "'jenis \"' || s.kind || '\"'",
+        structural=True,
+    ),
+    Rule(
+        "R_DAYS_RANGE",
+        REMISSION,
+        ERROR,
+        _N("Jumlah hari remisi harus 1 sampai 365."),
+        "Satu SK remisi memberikan paling sedikit 1 hari dan tidak lebih dari setahun.",
+        where=lambda q: "s.days < 1 OR s.days > 365",
+        detail=lambda q: "s.days || ' hari'",
+    ),
+    Rule(
+        "R_PERSON_UNKNOWN",
+        REMISSION,
+        ERROR,
+        _N("Remisi untuk orang yang tidak ada di paket maupun di register nasional."),
+        "Nomor registrasi pada remisi harus merujuk orang di UPT yang sama.",
+        where=_people_known_sql,
+        detail=lambda q: "'nomor registrasi ' || s.person_reg_number",
+        own_statement=True,
+    ),
+    Rule(
+        "R_DATE_FUTURE",
+        REMISSION,
+        ERROR,
+        _N("Tanggal SK remisi di masa depan."),
+        "Remisi dicatat setelah SK terbit.",
+        where=lambda q: "s.decree_date > %(today)s",
+        detail=lambda q: f"'tanggal SK ' || {q.d.date_text('s.decree_date')}",
+    ),
+    Rule(
+        "R_DUPLICATE_UID",
+        REMISSION,
+        ERROR,
+        _N("Remisi yang sama (uid) muncul lebih dari sekali dalam satu paket."),
+        "Setiap remisi memiliki uid sendiri.",
+        where=lambda q: "1 = 1",
+        detail=lambda q: "'nomor registrasi ' || s.person_reg_number",
+        own_statement=True,
+        joins=_duplicates_join("{q.staged_remission}", "uid"),
+        structural=True,
+    ),
+    Rule(
+        "R_DECREE_MISSING",
+        REMISSION,
+        WARNING,
+        _N("Nomor atau tanggal SK remisi belum diisi."),
+        "Remisi harus dapat ditelusuri ke SK-nya.",
+        where=lambda q: "trim(s.decree_number) = '' OR s.decree_date IS NULL",
+        detail=lambda q: "'nomor registrasi ' || s.person_reg_number",
+    ),
+]
+
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+assert len(RULES_BY_CODE) == len(RULES), "rule codes must be unique"
+
+
+def statement_params(*, run_id: int, today: date) -> dict:
+    return {
+        "run": run_id,
+        "today": today,
+        "born_after": today - relativedelta(years=MIN_AGE_YEARS),
+        "born_before": today - relativedelta(years=MAX_AGE_YEARS),
+    }
+
+
+def _record_key(q: SqlContext, record_type: str) -> str:
+    return "s.reg_number" if record_type == PERSON else q.d.uuid_text("s.uid")
+
+
+def _insert_head(q: SqlContext) -> str:
+    return (
+        f"INSERT INTO {q.rowissue} "
+        "(run_id, submission_id, record_type, staged_row_id, record_key, rule_id, severity, detail) "
+    )
+
+
+def issue_statements(q: SqlContext, rules: Iterable[Rule]) -> list[tuple[str, list[str]]]:
+    """``(sql, rule codes)`` for the given rules: one combined statement per record type for the rules
+    that read only the row, one statement for each rule that reads other rows."""
+    statements: list[tuple[str, list[str]]] = []
+    rules = list(rules)
+    for record_type in (PERSON, MOVEMENT, REMISSION):
+        staged = q.staged(record_type)
+        key = _record_key(q, record_type)
+        simple = [r for r in rules if r.record_type == record_type and not r.own_statement]
+        if simple:
+            choices = " UNION ALL ".join(
+                f"SELECT '{r.code}' AS code, '{r.severity}' AS severity"
+                if i == 0
+                else f"SELECT '{r.code}', '{r.severity}'"
+                for i, r in enumerate(simple)
+            )
+            hit = " ".join(f"WHEN '{r.code}' THEN ({r.where(q)})" for r in simple)
+            detail = " ".join(f"WHEN '{r.code}' THEN ({r.detail(q)})" for r in simple)
+            statements.append(
+                (
+                    _insert_head(q)
+                    + f"SELECT %(run)s, s.submission_id, '{record_type}', s.id, {key}, r.code, r.severity, "
+                    f"substr(COALESCE(CASE r.code {detail} END, ''), 1, 255) "
+                    f"FROM {staged} s JOIN {q.run_sub} rs ON rs.submission_id = s.submission_id "
+                    f"JOIN ({choices}) r ON (CASE r.code {hit} ELSE false END) WHERE 1 = 1",
+                    [r.code for r in simple],
+                )
+            )
+        for rule in (r for r in rules if r.record_type == record_type and r.own_statement):
+            statements.append(
+                (
+                    _insert_head(q) + f"SELECT %(run)s, s.submission_id, '{record_type}', s.id, {key}, '{rule.code}', "
+                    f"'{rule.severity}', substr(COALESCE({rule.detail(q)}, ''), 1, 255) "
+                    f"FROM {staged} s JOIN {q.run_sub} rs ON rs.submission_id = s.submission_id "
+                    f"{rule.joins(q)} WHERE {rule.where(q)}",
+                    [rule.code],
+                )
+            )
+    return statements
+
+
+def validation_rules_sync() -> None:
+    """Write the catalogue into ``ValidationRule`` (keeping each rule's on/off switch); rules no longer in
+    the catalogue are switched off, never deleted (old issues still refer to them)."""
+    from central.models import ValidationRule
+
+    with transaction.atomic():
+        ValidationRule.objects.bulk_create(
+            [
+                ValidationRule(
+                    code=r.code,
+                    record_type=r.record_type,
+                    severity=r.severity,
+                    message=r.message,
+                    description=r.description,
+                    is_active=True,
+                )
+                for r in RULES
+            ],
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=["record_type", "severity", "message", "description"],
+        )
+        ValidationRule.objects.exclude(code__in=RULES_BY_CODE).filter(is_active=True).update(is_active=False)
+        # Structural rules cannot be off, whatever was stored.
+        ValidationRule.objects.filter(code__in=[r.code for r in RULES if r.structural], is_active=False).update(
+            is_active=True
+        )
+
+
+def active_rules() -> list[Rule]:
+    """The catalogue's rules that are switched on (structural rules always are)."""
+    from central.models import ValidationRule
+
+    off = set(ValidationRule.objects.filter(is_active=False).values_list("code", flat=True))
+    return [r for r in RULES if r.structural or r.code not in off]

@@ -1,0 +1,205 @@
+"""Linkage of the same human across units, and each kind of conflict central must look at."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+
+from central.models import Conflict, NationalPerson, PersonIdentity
+from tests.consolidation.helpers import consolidate, movement_values, package, person_values, today
+
+pytestmark = pytest.mark.django_db
+D = timedelta
+
+
+def identity_of(upt, reg_number):
+    return NationalPerson.objects.get(upt=upt, reg_number=reg_number).identity_id
+
+
+def transfer(world, *, out_date, nik_a="3301021705900001", nik_b="3301021705900001", in_date=None):
+    """Budi leaves UPT A for UPT B on ``out_date``; B records him arriving on ``in_date`` (None: not yet)."""
+    a = person_values("A/1", nik=nik_a, status="TRANSFERRED")
+    package(
+        world.upt_a,
+        persons=[a],
+        movements=[
+            movement_values("A/1", date=a["admission_date"]),
+            movement_values("A/1", kind="TRANSFER_OUT", date=out_date, other_upt_code=world.upt_b.code),
+        ],
+    )
+    if in_date is not None:
+        b = person_values("B/7", nik=nik_b, admission_date=in_date)
+        package(
+            world.upt_b,
+            persons=[b],
+            movements=[movement_values("B/7", kind="TRANSFER_IN", date=in_date, other_upt_code=world.upt_a.code)],
+        )
+
+
+def test_a_transferred_person_is_one_identity_linked_by_nik(world):
+    transfer(world, out_date=today() - D(days=3), in_date=today() - D(days=2))
+    run = consolidate(world.central)
+    assert identity_of(world.upt_a, "A/1") == identity_of(world.upt_b, "B/7") is not None
+    identity = PersonIdentity.objects.get()
+    assert (identity.nik, identity.full_name) == ("3301021705900001", "Budi Santoso")
+    assert run.conflicts_found == 0
+
+
+def test_without_nik_the_name_key_links(world):
+    transfer(world, out_date=today() - D(days=3), in_date=today() - D(days=2), nik_a="", nik_b="")
+    consolidate(world.central)
+    assert identity_of(world.upt_a, "A/1") == identity_of(world.upt_b, "B/7") is not None
+    assert PersonIdentity.objects.get().nik == ""
+
+
+def test_linkage_across_runs_and_a_nik_learnt_later(world):
+    """UPT A had no NIK; B, later, sends the NIK: the identity adopts it and both records stay one person."""
+    package(world.upt_a, persons=[person_values("A/1", nik="", status="TRANSFERRED")])
+    consolidate(world.central)
+    first_identity = identity_of(world.upt_a, "A/1")
+    package(world.upt_b, persons=[person_values("B/7")])
+    consolidate(world.central)
+    assert identity_of(world.upt_b, "B/7") == first_identity
+    assert PersonIdentity.objects.get().nik == "3301021705900001"
+
+
+def test_different_niks_are_different_people_even_with_the_same_name_key(world):
+    package(world.upt_a, persons=[person_values("A/1", nik="3301021705900001")])
+    package(world.upt_b, persons=[person_values("B/1", nik="3301021705900002")])
+    consolidate(world.central)
+    assert identity_of(world.upt_a, "A/1") != identity_of(world.upt_b, "B/1")
+    assert PersonIdentity.objects.count() == 2
+
+
+def test_an_ambiguous_name_key_does_not_link(world):
+    package(world.upt_a, persons=[person_values("A/1", nik="3301021705900001")])
+    package(world.upt_b, persons=[person_values("B/1", nik="3301021705900002")])
+    consolidate(world.central)
+    package(world.upt_c, persons=[person_values("C/1", nik="")])
+    consolidate(world.central)
+    assert identity_of(world.upt_c, "C/1") is None
+
+
+def test_an_implausible_nik_is_not_used_for_linkage(world):
+    package(world.upt_a, persons=[person_values("A/1", nik="3301020000000000", full_name="Ani")])
+    package(world.upt_b, persons=[person_values("B/1", nik="3301020000000000", full_name="Wati")])
+    consolidate(world.central)
+    assert identity_of(world.upt_a, "A/1") != identity_of(world.upt_b, "B/1")
+
+
+def test_a_corrected_nik_relinks_the_record(world):
+    package(world.upt_a, persons=[person_values("A/1", nik="3301021705900001")])
+    package(world.upt_b, persons=[person_values("B/1", nik="3301021705900002", full_name="Orang Lain")])
+    consolidate(world.central)
+    package(world.upt_b, persons=[person_values("B/1", nik="3301021705900001", full_name="Orang Lain")])
+    consolidate(world.central)
+    assert identity_of(world.upt_a, "A/1") == identity_of(world.upt_b, "B/1")
+
+
+# --- conflicts ---------------------------------------------------------------------------------------
+def test_the_same_person_held_in_two_units(world):
+    package(world.upt_a, persons=[person_values("A/1")])
+    package(world.upt_b, persons=[person_values("B/1", admission_date=today() - D(days=5))])
+    run = consolidate(world.central)
+    conflict = Conflict.objects.get()
+    assert conflict.kind == "active_twice" and conflict.state == "open"
+    assert (conflict.upt, conflict.other_upt) == (world.upt_b, world.upt_a)  # the later admission is reported
+    assert conflict.person.reg_number == "B/1" and conflict.other_person.reg_number == "A/1"
+    assert conflict.identity_id == identity_of(world.upt_a, "A/1")
+    assert conflict.detected_run == run and run.conflicts_found == 1
+    assert run.upt_results.get(upt=world.upt_b).conflicts == 1
+    # The next run does not report it again while it is open...
+    package(world.upt_b, persons=[person_values("B/1", admission_date=today() - D(days=5), cell="2")])
+    again = consolidate(world.central)
+    assert again.conflicts_found == 0 and Conflict.objects.count() == 1
+
+
+def test_a_dismissed_conflict_is_not_raised_again_when_nothing_changed(world):
+    package(world.upt_a, persons=[person_values("A/1")])
+    package(world.upt_b, persons=[person_values("B/1", admission_date=today() - D(days=5))])
+    consolidate(world.central)
+    Conflict.objects.update(state="dismissed")
+    package(world.upt_c, persons=[person_values("C/1", nik="", full_name="Orang Lain")])
+    consolidate(world.central)
+    assert Conflict.objects.count() == 1
+
+
+def test_a_transfer_in_time_is_no_conflict(world):
+    transfer(world, out_date=today() - D(days=30), in_date=today() - D(days=28))
+    consolidate(world.central)
+    assert not Conflict.objects.exists()
+
+
+@override_settings(CONSOLIDATION_TRANSFER_MATCH_DAYS=7)
+def test_a_transfer_out_without_transfer_in_within_the_window(world):
+    transfer(world, out_date=today() - D(days=5))
+    consolidate(world.central)
+    assert not Conflict.objects.exists()  # still within the 7 days
+
+    transfer(world, out_date=today() - D(days=8))  # the same package, older transfer
+    run = consolidate(world.central)
+    conflict = Conflict.objects.get()
+    assert conflict.kind == "transfer_unmatched"
+    assert (conflict.upt, conflict.other_upt, conflict.movement.kind) == (world.upt_a, world.upt_b, "TRANSFER_OUT")
+    assert conflict.detected_run == run
+
+    # A transfer in too late for the window does not match; once it does, the system closes the conflict.
+    package(
+        world.upt_b,
+        persons=[person_values("B/7", admission_date=today() - D(days=6))],
+        movements=[movement_values("B/7", kind="TRANSFER_IN", date=today() - D(days=6), other_upt_code="LP3301")],
+    )
+    consolidate(world.central)
+    conflict.refresh_from_db()
+    assert conflict.state == "resolved" and conflict.closed_by is None
+    assert "Otomatis" in conflict.note
+    assert not Conflict.objects.filter(kind="active_twice").exists()  # A says transferred, not held
+
+
+@override_settings(CONSOLIDATION_TRANSFER_MATCH_DAYS=7)
+def test_a_transfer_in_at_another_unit_does_not_match(world):
+    transfer(world, out_date=today() - D(days=10))
+    package(
+        world.upt_c,
+        persons=[person_values("C/7", admission_date=today() - D(days=9))],
+        movements=[movement_values("C/7", kind="TRANSFER_IN", date=today() - D(days=9), other_upt_code="LP3301")],
+    )
+    consolidate(world.central)
+    assert Conflict.objects.filter(kind="transfer_unmatched", upt=world.upt_a).exists()
+
+
+def test_a_released_record_held_again_is_a_reappearance(world):
+    package(world.upt_a, persons=[person_values("A/1", status="RELEASED")])
+    consolidate(world.central)
+    assert not Conflict.objects.exists()
+    package(world.upt_a, persons=[person_values("A/1", status="IN")])
+    run = consolidate(world.central)
+    conflict = Conflict.objects.get()
+    assert (conflict.kind, conflict.upt, conflict.other_upt) == ("reappeared", world.upt_a, None)
+    assert conflict.detail == "sebelumnya berstatus RELEASED"
+    assert run.conflicts_found == 1
+
+
+def test_a_person_dead_in_one_unit_and_held_in_another(world):
+    package(world.upt_a, persons=[person_values("A/1", status="DIED")])
+    package(world.upt_c, persons=[person_values("C/1")])
+    consolidate(world.central)
+    conflict = Conflict.objects.get()
+    assert (conflict.kind, conflict.upt, conflict.other_upt) == ("reappeared", world.upt_c, world.upt_a)
+
+
+def test_a_released_person_admitted_again_elsewhere_is_no_conflict(world):
+    package(world.upt_a, persons=[person_values("A/1", status="RELEASED")])
+    package(world.upt_c, persons=[person_values("C/1")])
+    consolidate(world.central)
+    assert not Conflict.objects.exists()
+
+
+def test_a_deleted_record_leaves_its_conflict_without_a_person(world):
+    package(world.upt_a, persons=[person_values("A/1")])
+    package(world.upt_b, persons=[person_values("B/1", admission_date=today() - D(days=5))])
+    consolidate(world.central)
+    package(world.upt_b, kind="delta", deletions=[("person", "B/1")])
+    consolidate(world.central)
+    conflict = Conflict.objects.get()
+    assert conflict.person is None and conflict.state == "open"

@@ -1,0 +1,278 @@
+"""Each validation rule with a row that breaks it and a row that passes it, through a real run; errors keep
+the row out of the register, warnings let it in. Plus the catalogue's sync and switches."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+
+from central.models import NationalMovement, NationalPerson, NationalRemission, RowIssue, ValidationRule
+from central.sentence import Term, b_register_for
+from central.validation import RULES, RULES_BY_CODE, b_register_sql, validation_rules_sync
+from tests.consolidation.helpers import (
+    consolidate,
+    detainee_values,
+    movement_values,
+    package,
+    person_values,
+    remission_values,
+    today,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = timedelta
+
+
+def _person_case(code, bad: dict, good: dict):
+    return (code, "person", bad, good)
+
+
+# (rule, record type, overrides that break the rule, overrides of a row that passes it)
+CASES = [
+    _person_case("P_REQUIRED", {"full_name": "  "}, {}),
+    _person_case("P_CODE_UNKNOWN", {"crime_category": "SIHIR"}, {"crime_category": "KORUPSI"}),
+    _person_case("P_CODE_OPTIONAL", {"religion": "JEDI"}, {"religion": ""}),
+    _person_case("P_NIK_FORMAT", {"nik": "33010217059"}, {"nik": ""}),
+    _person_case("P_NIK_IMPLAUSIBLE", {"nik": "3301022005900001"}, {"nik": "3301021705900001"}),
+    _person_case(
+        "P_NIK_IMPLAUSIBLE",
+        {"nik": "3301025705900001"},  # day + 40 is a woman's NIK, the row says male
+        {"nik": "3301025705900001", "sex": "P"},
+    ),
+    _person_case("P_DATE_FUTURE", {"admission_date": "+3"}, {}),
+    _person_case("P_DATE_ORDER", {"detention_start": "admission+5"}, {}),
+    _person_case("P_AGE_IMPLAUSIBLE", {"birth_date": "-10y", "nik": ""}, {"birth_date": "-13y", "nik": ""}),
+    _person_case("P_REGISTER_SENTENCE", {"register": "B.IIa"}, {"register": "B.IIa", "sentence_years": 1}),
+    _person_case(
+        "P_REGISTER_SENTENCE",
+        {"register": "B.III", "sentence_years": 0},
+        {"register": "B.III", "sentence_years": 0, "sentence_months": 2},
+    ),
+    _person_case("P_VERDICT_MISSING", {"verdict_date": None, "register_since": "detention"}, {}),
+    _person_case("P_DETENTION_START_MISSING", {"detention_start": None, "expiry_date": None}, {}),
+    _person_case("P_EXPIRY_PASSED", {"expiry_date": "-1"}, {"expiry_date": "-1", "status": "RELEASED"}),
+    ("P_DETENTION_OVERDUE", "detainee", {"detention_limit_date": "-1"}, {"detention_limit_date": "+0"}),
+    ("M_KIND_UNKNOWN", "movement", {"kind": "TELEPORTASI"}, {}),
+    ("M_OTHER_UPT", "movement", {"kind": "TRANSFER_OUT", "other_upt_code": "LP9999"}, {"kind": "TRANSFER_OUT"}),
+    ("M_OTHER_UPT", "movement", {"kind": "TRANSFER_IN", "other_upt_code": ""}, {"kind": "TRANSFER_IN"}),
+    ("M_OTHER_UPT", "movement", {"kind": "TRANSFER_OUT", "other_upt_code": "LP3301"}, {"kind": "TRANSFER_OUT"}),
+    ("M_PERSON_UNKNOWN", "movement", {"person_reg_number": "TIDAK/ADA"}, {}),
+    ("M_DATE_FUTURE", "movement", {"date": "+2"}, {}),
+    ("M_DETAILS_MISSING", "movement", {"kind": "RELEASE"}, {"kind": "RELEASE", "release_reason": "BEBAS_MURNI"}),
+    (
+        "M_DETAILS_MISSING",
+        "movement",
+        {"kind": "TEMP_EXIT", "exit_reason": "PIKNIK"},
+        {"kind": "TEMP_EXIT", "exit_reason": "SIDANG"},
+    ),
+    ("M_DETAILS_MISSING", "movement", {"kind": "REGISTER_CHANGE"}, {"kind": "REGISTER_CHANGE", "register_to": "B.I"}),
+    ("M_BEFORE_ADMISSION", "movement", {"date": "-500"}, {}),
+    ("R_KIND_UNKNOWN", "remission", {"kind": "RX"}, {}),
+    ("R_DAYS_RANGE", "remission", {"days": 0}, {"days": 365}),
+    ("R_PERSON_UNKNOWN", "remission", {"person_reg_number": "TIDAK/ADA"}, {}),
+    ("R_DATE_FUTURE", "remission", {"decree_date": "+5"}, {}),
+    ("R_DECREE_MISSING", "remission", {"decree_number": " "}, {}),
+]
+
+
+def _resolve(values: dict, base: dict) -> dict:
+    """Turn the symbolic dates of CASES into real ones ("+3" days from today, "-10y" years ago…)."""
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, str) and key in (
+            "admission_date",
+            "date",
+            "decree_date",
+            "expiry_date",
+            "detention_limit_date",
+        ):
+            if value.startswith("admission"):
+                value = base["admission_date"] + D(days=int(value.removeprefix("admission")))
+            else:
+                value = today() + D(days=int(value))
+        elif key == "birth_date" and isinstance(value, str):
+            years = int(value.removesuffix("y"))
+            value = today().replace(year=today().year + years)
+        elif key == "detention_start" and isinstance(value, str):
+            value = base["admission_date"] + D(days=int(value.removeprefix("admission")))
+        elif key == "register_since" and value == "detention":
+            value = base["detention_start"]
+        out[key] = value
+    return out
+
+
+def _build(world, record_type, bad, good):
+    """A package with an owner person and two rows: one that breaks the rule, one that passes it."""
+    owner = person_values("BI/OWNER")
+    persons, movements, remissions = [owner], [], []
+    if record_type in ("person", "detainee"):
+        make = person_values if record_type == "person" else detainee_values
+        base = make("X")
+        persons += [make("BAD/1", **_resolve(bad, base)), make("GOOD/1", **_resolve(good, base))]
+        return persons, movements, remissions, ("BAD/1", "GOOD/1")
+    other = {"other_upt_code": world.upt_b.code} if bad.get("kind", "").startswith("TRANSFER") else {}
+    make = movement_values if record_type == "movement" else remission_values
+    bad_row = make(**{"person_reg_number": "BI/OWNER", **other, **_resolve(bad, owner)})
+    good_row = make(**{"person_reg_number": "BI/OWNER", **other, **_resolve(good, owner)})
+    (movements if record_type == "movement" else remissions).extend([bad_row, good_row])
+    return persons, movements, remissions, (str(bad_row["uid"]), str(good_row["uid"]))
+
+
+@pytest.mark.parametrize(
+    ("code", "record_type", "bad", "good"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
+def test_rule_flags_the_bad_row_and_passes_the_good_one(world, code, record_type, bad, good):
+    persons, movements, remissions, (bad_key, good_key) = _build(world, record_type, bad, good)
+    sub = package(world.upt_a, persons=persons, movements=movements, remissions=remissions)
+    run = consolidate(world.central)
+    assert run.state == "succeeded", run.error
+
+    flagged = {
+        key for key, rule in RowIssue.objects.filter(submission=sub, rule=code).values_list("record_key", "rule")
+    }
+    assert bad_key in flagged
+    assert good_key not in flagged
+    rule = RULES_BY_CODE[code]
+    issue = RowIssue.objects.get(submission=sub, rule=code, record_key=bad_key)
+    assert issue.severity == rule.severity
+    assert issue.run_id == run.pk
+
+    national = {"person": NationalPerson, "detainee": NationalPerson, "movement": NationalMovement}.get(
+        record_type, NationalRemission
+    )
+    key_field = "reg_number" if national is NationalPerson else "uid"
+    in_register = set(map(str, national.objects.values_list(key_field, flat=True)))
+    assert good_key in in_register or code == "P_REQUIRED"  # the good row may still break another rule
+    if rule.severity == "error":
+        assert bad_key not in in_register
+    else:
+        assert bad_key in in_register
+
+
+def test_duplicate_registration_numbers_in_one_package_reject_both_rows(world):
+    twin = person_values("BI/KEMBAR")
+    sub = package(world.upt_a, persons=[twin, {**twin, "full_name": "Budi Santosa"}, person_values("BI/LAIN")])
+    consolidate(world.central)
+    assert RowIssue.objects.filter(submission=sub, rule="P_DUPLICATE_REG").count() == 2
+    assert list(NationalPerson.objects.values_list("reg_number", flat=True)) == ["BI/LAIN"]
+    sub.refresh_from_db()
+    assert (sub.state, sub.rows_accepted, sub.rows_rejected) == ("partial", 1, 2)
+
+
+@pytest.mark.parametrize(("code", "record_type"), [("M_DUPLICATE_UID", "movement"), ("R_DUPLICATE_UID", "remission")])
+def test_duplicate_uids_in_one_package_reject_both_rows(world, code, record_type):
+    make = movement_values if record_type == "movement" else remission_values
+    twin, single = make(), make()
+    rows = [twin, {**twin, "document_number": "SP/2", "decree_number": "PAS-2"}, single]
+    if record_type == "movement":
+        for row in rows:
+            row.pop("decree_number", None)
+    else:
+        for row in rows:
+            row.pop("document_number", None)
+    sub = package(world.upt_a, persons=[person_values()], **{f"{record_type}s": rows})
+    consolidate(world.central)
+    assert issues_count(sub, code) == 2
+    model = NationalMovement if record_type == "movement" else NationalRemission
+    assert list(model.objects.values_list("uid", flat=True)) == [single["uid"]]
+
+
+def issues_count(sub, code):
+    return RowIssue.objects.filter(submission=sub, rule=code).count()
+
+
+def test_a_clean_package_raises_no_issue(world):
+    sub = package(
+        world.upt_a,
+        persons=[person_values(), detainee_values()],
+        movements=[movement_values(), movement_values("AII/001/2026", date=today() - D(days=10))],
+        remissions=[remission_values()],
+    )
+    consolidate(world.central)
+    assert not RowIssue.objects.filter(submission=sub).exists()
+    sub.refresh_from_db()
+    assert (sub.state, sub.rows_accepted, sub.rows_rejected, sub.rows_warned) == ("accepted", 5, 0, 0)
+
+
+def test_a_movement_may_refer_to_a_person_already_in_the_register(world):
+    consolidate_first = package(world.upt_a, persons=[person_values()])
+    consolidate(world.central)
+    consolidate_first.refresh_from_db()
+    delta = package(world.upt_a, kind="delta", movements=[movement_values(kind="TEMP_EXIT", exit_reason="SIDANG")])
+    consolidate(world.central)
+    assert not RowIssue.objects.filter(submission=delta).exists()
+    # ...but not to a person of another UPT.
+    other = package(world.upt_b, kind="delta", movements=[movement_values()])
+    consolidate(world.central)
+    assert RowIssue.objects.filter(submission=other, rule="M_PERSON_UNKNOWN").count() == 1
+
+
+def test_issue_detail_tells_the_operator_what_is_wrong(world):
+    sub = package(world.upt_a, persons=[person_values("BI/9", register="B.IIb")])
+    consolidate(world.central)
+    issue = RowIssue.objects.get(submission=sub, rule="P_REGISTER_SENTENCE")
+    assert issue.detail == "register B.IIb, pidana 4 tahun 0 bulan 0 hari: seharusnya B.I"
+    assert issue.rule.message == "Register tidak sesuai dengan lama pidana."
+
+
+def test_a_warning_keeps_the_row_and_counts_as_warned(world):
+    sub = package(world.upt_a, persons=[person_values(religion="JEDI"), person_values("BI/2", religion="ISLAM")])
+    consolidate(world.central)
+    sub.refresh_from_db()
+    assert (sub.state, sub.rows_accepted, sub.rows_rejected, sub.rows_warned) == ("accepted", 2, 0, 1)
+
+
+def test_a_package_of_only_bad_rows_is_rejected(world):
+    sub = package(world.upt_a, persons=[person_values(sex="X")])
+    run = consolidate(world.central)
+    sub.refresh_from_db()
+    assert (sub.state, sub.rows_accepted, sub.rows_rejected) == ("rejected", 0, 1)
+    assert (run.rows_received, run.rows_accepted, run.rows_rejected) == (1, 0, 1)
+
+
+def test_catalogue_is_synced_with_messages_and_severities(db):
+    validation_rules_sync()
+    stored = {r.code: r for r in ValidationRule.objects.all()}
+    assert set(stored) == {r.code for r in RULES}
+    for rule in RULES:
+        assert stored[rule.code].severity == rule.severity
+        assert stored[rule.code].message == rule.message
+        assert stored[rule.code].record_type == rule.record_type
+
+
+def test_a_switched_off_rule_is_not_applied_but_structural_rules_always_are(world):
+    validation_rules_sync()
+    ValidationRule.objects.filter(code__in=["P_CODE_OPTIONAL", "P_CODE_UNKNOWN"]).update(is_active=False)
+    sub = package(
+        world.upt_a, persons=[person_values("BI/1", religion="JEDI"), person_values("BI/2", crime_category="X")]
+    )
+    consolidate(world.central)
+    assert set(RowIssue.objects.filter(submission=sub).values_list("record_key", "rule")) == {
+        ("BI/2", "P_CODE_UNKNOWN")
+    }
+    assert ValidationRule.objects.get(code="P_CODE_UNKNOWN").is_active  # the run's sync switched it back on
+    assert not ValidationRule.objects.get(code="P_CODE_OPTIONAL").is_active
+
+
+def test_register_sql_agrees_with_b_register_for():
+    """The SQL CASE of P_REGISTER_SENTENCE and central.sentence.b_register_for give the same register."""
+    terms = [(y, m, d) for y in (0, 1, 2) for m in (0, 1, 2, 3, 4, 11, 12) for d in (0, 1, 15, 29, 30, 31, 59, 61)]
+    values = ", ".join(f"({y}, {m}, {d})" for y, m, d in terms)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.sentence_years, t.sentence_months, t.sentence_days, {b_register_sql('t')} "
+            f"FROM (VALUES {values}) AS t(sentence_years, sentence_months, sentence_days)"
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == len(terms)
+    for y, m, d, register in rows:
+        expected = b_register_for(Term(y, m, d))
+        assert register == (expected.value if expected else None), (y, m, d)
+
+
+def test_nik_date_part_for_a_woman_is_day_plus_forty(world):
+    woman = person_values("BI/W", sex="P", nik="3301025705900001", birth_date=date(1990, 5, 17))
+    sub = package(world.upt_a, persons=[woman])
+    consolidate(world.central)
+    assert not RowIssue.objects.filter(submission=sub).exists()
