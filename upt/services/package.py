@@ -80,6 +80,7 @@ class BuiltPackage:
     plan: PackagePlan
     generated_at: datetime
     upt: Upt
+    totals: dict[str, int]  # every record the UPT holds, by section: what a full snapshot would carry
 
     @property
     def counts(self) -> dict[str, int]:
@@ -175,7 +176,8 @@ def package_build(
         deletions=deletions,
         state_sum=pkg.state_checksum(state),
     )
-    return BuiltPackage(document=document, plan=plan, generated_at=generated_at, upt=upt)
+    totals = {"persons": len(people), "movements": len(movements), "remissions": len(remissions), "deletions": 0}
+    return BuiltPackage(document=document, plan=plan, generated_at=generated_at, upt=upt, totals=totals)
 
 
 def _history_changes(upt: Upt, since: datetime, people, movements, remissions) -> tuple[set[int], list]:

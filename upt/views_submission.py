@@ -1,0 +1,234 @@
+"""The UPT's daily package pages: "Kirim ke pusat" (what will be sent, then the result), the package file
+download and upload for offline sites, the history of submissions and the correction list.
+
+Sending, downloading and uploading are for the UPT's own operators (``Action.SUBMIT``: Kanwil, central and
+the admin get 403); the history and the correction list may be read by whoever may view the UPT.
+"""
+
+from __future__ import annotations
+
+import gzip
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from central.models import Channel, RecordType, Severity, SubmissionState, Upt
+from central.package import PackageRejected
+from central.scoping import Action, can, get_scoped_or_404
+from central.selectors.inbox import (
+    correction_issues,
+    correction_rows,
+    submission_get,
+    submission_issue_counts,
+    submission_issues,
+    submissions_for,
+    sync_state_for,
+    upt_for_view,
+)
+from central.services.inbox import PackageConflict, submission_receive
+from upt.services.package import package_build, package_send
+
+HISTORY_PAGE = 50
+ISSUES_PAGE = 100
+
+
+def _upt_to_submit(request: HttpRequest, upt_code: str) -> Upt:
+    return get_scoped_or_404(Upt.objects.select_related("kanwil"), request.user, Action.SUBMIT, code=upt_code)
+
+
+class SendForm(forms.Form):
+    package_id = forms.UUIDField(widget=forms.HiddenInput)
+    full = forms.BooleanField(
+        label=gettext_lazy("Kirim data lengkap (seluruh data UPT), bukan hanya perubahan"), required=False
+    )
+
+
+class UploadForm(forms.Form):
+    package = forms.FileField(
+        label=gettext_lazy("Berkas paket (.json atau .json.gz)"),
+        help_text=gettext_lazy("Berkas yang diunduh dari halaman Kirim ke pusat di lokasi tanpa jaringan."),
+    )
+
+    def clean_package(self):
+        upload = self.cleaned_data["package"]
+        if upload.size > settings.SUBMISSION_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Berkas melebihi batas %(mb)d MB.") % {"mb": settings.SUBMISSION_MAX_BYTES // 1_048_576}
+            )
+        return upload
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_send(request: HttpRequest, upt_code: str) -> HttpResponse:
+    """Show what will be sent (kind, why, counts by type), then send it and show the result."""
+    upt = _upt_to_submit(request, upt_code)
+    errors: list[dict] = []
+    if request.method == "POST":
+        form = SendForm(request.POST)
+        if form.is_valid():
+            try:
+                result = package_send(
+                    user=request.user,
+                    upt=upt,
+                    force_full=form.cleaned_data["full"],
+                    package_id=form.cleaned_data["package_id"],
+                )
+            except PackageRejected as exc:
+                errors = exc.errors
+            except PackageConflict as exc:
+                messages.error(request, str(exc))
+                return redirect("upt:submission_send", upt_code=upt.code)
+            else:
+                _result_message(request, result.submission, created=result.created)
+                return redirect("upt:submission_detail", upt_code=upt.code, package_id=result.submission.package_id)
+    full = request.method == "POST" and request.POST.get("full") == "on"
+    built = package_build(user=request.user, upt=upt, force_full=full)
+    context = {
+        "upt": upt,
+        "built": built,
+        "form": SendForm(initial={"package_id": uuid.uuid4(), "full": full}),
+        "errors": errors,
+        "today": submissions_for(request.user, upt=upt, report_date=timezone.localdate())[:5],
+        "deadline_occupancy": settings.SUBMISSION_DEADLINE_OCCUPANCY,
+        "deadline_other": settings.SUBMISSION_DEADLINE_OTHER,
+        "now": timezone.localtime(),
+        "section": "send",
+    }
+    return render(request, "upt/submission/send.html", context, status=400 if errors else 200)
+
+
+def _deadlines() -> dict:
+    return {"occupancy": settings.SUBMISSION_DEADLINE_OCCUPANCY, "other": settings.SUBMISSION_DEADLINE_OTHER}
+
+
+def _result_message(request, submission, *, created: bool) -> None:
+    if not created:
+        messages.info(request, _("Paket ini sudah diterima pusat sebelumnya; tidak dikirim dua kali."))
+        return
+    messages.success(
+        request,
+        _("Paket diterima pusat (%(rows)s baris) dan menunggu konsolidasi berikutnya.") % {"rows": submission.row_count},
+    )
+    if submission.drift_detected:
+        messages.warning(
+            request,
+            _("Data di pusat tidak cocok dengan data UPT (checksum berbeda). Kiriman berikutnya berisi data lengkap."),
+        )
+
+
+@require_safe
+@login_required
+def package_download(request: HttpRequest, upt_code: str) -> HttpResponse:
+    """The package as a file, to carry on a disk to a place with a connection (nothing is sent or stored)."""
+    upt = _upt_to_submit(request, upt_code)
+    built = package_build(user=request.user, upt=upt, force_full=request.GET.get("lengkap") == "1")
+    payload, filename, content_type = built.payload(), built.filename, "application/json"
+    if request.GET.get("gz") == "1":
+        payload, filename, content_type = gzip.compress(payload), f"{filename}.gz", "application/gzip"
+    response = HttpResponse(payload, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def package_upload(request: HttpRequest, upt_code: str) -> HttpResponse:
+    """Receive a package file exported by an offline site — the same checks as every other way in."""
+    upt = _upt_to_submit(request, upt_code)
+    errors: list[dict] = []
+    form = UploadForm()
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            payload = form.cleaned_data["package"].read()
+            try:
+                result = submission_receive(
+                    user=request.user, payload=payload, channel=Channel.FILE, expected_upt=upt
+                )
+            except PackageRejected as exc:
+                errors = exc.errors
+            except PackageConflict as exc:
+                errors = [{"path": "package_id", "code": "conflict", "message": str(exc)}]
+            else:
+                _result_message(request, result.submission, created=result.created)
+                return redirect("upt:submission_detail", upt_code=upt.code, package_id=result.submission.package_id)
+    status = 400 if errors or form.errors else 200
+    return render(
+        request, "upt/submission/upload.html", {"upt": upt, "form": form, "errors": errors, "section": "upload"}, status=status
+    )
+
+
+@require_safe
+@login_required
+def submission_list(request: HttpRequest, upt_code: str) -> HttpResponse:
+    """The UPT's submissions: state, kind, channel, timeliness, counts and results."""
+    upt = upt_for_view(request.user, upt_code)
+    state = request.GET.get("status") if request.GET.get("status") in SubmissionState.values else None
+    page = Paginator(submissions_for(request.user, upt=upt, state=state), HISTORY_PAGE).get_page(request.GET.get("hal"))
+    context = {
+        "upt": upt,
+        "page": page,
+        "state": state or "",
+        "states": SubmissionState.choices,
+        "sync": sync_state_for(request.user, upt),
+        "may_send": can(request.user, Action.SUBMIT, upt),
+        "deadlines": _deadlines(),
+        "section": "history",
+    }
+    return render(request, "upt/submission/list.html", context)
+
+
+@require_safe
+@login_required
+def submission_detail(request: HttpRequest, upt_code: str, package_id: uuid.UUID) -> HttpResponse:
+    upt = upt_for_view(request.user, upt_code)
+    submission = submission_get(request.user, package_id)
+    if submission.upt_id != upt.pk:
+        return redirect("upt:submission_detail", upt_code=submission.upt.code, package_id=package_id)
+    issues = Paginator(submission_issues(request.user, submission), ISSUES_PAGE).get_page(request.GET.get("hal"))
+    context = {
+        "upt": upt,
+        "submission": submission,
+        "issues": correction_rows(upt, list(issues.object_list)),
+        "page": issues,
+        "issue_counts": submission_issue_counts(request.user, submission),
+        "may_fix": can(request.user, Action.OPERATE, upt),
+        "deadlines": _deadlines(),
+        "section": "history",
+    }
+    return render(request, "upt/submission/detail.html", context)
+
+
+@require_safe
+@login_required
+def correction_list(request: HttpRequest, upt_code: str) -> HttpResponse:
+    """Every error and warning consolidation found in the UPT's submissions, with the record to fix."""
+    upt = upt_for_view(request.user, upt_code)
+    severity = request.GET.get("tingkat") if request.GET.get("tingkat") in Severity.values else None
+    record_type = request.GET.get("jenis") if request.GET.get("jenis") in RecordType.values else None
+    page = Paginator(
+        correction_issues(request.user, upt, severity=severity, record_type=record_type), ISSUES_PAGE
+    ).get_page(request.GET.get("hal"))
+    context = {
+        "upt": upt,
+        "page": page,
+        "rows": correction_rows(upt, list(page.object_list)),
+        "severity": severity or "",
+        "record_type": record_type or "",
+        "severities": Severity.choices,
+        "record_types": RecordType.choices,
+        "may_fix": can(request.user, Action.OPERATE, upt),
+        "section": "corrections",
+    }
+    return render(request, "upt/submission/corrections.html", context)
