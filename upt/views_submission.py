@@ -118,7 +118,8 @@ def _result_message(request, submission, *, created: bool) -> None:
         return
     messages.success(
         request,
-        _("Paket diterima pusat (%(rows)s baris) dan menunggu konsolidasi berikutnya.") % {"rows": submission.row_count},
+        _("Paket diterima pusat (%(rows)s baris) dan menunggu konsolidasi berikutnya.")
+        % {"rows": submission.row_count},
     )
     if submission.drift_detected:
         messages.warning(
@@ -153,9 +154,7 @@ def package_upload(request: HttpRequest, upt_code: str) -> HttpResponse:
         if form.is_valid():
             payload = form.cleaned_data["package"].read()
             try:
-                result = submission_receive(
-                    user=request.user, payload=payload, channel=Channel.FILE, expected_upt=upt
-                )
+                result = submission_receive(user=request.user, payload=payload, channel=Channel.FILE, expected_upt=upt)
             except PackageRejected as exc:
                 errors = exc.errors
             except PackageConflict as exc:
@@ -165,7 +164,10 @@ def package_upload(request: HttpRequest, upt_code: str) -> HttpResponse:
                 return redirect("upt:submission_detail", upt_code=upt.code, package_id=result.submission.package_id)
     status = 400 if errors or form.errors else 200
     return render(
-        request, "upt/submission/upload.html", {"upt": upt, "form": form, "errors": errors, "section": "upload"}, status=status
+        request,
+        "upt/submission/upload.html",
+        {"upt": upt, "form": form, "errors": errors, "section": "upload"},
+        status=status,
     )
 
 

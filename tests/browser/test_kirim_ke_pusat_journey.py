@@ -1,0 +1,37 @@
+"""The operator's daily duty in real headless Chromium: from the UPT home, "Kirim ke pusat", see what will
+be sent, send it, read the result; then the history. Screenshots go to test-artifacts/."""
+
+import pytest
+
+from central.models import Submission
+from tests.browser.conftest import ARTIFACTS, login
+from tests.factories import MovementFactory, PersonFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_operator_sends_the_daily_package(page, world):
+    for n in range(1, 4):
+        person = PersonFactory(upt=world.upt_a, reg_number=f"AIII/{n:03d}/2026")
+        MovementFactory(person=person, recorded_by=world.operator_a)
+    login(page, "op_a")
+    assert "Belum pernah mengirim ke pusat." in page.locator(".submission-card").inner_text()
+
+    page.click(".submission-card >> text=Kirim ke pusat")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Kirim ke pusat"
+    summary = page.locator("main").inner_text()
+    assert "Lengkap (seluruh data)" in summary and "kiriman pertama ke pusat" in summary
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "kirim_ke_pusat_pratinjau.png"), full_page=True)
+
+    page.click("form.send-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "Paket diterima pusat (6 baris)" in page.locator(".messages").inner_text()
+    assert "Diterima, menunggu konsolidasi" in page.locator("main").inner_text()
+    assert Submission.objects.get().channel == "web"
+    page.screenshot(path=str(ARTIFACTS / "kirim_ke_pusat_hasil.png"), full_page=True)
+
+    page.click("nav.subnav >> text=Riwayat kiriman")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("table.data-table tbody tr").count() == 1
