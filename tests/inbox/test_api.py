@@ -261,3 +261,12 @@ def test_the_interactive_docs_are_served_without_a_cdn(client):
 def test_an_operator_reaches_a_package_result_by_send_helper(world, package_a):
     sub = send(world.operator_a, package_a).submission
     assert api_for(world.operator_a).get(f"{LIST}{sub.package_id}/").json()["state"] == "received"
+
+
+def test_the_token_endpoint_is_behind_the_login_lockout(world, settings):
+    client = APIClient()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/api/v1/auth/token/", {"username": "op_a", "password": "salah"})
+    locked = client.post("/api/v1/auth/token/", {"username": "op_a", "password": "sandi-uji-123"})
+    assert locked.status_code in (400, 403, 429) and "token" not in locked.json()
+    assert not Token.objects.filter(user=world.operator_a).exists()
