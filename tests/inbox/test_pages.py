@@ -305,3 +305,25 @@ def test_the_home_page_offers_kirim_ke_pusat(client_for, world, issues):
     response = client_for(world.operator_a).get(reverse("upt:home", kwargs={"upt_code": "LP3301"}))
     html = response.content.decode()
     assert url("submission_send", world) in html and "Sudah mengirim hari ini" in html
+
+
+def test_the_detail_page_runs_a_fixed_number_of_queries(client_for, world, issues, django_assert_max_num_queries):
+    sub, movement = issues["submission"], issues["movement"]
+    rule = ValidationRule.objects.get(code="UJI_TANGGAL")
+    client = client_for(world.operator_a)
+    page = url("submission_detail", world, package_id=sub.package_id)
+    for size in (2, 80):
+        RowIssue.objects.bulk_create(
+            RowIssue(
+                run=ConsolidationRun.objects.first(),
+                submission=sub,
+                record_type="movement",
+                staged_row_id=movement.pk,
+                record_key=str(movement.uid),
+                rule=rule,
+                severity="warning",
+            )
+            for _ in range(size)
+        )
+        with django_assert_max_num_queries(14):
+            assert client.get(page).status_code == 200
