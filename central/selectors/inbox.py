@@ -70,7 +70,7 @@ def submission_issues(user: Any, submission: Submission) -> QuerySet[RowIssue]:
     return (
         RowIssue.objects.restrict(user, Action.VIEW)
         .filter(submission=submission)
-        .select_related("rule")
+        .select_related("rule", "submission")
         .order_by("-severity", "record_type", "staged_row_id", "rule_id")
     )
 

@@ -325,5 +325,5 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(client_for, world, issue
             )
             for _ in range(size)
         )
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             assert client.get(page).status_code == 200
