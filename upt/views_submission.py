@@ -103,9 +103,16 @@ def submission_send(request: HttpRequest, upt_code: str) -> HttpResponse:
         "deadline_occupancy": settings.SUBMISSION_DEADLINE_OCCUPANCY,
         "deadline_other": settings.SUBMISSION_DEADLINE_OTHER,
         "now": timezone.localtime(),
+        "may_send": True,
+        "may_fix": True,
         "section": "send",
     }
     return render(request, "upt/submission/send.html", context, status=400 if errors else 200)
+
+
+def _rights(request: HttpRequest, upt: Upt) -> dict:
+    """What the page may offer: sending (the UPT's operators) and opening records to fix them."""
+    return {"may_send": can(request.user, Action.SUBMIT, upt), "may_fix": can(request.user, Action.OPERATE, upt)}
 
 
 def _deadlines() -> dict:
@@ -166,7 +173,7 @@ def package_upload(request: HttpRequest, upt_code: str) -> HttpResponse:
     return render(
         request,
         "upt/submission/upload.html",
-        {"upt": upt, "form": form, "errors": errors, "section": "upload"},
+        {"upt": upt, "form": form, "errors": errors, "may_send": True, "may_fix": True, "section": "upload"},
         status=status,
     )
 
@@ -184,7 +191,7 @@ def submission_list(request: HttpRequest, upt_code: str) -> HttpResponse:
         "state": state or "",
         "states": SubmissionState.choices,
         "sync": sync_state_for(request.user, upt),
-        "may_send": can(request.user, Action.SUBMIT, upt),
+        **_rights(request, upt),
         "deadlines": _deadlines(),
         "section": "history",
     }
@@ -205,7 +212,7 @@ def submission_detail(request: HttpRequest, upt_code: str, package_id: uuid.UUID
         "issues": correction_rows(upt, list(issues.object_list)),
         "page": issues,
         "issue_counts": submission_issue_counts(request.user, submission),
-        "may_fix": can(request.user, Action.OPERATE, upt),
+        **_rights(request, upt),
         "deadlines": _deadlines(),
         "section": "history",
     }
@@ -230,7 +237,7 @@ def correction_list(request: HttpRequest, upt_code: str) -> HttpResponse:
         "record_type": record_type or "",
         "severities": Severity.choices,
         "record_types": RecordType.choices,
-        "may_fix": can(request.user, Action.OPERATE, upt),
+        **_rights(request, upt),
         "section": "corrections",
     }
     return render(request, "upt/submission/corrections.html", context)

@@ -325,5 +325,14 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(client_for, world, issue
             )
             for _ in range(size)
         )
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(16):
             assert client.get(page).status_code == 200
+
+
+def test_readers_are_not_offered_what_they_may_not_do(client_for, world):
+    SubmissionFactory(upt=world.upt_a, sent_by=world.operator_a)
+    html = client_for(world.monitor_x).get(url("submission_list", world)).content.decode()
+    assert url("submission_send", world) not in html and url("package_upload", world) not in html
+    assert 'href="{}"'.format(reverse("upt:home", kwargs={"upt_code": "LP3301"})) not in html
+    own = client_for(world.operator_a).get(url("submission_list", world)).content.decode()
+    assert url("submission_send", world) in own and url("package_upload", world) in own
