@@ -19,14 +19,25 @@ from central.roles import CENTRAL_OBJECT_PERMISSIONS, ROLE_GROUP_NAMES, Role
 log = logging.getLogger(__name__)
 
 _VIEW_ORGANISATION = ["central.view_kanwil", "central.view_upt"]
+# A UPT's register (DESIGN §4): its operators add and correct, Kanwil and central look; only the admin deletes.
+_VIEW_REGISTER = ["upt.view_person", "upt.view_movement", "upt.view_remission"]
+_ENTER_REGISTER = [
+    *_VIEW_REGISTER,
+    "upt.add_person",
+    "upt.change_person",
+    "upt.add_movement",
+    "upt.change_movement",
+    "upt.add_remission",
+    "upt.change_remission",
+]
 
 # Submissions are written by the receiving service only; each role views those in its scope.
 _VIEW_INBOX = ["central.view_submission", "central.view_uptsyncstate"]
 
 ROLE_MODEL_PERMISSIONS: dict[Role, list[str]] = {
-    Role.OPERATOR: [*_VIEW_ORGANISATION, *_VIEW_INBOX],
-    Role.KANWIL: [*_VIEW_ORGANISATION, *_VIEW_INBOX],
-    Role.CENTRAL: [*_VIEW_ORGANISATION, *_VIEW_INBOX, "central.view_auditevent"],
+    Role.OPERATOR: [*_VIEW_ORGANISATION, *_VIEW_INBOX, *_ENTER_REGISTER],
+    Role.KANWIL: [*_VIEW_ORGANISATION, *_VIEW_INBOX, *_VIEW_REGISTER],
+    Role.CENTRAL: [*_VIEW_ORGANISATION, *_VIEW_INBOX, "central.view_auditevent", *_VIEW_REGISTER],
 }
 
 

@@ -1,14 +1,61 @@
-"""Operator pages at a UPT. Every view resolves its UPT through the scoping choke point first."""
+"""Operator pages at a UPT. Every view resolves its UPT, then its person, through the scoping choke point:
+another UPT's unit or person answers 404 whatever the URL or a form field says."""
 
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
 
 from central.models import Upt
+from central.reference import CrimeCategory, PersonStatus, Register
 from central.scoping import Action, get_scoped_or_404
 from central.selectors.organisation import upts_for
+from upt.forms import (
+    MOVEMENT_FIELD_KINDS,
+    SENTENCED_CHOICES,
+    MovementForm,
+    PersonCreateForm,
+    PersonUpdateForm,
+    RemissionForm,
+    apply_errors,
+)
+from upt.models import Person
+from upt.selectors.people import (
+    NARCOTICS,
+    SORT_LABELS,
+    STATUS_ALL,
+    STATUS_HELD,
+    PersonFilters,
+    person_by_reg_number,
+    person_file,
+    person_list,
+    person_page_dates,
+)
+from upt.selectors.worklists import DETENTION_WARNING_DAYS, RELEASE_HORIZON_MONTHS, detention_limits, upt_home
+from upt.services.common import today
+from upt.services.movements import movement_record
+from upt.services.people import person_create, person_update
+from upt.services.remissions import remission_record
+
+PAGE_SIZE = 50
 
 
+def _upt(request: HttpRequest, upt_code: str) -> Upt:
+    return get_scoped_or_404(Upt.objects.select_related("kanwil"), request.user, Action.OPERATE, code=upt_code)
+
+
+def _person(request: HttpRequest, upt: Upt, pk: int) -> Person:
+    return get_scoped_or_404(Person.objects.filter(upt=upt).select_related("upt"), request.user, Action.OPERATE, pk=pk)
+
+
+@require_safe
 @login_required
 def choose(request: HttpRequest) -> HttpResponse:
     """For an operator who works for more than one UPT: pick which one."""
@@ -18,7 +65,225 @@ def choose(request: HttpRequest) -> HttpResponse:
     return render(request, "upt/choose.html", {"upts": upts})
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest, upt_code: str) -> HttpResponse:
-    upt = get_scoped_or_404(Upt.objects.select_related("kanwil"), request.user, Action.OPERATE, code=upt_code)
-    return render(request, "upt/home.html", {"upt": upt})
+    """The operator's start page: occupancy against capacity and the day's work lists."""
+    upt = _upt(request, upt_code)
+    return render(request, "upt/home.html", {"upt": upt, "home": upt_home(user=request.user, upt=upt)})
+
+
+WORKLIST_TITLES = {
+    **{f"tahanan-{d}": gettext_lazy("Masa penahanan habis dalam %(d)d hari") for d in DETENTION_WARNING_DAYS},
+    **{f"bebas-{m}": gettext_lazy("Bebas dalam %(d)d bulan") for m in RELEASE_HORIZON_MONTHS},
+    "tanpa-putusan": gettext_lazy("Narapidana tanpa petikan putusan"),
+}
+
+
+def _filters(request: HttpRequest) -> PersonFilters:
+    get = request.GET
+    return PersonFilters(
+        q=get.get("q", "")[:100],
+        register=get.get("register", ""),
+        status=get.get("status", STATUS_HELD),
+        category=get.get("kategori", ""),
+        worklist=get.get("daftar", ""),
+        sort=get.get("urut", "nama"),
+    )
+
+
+@require_safe
+@login_required
+def person_list_view(request: HttpRequest, upt_code: str) -> HttpResponse:
+    """The register: search by name, registration number or NIK; filter by register, status, category."""
+    upt = _upt(request, upt_code)
+    filters = _filters(request)
+    limits = detention_limits()
+    page = Paginator(person_list(user=request.user, upt=upt, filters=filters, limits=limits), PAGE_SIZE).get_page(
+        request.GET.get("hal")
+    )
+    person_page_dates(page.object_list, limits)
+    worklist_title = ""
+    if filters.worklist in WORKLIST_TITLES:
+        size = int(filters.worklist.rsplit("-", 1)[1]) if filters.worklist[-1].isdigit() else 0
+        worklist_title = WORKLIST_TITLES[filters.worklist] % {"d": size}
+    query = request.GET.copy()
+    query.pop("hal", None)
+    return render(
+        request,
+        "upt/person_list.html",
+        {
+            "upt": upt,
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "worklist_title": worklist_title,
+            "registers": Register.choices,
+            "statuses": [
+                (STATUS_HELD, _("Penghuni (di dalam + keluar sementara)")),
+                (STATUS_ALL, _("Semua status")),
+                *PersonStatus.choices,
+            ],
+            "categories": [(NARCOTICS, _("Narkotika (semua)")), *CrimeCategory.choices],
+            "sorts": list(SORT_LABELS.items()),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_create_view(request: HttpRequest, upt_code: str) -> HttpResponse:
+    upt = _upt(request, upt_code)
+    form = PersonCreateForm(request.POST or None, request.FILES or None, upt=upt, initial={"admission_date": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = person_create(
+                user=request.user,
+                upt=upt,
+                data=form.person_data(),
+                admission_kind=form.cleaned_data["admission_kind"],
+                admission_document=form.cleaned_data["admission_document"],
+                origin_upt=form.cleaned_data.get("origin_upt"),
+                note=form.cleaned_data.get("note") or "",
+                photo=form.cleaned_data.get("photo") or None,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Data %(name)s dibuka dengan nomor registrasi %(reg)s.")
+                % {"name": person.full_name, "reg": person.reg_number},
+            )
+            if "_lagi" in request.POST:
+                return redirect("upt:person_create", upt_code=upt.code)
+            return redirect("upt:person_detail", upt_code=upt.code, pk=person.pk)
+    return render(
+        request,
+        "upt/person_form.html",
+        {"upt": upt, "form": form, "creating": True, "sentenced_registers": SENTENCED_CHOICES},
+    )
+
+
+@require_safe
+@login_required
+def person_by_reg(request: HttpRequest, upt_code: str, reg_number: str) -> HttpResponse:
+    """A person's page by registration number (the correction list and other pages link here)."""
+    upt = _upt(request, upt_code)
+    person = person_by_reg_number(user=request.user, upt=upt, reg_number=reg_number)
+    return redirect("upt:person_detail", upt_code=upt.code, pk=person.pk)
+
+
+@require_safe
+@login_required
+def person_detail(request: HttpRequest, upt_code: str, pk: int) -> HttpResponse:
+    upt = _upt(request, upt_code)
+    file = person_file(user=request.user, upt=upt, pk=pk)
+    return render(request, "upt/person_detail.html", {"upt": upt, "file": file, "person": file.person})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_update_view(request: HttpRequest, upt_code: str, pk: int) -> HttpResponse:
+    upt = _upt(request, upt_code)
+    person = _person(request, upt, pk)
+    form = PersonUpdateForm(request.POST or None, request.FILES or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_update(
+                user=request.user,
+                person=person,
+                data=form.person_data(),
+                expected_updated_at=form.expected_version(),
+                photo=form.cleaned_data.get("photo") or None,
+                remove_photo=form.cleaned_data.get("remove_photo", False),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Perubahan data %(name)s disimpan.") % {"name": person.full_name})
+            return redirect("upt:person_detail", upt_code=upt.code, pk=person.pk)
+    return render(
+        request,
+        "upt/person_form.html",
+        {"upt": upt, "form": form, "person": person, "creating": False, "sentenced_registers": SENTENCED_CHOICES},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def movement_create_view(request: HttpRequest, upt_code: str, pk: int) -> HttpResponse:
+    upt = _upt(request, upt_code)
+    person = _person(request, upt, pk)
+    initial = {"kind": request.GET.get("jenis", ""), "date": today()}
+    form = MovementForm(request.POST or None, person=person, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            movement = movement_record(
+                user=request.user,
+                person=person,
+                note=form.cleaned_data.get("note") or "",
+                **form.movement_data(),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(kind)s %(name)s tanggal %(date)s dicatat.")
+                % {
+                    "kind": movement.get_kind_display(),
+                    "name": person.full_name,
+                    "date": movement.date.strftime("%d-%m-%Y"),
+                },
+            )
+            return redirect("upt:person_detail", upt_code=upt.code, pk=person.pk)
+    return render(
+        request,
+        "upt/movement_form.html",
+        {
+            "upt": upt,
+            "form": form,
+            "person": person,
+            "field_kinds": MOVEMENT_FIELD_KINDS,
+            "sentenced_registers": SENTENCED_CHOICES,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def remission_create_view(request: HttpRequest, upt_code: str, pk: int) -> HttpResponse:
+    upt = _upt(request, upt_code)
+    person = _person(request, upt, pk)
+    form = RemissionForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            remission = remission_record(user=request.user, person=person, **form.remission_data())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(kind)s %(days)d hari untuk %(name)s dicatat.")
+                % {"kind": remission.get_kind_display(), "days": remission.days, "name": person.full_name},
+            )
+            return redirect("upt:person_detail", upt_code=upt.code, pk=person.pk)
+    return render(request, "upt/remission_form.html", {"upt": upt, "form": form, "person": person})
+
+
+@require_safe
+@login_required
+def person_photo(request: HttpRequest, upt_code: str, pk: int) -> HttpResponse:
+    """The photo, served only to those who may open the person's page (never from a public media URL)."""
+    upt = _upt(request, upt_code)
+    person = _person(request, upt, pk)
+    if not person.photo:
+        raise Http404
+    try:
+        handle = person.photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -15,11 +15,45 @@ from central.reference import MOVEMENT_RULES, MovementKind
 from upt.models import Movement, Person
 from upt.services.common import Errors, lock_in_scope, save_as, today
 from upt.services.derived import person_derived_refresh, person_expiry
-from upt.services.rules import MOVEMENT_VERDICT_FIELDS, check_movement
+from upt.services.rules import MOVEMENT_VERDICT_FIELDS, MovementPlan, check_movement
 
 
 def _latest_movement(person: Person) -> Movement | None:
     return person.movements.order_by("-date", "-recorded_at", "-pk").first()
+
+
+def movement_check(
+    *,
+    person: Person,
+    kind: str,
+    date: date | None,
+    document_number: str,
+    other_upt: Upt | None = None,
+    release_reason: str = "",
+    exit_reason: str = "",
+    register_to: str = "",
+    verdict: Mapping[str, Any] | None = None,
+) -> MovementPlan:
+    """Every rule of recording this movement for ``person``, without writing: what it would change."""
+    if verdict and set(verdict) - set(MOVEMENT_VERDICT_FIELDS):
+        raise TypeError(f"Unknown verdict fields: {sorted(set(verdict) - set(MOVEMENT_VERDICT_FIELDS))}")
+    errors = Errors()
+    plan = check_movement(
+        errors,
+        person,
+        kind=kind,
+        date_=date,
+        document_number=" ".join((document_number or "").split()),
+        other_upt=other_upt,
+        release_reason=release_reason or "",
+        exit_reason=exit_reason or "",
+        register_to=register_to or "",
+        verdict=verdict,
+        last_movement=_latest_movement(person),
+        today=today(),
+    )
+    errors.raise_if_any()
+    return plan
 
 
 @transaction.atomic
@@ -42,26 +76,21 @@ def movement_record(
     A register change to a B register (or to life or death) records the final verdict from ``verdict``
     (``rules.MOVEMENT_VERDICT_FIELDS``) on the person. Fields a kind does not use are ignored.
     """
-    if verdict and set(verdict) - set(MOVEMENT_VERDICT_FIELDS):
-        raise TypeError(f"Unknown verdict fields: {sorted(set(verdict) - set(MOVEMENT_VERDICT_FIELDS))}")
     person = lock_in_scope(Person.objects.select_related("upt"), user, person.pk)
-    errors = Errors()
-    plan = check_movement(
-        errors,
-        person,
+    plan = movement_check(
+        person=person,
         kind=kind,
-        date_=date,
-        document_number=" ".join((document_number or "").split()),
+        date=date,
+        document_number=document_number,
         other_upt=other_upt,
-        release_reason=release_reason or "",
-        exit_reason=exit_reason or "",
-        register_to=register_to or "",
+        release_reason=release_reason,
+        exit_reason=exit_reason,
+        register_to=register_to,
         verdict=verdict,
-        last_movement=_latest_movement(person),
-        today=today(),
     )
-    errors.raise_if_any()
-    movement = Movement(person=person, upt=person.upt, recorded_by=user, note=" ".join(note.split()), **plan.movement)
+    movement = Movement(
+        person=person, upt=person.upt, recorded_by=user, note=" ".join((note or "").split()), **plan.movement
+    )
     save_as(movement, user)
     for field, value in plan.person.items():
         setattr(person, field, value)
@@ -104,9 +133,20 @@ def movement_delete(*, user: Any, movement: Movement) -> None:
         raise ValidationError(_("Hanya mutasi terakhir WBP yang dapat dihapus; hapus dulu mutasi sesudahnya."))
     if movement.kind == MovementKind.REGISTER_CHANGE:
         before = person.history.filter(history_date__lt=movement.recorded_at).order_by("-history_date").first()
-        restored = ("register", "register_since", "court", "verdict_date", "verdict_number", "sentence_years",
-                    "sentence_months", "sentence_days", "fine_amount", "subsidiary_months", "subsidiary_days",
-                    "fine_paid")  # fmt: skip
+        restored = (
+            "register",
+            "register_since",
+            "court",
+            "verdict_date",
+            "verdict_number",
+            "sentence_years",
+            "sentence_months",
+            "sentence_days",
+            "fine_amount",
+            "subsidiary_months",
+            "subsidiary_days",
+            "fine_paid",
+        )
         if before is not None:
             for field in restored:
                 setattr(person, field, getattr(before, field))

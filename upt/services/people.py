@@ -80,6 +80,43 @@ def _set_photo(person: Person, photo: UploadedFile) -> None:
         transaction.on_commit(lambda: storage.delete(old))
 
 
+def person_create_check(
+    *,
+    upt: Upt,
+    data: Mapping[str, Any],
+    admission_kind: str,
+    admission_document: str,
+    origin_upt: Upt | None = None,
+    photo: UploadedFile | None = None,
+) -> dict[str, Any]:
+    """Every rule of opening a record, without writing: the record's normalised fields, or
+    ``ValidationError`` keyed by field. ``person_create`` calls it; forms call it to show errors early."""
+    _reject_unknown(data, CREATE_FIELDS)
+    record = normalise({**_BLANK, **data})
+    register = record.get("register") or ""
+    if register and register not in DETAINEE_REGISTERS and not record["register_since"]:
+        # A sentenced person's register runs from admission, or from the verdict if it came later.
+        known = [d for d in (record.get("admission_date"), record.get("verdict_date")) if d]
+        record["register_since"] = max(known) if known else None
+
+    errors = Errors()
+    if not upt.is_active:
+        errors.add(None, _("UPT %(upt)s tidak aktif; data baru tidak dapat dibuka.") % {"upt": upt.name})
+    check_person(errors, record, upt=upt, today=today())
+    check_opening(
+        errors,
+        upt=upt,
+        kind=admission_kind,
+        document_number=" ".join((admission_document or "").split()),
+        origin_upt=origin_upt,
+        register=register,
+        register_since=record["register_since"],
+    )
+    _check_photo(errors, photo)
+    errors.raise_if_any()
+    return record
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -99,31 +136,15 @@ def person_create(
     """
     if not can(user, Action.OPERATE, upt):
         raise PermissionDenied
-    _reject_unknown(data, CREATE_FIELDS)
-    record = normalise({**_BLANK, **data})
-    register = record.get("register") or ""
-    if register and register not in DETAINEE_REGISTERS and not record["register_since"]:
-        # A sentenced person's register runs from admission, or from the verdict if it came later.
-        known = [d for d in (record.get("admission_date"), record.get("verdict_date")) if d]
-        record["register_since"] = max(known) if known else None
-
-    errors = Errors()
-    if not upt.is_active:
-        errors.add(None, _("UPT %(upt)s tidak aktif; data baru tidak dapat dibuka.") % {"upt": upt.name})
-    check_person(errors, record, upt=upt, today=today())
-    admission_document = " ".join((admission_document or "").split())
-    check_opening(
-        errors,
+    record = person_create_check(
         upt=upt,
-        kind=admission_kind,
-        document_number=admission_document,
+        data=data,
+        admission_kind=admission_kind,
+        admission_document=admission_document,
         origin_upt=origin_upt,
-        register=register,
-        register_since=record["register_since"],
+        photo=photo,
     )
-    _check_photo(errors, photo)
-    errors.raise_if_any()
-
+    admission_document = " ".join(admission_document.split())
     rule = MOVEMENT_RULES[admission_kind]
     person = Person(upt=upt, status=rule.result, remission_days=0, **record)
     person.expiry_date = person_expiry(person)
@@ -155,6 +176,19 @@ def person_create(
     return person
 
 
+def person_update_check(*, person: Person, data: Mapping[str, Any], photo: UploadedFile | None = None) -> dict:
+    """Every rule of correcting ``person`` with ``data``, without writing: the normalised changes."""
+    _reject_unknown(data, EDITABLE_FIELDS)
+    changes = normalise(data)
+    record = {field: getattr(person, field) for field in CREATE_FIELDS}
+    record.update(changes)
+    errors = Errors()
+    check_person(errors, record, upt=person.upt, today=today(), exclude_pk=person.pk, register_field="sentence_years")
+    _check_photo(errors, photo)
+    errors.raise_if_any()
+    return changes
+
+
 @transaction.atomic
 def person_update(
     *,
@@ -183,14 +217,7 @@ def person_update(
                 % {"when": timezone.localtime(person.updated_at).strftime("%d-%m-%Y %H:%M WIB")}
             }
         )
-    changes = normalise(data)
-    record = {field: getattr(person, field) for field in CREATE_FIELDS}
-    record.update(changes)
-    errors = Errors()
-    check_person(errors, record, upt=person.upt, today=today(), exclude_pk=person.pk, register_field="sentence_years")
-    _check_photo(errors, photo)
-    errors.raise_if_any()
-
+    changes = person_update_check(person=person, data=data, photo=photo)
     for field, value in changes.items():
         setattr(person, field, value)
     person.expiry_date = person_expiry(person)

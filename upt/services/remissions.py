@@ -19,18 +19,39 @@ def _refresh(person: Person, user: Any) -> None:
         save_as(person, user)
 
 
+def remission_check(
+    *,
+    person: Person,
+    kind: str,
+    days: int | None,
+    decree_number: str,
+    decree_date: date | None,
+    remission: Remission | None = None,
+) -> None:
+    """Every rule of recording (or, with ``remission``, correcting) a decree, without writing."""
+    errors = Errors()
+    check_remission(
+        errors,
+        person,
+        kind=kind,
+        days=days,
+        decree_number=" ".join((decree_number or "").split()),
+        decree_date=decree_date,
+        today=today(),
+        exclude_pk=remission.pk if remission else None,
+        require_held=remission is None,
+    )
+    errors.raise_if_any()
+
+
 @transaction.atomic
 def remission_record(
     *, user: Any, person: Person, kind: str, days: int, decree_number: str, decree_date: date | None
 ) -> Remission:
     """Record a remission decree for a sentenced person held by the UPT."""
     person = lock_in_scope(Person.objects.select_related("upt"), user, person.pk)
-    decree_number = " ".join((decree_number or "").split())
-    errors = Errors()
-    check_remission(
-        errors, person, kind=kind, days=days, decree_number=decree_number, decree_date=decree_date, today=today()
-    )
-    errors.raise_if_any()
+    remission_check(person=person, kind=kind, days=days, decree_number=decree_number, decree_date=decree_date)
+    decree_number = " ".join(decree_number.split())
     remission = Remission(
         person=person,
         upt=person.upt,
@@ -52,20 +73,15 @@ def remission_update(
     """Correct a recorded decree (also after release: the record must say what was granted)."""
     remission = lock_in_scope(Remission.objects.all(), user, remission.pk)
     person = lock_in_scope(Person.objects.all(), user, remission.person_id)
-    decree_number = " ".join((decree_number or "").split())
-    errors = Errors()
-    check_remission(
-        errors,
-        person,
+    remission_check(
+        person=person,
         kind=kind,
         days=days,
         decree_number=decree_number,
         decree_date=decree_date,
-        today=today(),
-        exclude_pk=remission.pk,
-        require_held=False,
+        remission=remission,
     )
-    errors.raise_if_any()
+    decree_number = " ".join(decree_number.split())
     remission.kind, remission.days = kind, days
     remission.decree_number, remission.decree_date = decree_number, decree_date
     save_as(remission, user)

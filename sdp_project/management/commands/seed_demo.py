@@ -10,6 +10,7 @@ from central.models import Kanwil, Upt
 from central.roles import Role
 from central.services.roles import role_assign
 from sdp_project.demo_data import DEMO_UPTS, DEMO_USERS
+from sdp_project.demo_register import demo_registers_seed
 from sdp_project.roles import roles_sync
 
 
@@ -64,7 +65,17 @@ class Command(BaseCommand):
                 role_assign(user=user, role=role)
             rows.append((username, str(role.label), str(unit) if unit else "Ditjenpas"))
 
+        # Each demo operator's UPT gets a working register, entered through the register services.
+        operators = [
+            (Upt.objects.select_related("kanwil").get(code=unit_code), User.objects.get(username=username))
+            for username, _first, _last, role, unit_code in DEMO_USERS
+            if role == Role.OPERATOR
+        ]
+        opened = demo_registers_seed(operators)
+
         self.stdout.write(self.style.SUCCESS(f"Demo siap: {Kanwil.objects.count()} Kanwil, {Upt.objects.count()} UPT."))
+        if any(opened.values()):
+            self.stdout.write(f"  register WBP demo: {', '.join(f'{code} {n}' for code, n in opened.items())}")
         width = max(len(r[0]) for r in rows)
         for username, role_label, unit in rows:
             self.stdout.write(f"  {username.ljust(width)}  {role_label:<20} {unit}")

@@ -1,0 +1,104 @@
+"""A new operator's day in real Chromium: enter a detainee from the keyboard, record the verdict, a
+transfer, and a release — and see a refused form explain itself. Screenshots go to test-artifacts/."""
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, login
+from tests.upt.conftest import days_ago
+from upt.models import Person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"upt-journey-{name}.png"), full_page=True)
+
+
+def test_enter_a_detainee_record_the_verdict_and_a_transfer(page, world):
+    login(page, "op_a")
+    assert page.url.endswith("/upt/LP3301/")
+    # "n" opens the new-person form; the cursor is in the first field.
+    page.keyboard.press("n")
+    page.wait_for_url("**/wbp/baru/")
+    assert page.evaluate("document.activeElement.id") == "id_reg_number"
+    page.keyboard.type("AII.0501/2026")
+    page.fill("#id_admission_date", days_ago(12).isoformat())
+    page.fill("#id_admission_document", "SP.Han/77/XI/2026")
+    assert page.locator("#id_origin_upt").is_hidden()  # only for a transfer in
+    page.fill("#id_full_name", "Slamet Riyadi")
+    page.select_option("#id_sex", "L")
+    page.fill("#id_nik", "3301 0517 0590 0123")
+    page.fill("#id_birth_place", "Cilacap")
+    page.fill("#id_birth_date", "1990-05-17")
+    page.select_option("#id_register", "A.II")
+    assert page.locator("#id_verdict_date").is_hidden()  # the verdict part is for B registers
+    page.fill("#id_register_since", days_ago(12).isoformat())
+    page.select_option("#id_crime_category", "NARKOTIKA_PENGGUNA")
+    page.fill("#id_detention_start", days_ago(15).isoformat())
+    page.fill("#id_block", "A")
+    page.fill("#id_cell", "3")
+    shot(page, "1-form")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/wbp/*/")
+    assert "Data Slamet Riyadi dibuka" in page.locator(".messages").inner_text()
+    assert "batas penahanan a.ii" in page.locator(".key-dates").inner_text().lower()
+    shot(page, "2-detail")
+
+    # The verdict: "m" opens the movement form; choosing a B register shows the verdict fields.
+    page.keyboard.press("m")
+    page.wait_for_url("**/mutasi/")
+    page.select_option("#id_kind", "REGISTER_CHANGE")
+    page.fill("#id_date", days_ago(1).isoformat())
+    page.fill("#id_document_number", "BA-17/120/2026")
+    assert page.locator("#id_verdict_date").is_hidden()
+    page.select_option("#id_register_to", "B.IIa")
+    assert page.locator("#id_verdict_date").is_visible()
+    page.fill("#id_verdict_date", days_ago(3).isoformat())
+    page.fill("#id_verdict_number", "412/Pid.Sus/2026/PN Clp")
+    page.fill("#id_sentence_months", "10")
+    shot(page, "3-verdict")
+    page.click("button.primary")
+    page.wait_for_url("**/wbp/*/")
+    person = Person.objects.get(reg_number="AII.0501/2026")
+    assert person.register == "B.IIa" and person.expiry_date is not None
+    assert person.expiry_date.strftime("%d-%m-%Y") in page.locator(".key-dates").inner_text()
+
+    # A transfer to another UPT: a wrong choice first (its own UPT is not even offered).
+    page.keyboard.press("m")
+    page.wait_for_url("**/mutasi/")
+    page.select_option("#id_kind", "TRANSFER_OUT")
+    page.fill("#id_date", days_ago(0).isoformat())
+    page.fill("#id_document_number", "PAS-9.PK.01.02/2026")
+    assert page.locator(f"#id_other_upt option[value='{world.upt_a.pk}']").count() == 0
+    page.click("button.primary")
+    assert "Pilih UPT tujuan" in page.locator("#field-other_upt").inner_text()
+    assert page.evaluate("document.activeElement.id") == "id_other_upt"
+    shot(page, "4-refused")
+    page.select_option("#id_other_upt", str(world.upt_c.pk))
+    page.click("button.primary")
+    page.wait_for_url("**/wbp/*/")
+    assert "Dipindahkan" in page.locator(".page-head").inner_text()
+    assert page.locator("[data-key=m]").count() == 0  # nothing more can be recorded
+    shot(page, "5-transferred")
+
+
+def test_release_and_search_from_the_keyboard(page, world, admit):
+    admit(full_name="Dewi Kartika", sex="P", reg_number="AII.0600/2026")
+    login(page, "op_a")
+    page.keyboard.press("/")
+    page.keyboard.type("kartika")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/wbp/?**")
+    page.click("text=Dewi Kartika")
+    page.wait_for_url("**/wbp/*/")
+    page.keyboard.press("m")
+    page.wait_for_url("**/mutasi/")
+    page.select_option("#id_kind", "RELEASE")
+    page.select_option("#id_release_reason", "BEBAS_DEMI_HUKUM")
+    page.fill("#id_document_number", "Pen.Hakim/12/2026")
+    page.click("button.primary")
+    page.wait_for_url("**/wbp/*/")
+    assert "Bebas" in page.locator(".page-head").inner_text()
+    assert Person.objects.get(reg_number="AII.0600/2026").status == "RELEASED"
+    shot(page, "6-released")

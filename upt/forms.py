@@ -1,0 +1,355 @@
+"""Forms of the register, shared by the operator's pages and the admin.
+
+They parse input and show errors; every rule lives in ``upt.services``. Each form's ``clean`` asks the
+service's ``*_check`` function, so a problem appears next to its field on the first submit; the view (or
+admin) then calls the service itself, which checks again under a lock.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from central.models import Upt
+from central.reference import DETAINEE_REGISTERS, MOVEMENT_RULES, MovementKind, Register
+from upt.models import Movement, Person, Remission
+from upt.services.movements import movement_check
+from upt.services.people import PHOTO_MAX_BYTES, person_create_check, person_update_check
+from upt.services.remissions import remission_check
+from upt.services.rules import CREATE_FIELDS, EDITABLE_FIELDS, MOVEMENT_VERDICT_FIELDS
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+
+
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's errors on the form: on their field when the form has it, else at the top.
+
+    A field that already failed its own parsing keeps that one message rather than a second one."""
+    failed = set(form.errors)
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        if field in failed:
+            continue
+        target = field if field in form.fields else None
+        if field == NON_FIELD_ERRORS:
+            target = None
+        for message in messages:
+            form.add_error(target, message)
+
+
+_OPTIONAL_NUMBERS = {
+    "sentence_years",
+    "sentence_months",
+    "sentence_days",
+    "fine_amount",
+    "subsidiary_months",
+    "subsidiary_days",
+}
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class _RegisterForm(forms.ModelForm):
+    """Dates typed as the operator's calendar shows them; numbers in their own small boxes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateField):
+                field.widget = _date_widget()
+                field.input_formats = DATE_INPUT_FORMATS
+            if name in _OPTIONAL_NUMBERS:
+                # Blank means none: 0 years, no fine.
+                field.required = False
+                field.widget.attrs.setdefault("min", 0)
+                field.widget.attrs.setdefault("inputmode", "numeric")
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                choices = list(field.choices)
+                options = [c for c in choices if c[0] != ""]
+                if not field.required or len(options) < len(choices):
+                    field.choices = [("", "—"), *options]
+
+    def _post_clean(self) -> None:
+        # The services validate the record (and the model's constraints) as a whole; the model's own
+        # per-field validation would only repeat their messages.
+        pass
+
+    def service_data(self, names: tuple[str, ...]) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in names if name in self.fields}
+
+
+class _UptChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Upt) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+def _upt_field(label: str, own: Upt | None, *, required: bool = False) -> _UptChoiceField:
+    """Any UPT in the country (transfers go anywhere); the operator's own is not offered, and the service
+    refuses it with a clear message if a tampered form sends it."""
+    field = _UptChoiceField(
+        label=label,
+        queryset=Upt.objects.select_related("kanwil").order_by("kanwil__name", "name"),
+        required=required,
+        empty_label="—",
+    )
+    if own is not None:
+        field.widget.choices = [
+            ("", "—"),
+            *((upt.pk, f"{upt.name} ({upt.code})") for upt in field.queryset.filter(is_active=True).exclude(pk=own.pk)),
+        ]
+    return field
+
+
+_PERSON_WIDGETS = {
+    "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 22}),
+    "passport_number": forms.TextInput(attrs={"autocomplete": "off"}),
+    "reg_number": forms.TextInput(attrs={"autocomplete": "off"}),
+    "address": forms.TextInput(),
+    "articles": forms.TextInput(attrs={"placeholder": _("mis. Pasal 112 ayat (1) UU 35/2009")}),
+    "fine_amount": forms.NumberInput(attrs={"min": 0, "step": 1000, "inputmode": "numeric"}),
+}
+_PERSON_HELP = {
+    "nik": _("16 angka sesuai KTP/KK. Warga negara asing: kosongkan, isi kewarganegaraan dan nomor paspor."),
+    "nationality": _("Indonesia, atau nama negara untuk warga negara asing."),
+    "register_since": _("Tahanan: tanggal surat perintah/penetapan penahanan instansi saat ini."),
+    "verdict_number": _("Boleh dikosongkan bila petikan putusan belum diterima; WBP masuk daftar kerja."),
+    "photo": _("JPG, PNG atau WebP, paling besar %(mb)d MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)},
+}
+
+
+class PersonCreateForm(_RegisterForm):
+    """Opening a record: the person's fields and the movement that brings them in."""
+
+    admission_kind = forms.ChoiceField(
+        label=_("Cara masuk"),
+        choices=[
+            (MovementKind.ADMISSION, _("Penerimaan baru")),
+            (MovementKind.TRANSFER_IN, _("Pindahan dari UPT lain")),
+        ],
+        initial=MovementKind.ADMISSION,
+        widget=forms.RadioSelect,
+    )
+    admission_document = forms.CharField(
+        label=_("Nomor surat dasar penerimaan"),
+        max_length=80,
+        help_text=_("Surat perintah/penetapan penahanan, atau surat pemindahan."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    note = forms.CharField(label=_("Catatan"), max_length=255, required=False)
+
+    class Meta:
+        model = Person
+        fields = [*CREATE_FIELDS, "photo"]
+        widgets = _PERSON_WIDGETS
+        help_texts = _PERSON_HELP
+
+    def __init__(self, *args: Any, upt: Upt | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.upt = upt
+        self.fields["origin_upt"] = _upt_field(_("UPT asal"), upt)
+        self.fields["nationality"].required = False
+        self.fields["nationality"].initial = "Indonesia"
+        self.fields["detention_start"].required = True
+        self.fields["reg_number"].widget.attrs["autofocus"] = True
+        # The register the person is held under on arrival; B registers follow from the verdict below.
+        self.fields["register"].choices = [("", "—"), *Register.choices]
+        self.order_fields(
+            [
+                "reg_number",
+                "admission_kind",
+                "admission_date",
+                "admission_document",
+                "origin_upt",
+                "full_name",
+                "alias",
+                "sex",
+                "nik",
+                "nationality",
+                "passport_number",
+                "birth_place",
+                "birth_date",
+                "religion",
+                "education",
+                "occupation",
+                "address",
+                "register",
+                "register_since",
+                "crime_category",
+                "detention_start",
+                "case_number",
+                "articles",
+                "court",
+            ]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.upt is not None:
+            try:
+                person_create_check(
+                    upt=self.upt,
+                    data=self.person_data(),
+                    admission_kind=cleaned.get("admission_kind") or "",
+                    admission_document=cleaned.get("admission_document") or "",
+                    origin_upt=cleaned.get("origin_upt"),
+                    photo=cleaned.get("photo") or None,
+                )
+            except ValidationError as error:
+                apply_errors(self, error)
+        return cleaned
+
+    def person_data(self) -> dict[str, Any]:
+        return self.service_data(CREATE_FIELDS)
+
+
+class PersonUpdateForm(_RegisterForm):
+    """Correcting a person's own fields; register and status follow movements, not this form."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    remove_photo = forms.BooleanField(label=_("Hapus foto"), required=False)
+
+    class Meta:
+        model = Person
+        fields = [*EDITABLE_FIELDS, "photo"]
+        widgets = _PERSON_WIDGETS
+        help_texts = _PERSON_HELP
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nationality"].required = False
+        self.fields["detention_start"].required = True
+        self.fields["full_name"].widget.attrs["autofocus"] = True
+        self.fields["photo"].widget = forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.updated_at.isoformat()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        try:
+            person_update_check(person=self.instance, data=self.person_data(), photo=cleaned.get("photo") or None)
+        except ValidationError as error:
+            apply_errors(self, error)
+        return cleaned
+
+    def person_data(self) -> dict[str, Any]:
+        return self.service_data(EDITABLE_FIELDS)
+
+    def expected_version(self):
+        from django.utils.dateparse import parse_datetime
+
+        return parse_datetime(self.cleaned_data.get("version") or "")
+
+
+class MovementForm(_RegisterForm):
+    """A movement of one person; the verdict fields matter for a register change to a B register."""
+
+    class Meta:
+        model = Movement
+        fields = [
+            "kind",
+            "date",
+            "document_number",
+            "other_upt",
+            "release_reason",
+            "exit_reason",
+            "register_to",
+            "note",
+        ]
+        labels = {"other_upt": _("UPT tujuan"), "register_to": _("Register baru")}
+
+    def __init__(self, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["other_upt"] = _upt_field(_("UPT tujuan"), person.upt if person else None)
+        for name, field in forms.fields_for_model(Person, fields=MOVEMENT_VERDICT_FIELDS).items():
+            self.fields[name] = field
+            field.required = False
+            if isinstance(field, forms.DateField):
+                field.widget = _date_widget()
+                field.input_formats = DATE_INPUT_FORMATS
+        self.fields["fine_amount"].widget = forms.NumberInput(attrs={"min": 0, "step": 1000, "inputmode": "numeric"})
+        self.fields["verdict_number"].help_text = _PERSON_HELP["verdict_number"]
+        self.fields["date"].required = True
+        self.fields["document_number"].required = True
+        self.fields["kind"].widget.attrs["autofocus"] = True
+        if person is not None:
+            from upt.selectors.people import allowed_movement_kinds
+
+            self.fields["kind"].choices = [("", "—"), *allowed_movement_kinds(person)]
+            current = person.register
+            self.fields["register_to"].choices = [("", "—"), *[(r.value, r.label) for r in Register if r != current]]
+            for name in ("court",):
+                self.fields[name].initial = getattr(person, name)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.person is not None and cleaned.get("kind"):
+            try:
+                self.plan = movement_check(person=self.person, **self.movement_data())
+            except ValidationError as error:
+                apply_errors(self, error)
+        return cleaned
+
+    def movement_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": data.get("kind") or "",
+            "date": data.get("date"),
+            "document_number": data.get("document_number") or "",
+            "other_upt": data.get("other_upt"),
+            "release_reason": data.get("release_reason") or "",
+            "exit_reason": data.get("exit_reason") or "",
+            "register_to": data.get("register_to") or "",
+            "verdict": self.service_data(MOVEMENT_VERDICT_FIELDS),
+        }
+
+
+class RemissionForm(_RegisterForm):
+    class Meta:
+        model = Remission
+        fields = ["kind", "days", "decree_number", "decree_date"]
+
+    def __init__(self, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["kind"].widget.attrs["autofocus"] = True
+        self.fields["days"].widget.attrs.update({"min": 1, "inputmode": "numeric"})
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.person is not None:
+            try:
+                remission_check(
+                    person=self.person,
+                    remission=self.instance if self.instance.pk else None,
+                    **self.remission_data(),
+                )
+            except ValidationError as error:
+                apply_errors(self, error)
+        return cleaned
+
+    def remission_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": data.get("kind") or "",
+            "days": data.get("days"),
+            "decree_number": data.get("decree_number") or "",
+            "decree_date": data.get("decree_date"),
+        }
+
+
+# Which movement kinds use which optional parts of the movement form (for the page's script and tests).
+MOVEMENT_FIELD_KINDS: dict[str, list[str]] = {
+    "other_upt": [k for k, r in MOVEMENT_RULES.items() if r.needs_other_upt and not r.opens_record],
+    "release_reason": [k for k, r in MOVEMENT_RULES.items() if r.needs_release_reason],
+    "exit_reason": [k for k, r in MOVEMENT_RULES.items() if r.needs_exit_reason],
+    "register": [MovementKind.REGISTER_CHANGE],
+}
+SENTENCED_CHOICES = [r.value for r in Register if r not in DETAINEE_REGISTERS]

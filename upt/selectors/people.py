@@ -1,0 +1,280 @@
+"""The register's list (search, filters, sort) and one person's file (facts, dates, movements, history)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from central.models import DetentionLimit, Upt
+from central.reference import (
+    HELD_STATUSES,
+    MOVEMENT_RULES,
+    NARCOTICS_CATEGORIES,
+    SENTENCED_REGISTERS,
+    TERM_REGISTERS,
+    CrimeCategory,
+    MovementKind,
+    PersonStatus,
+    Register,
+)
+from central.scoping import Action, get_scoped_or_404
+from central.sentence import DetentionWindow, SentenceDates, sentence_dates
+from upt.models import Movement, Person, Remission
+from upt.selectors.worklists import (
+    _LIST_FIELDS,
+    attach_key_dates,
+    detention_end_order,
+    detention_limits,
+    window_of,
+    worklist_q,
+)
+from upt.services.common import today as today_wib
+from upt.services.derived import sentence_term, subsidiary_term
+
+STATUS_HELD = "penghuni"
+STATUS_ALL = "semua"
+NARCOTICS = "NARKOTIKA"
+SORTS = {
+    "nama": ("full_name", "reg_number"),
+    "noreg": ("reg_number",),
+    "masuk": ("-admission_date", "full_name"),
+}
+SORT_LABELS = {
+    "nama": gettext_lazy("Nama"),
+    "noreg": gettext_lazy("Nomor registrasi"),
+    "masuk": gettext_lazy("Terbaru masuk"),
+    "ekspirasi": gettext_lazy("Tanggal ekspirasi"),
+    "batas": gettext_lazy("Batas penahanan"),
+}
+HISTORY_LIMIT = 200
+
+
+@dataclass
+class PersonFilters:
+    q: str = ""
+    register: str = ""
+    status: str = STATUS_HELD
+    category: str = ""
+    worklist: str = ""
+    sort: str = "nama"
+
+
+def person_list(*, user, upt: Upt, filters: PersonFilters, limits: list[DetentionLimit] | None = None) -> QuerySet:
+    """The people of ``upt`` the user may operate on, searched, filtered and sorted.
+
+    Search: a name or alias (any part), a registration number (any part), or a NIK / passport (from its
+    start). Filters: register (or "A"/"B" for all detainees / narapidana), status (current occupants by
+    default), crime category (or both narcotics categories), and a work list.
+    """
+    people = Person.objects.restrict(user, Action.OPERATE).filter(upt=upt).only(*_LIST_FIELDS)
+    text = " ".join(filters.q.split())
+    if text:
+        digits = text.replace(" ", "").replace(".", "")
+        condition = Q(full_name__icontains=text) | Q(alias__icontains=text) | Q(reg_number__icontains=text)
+        if digits.isdigit():
+            condition |= Q(nik__startswith=digits)
+        condition |= Q(passport_number__istartswith=text)
+        people = people.filter(condition)
+    if filters.register in Register.values:
+        people = people.filter(register=filters.register)
+    elif filters.register in ("A", "B"):
+        people = people.filter(register__startswith=filters.register)
+    if filters.status == STATUS_HELD:
+        people = people.filter(status__in=HELD_STATUSES)
+    elif filters.status in PersonStatus.values:
+        people = people.filter(status=filters.status)
+    if filters.category == NARCOTICS:
+        people = people.filter(crime_category__in=NARCOTICS_CATEGORIES)
+    elif filters.category in CrimeCategory.values:
+        people = people.filter(crime_category=filters.category)
+    if filters.worklist:
+        condition = worklist_q(filters.worklist, limits if limits is not None else detention_limits(), today_wib())
+        if condition is not None:
+            people = people.filter(condition)
+    if filters.sort == "batas":
+        order = detention_end_order(limits if limits is not None else detention_limits())
+        return people.order_by(order.asc(nulls_last=True), "full_name")
+    if filters.sort == "ekspirasi":
+        return people.order_by(F("expiry_date").asc(nulls_last=True), "full_name")
+    return people.order_by(*SORTS.get(filters.sort, SORTS["nama"]))
+
+
+def person_page_dates(people: list[Person], limits: list[DetentionLimit]) -> None:
+    """Days left (detention or sentence) for the rows of one page of the list."""
+    attach_key_dates(people, limits, today_wib())
+
+
+def person_by_reg_number(*, user, upt: Upt, reg_number: str) -> Person:
+    """The person of ``upt`` with this registration number (another UPT's: 404, as everywhere)."""
+    return get_scoped_or_404(
+        Person.objects.filter(upt=upt).only("id", "upt_id", "reg_number"),
+        user,
+        Action.OPERATE,
+        reg_number__iexact=reg_number.strip(),
+    )
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: str
+    subject: str  # what kind of record
+    action: str  # opened, changed, deleted
+    summary: str
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class PersonFile:
+    person: Person
+    movements: list[Movement]
+    remissions: list[Remission]
+    history: list[HistoryEntry]
+    today: date
+    window: DetentionWindow | None
+    days_left: int | None
+    dates: SentenceDates | None
+    allowed_kinds: list[tuple[str, str]]
+    can_remit: bool
+    is_held: bool
+    verdict_missing: bool
+
+
+_ACTIONS = {"+": gettext_lazy("dibuat"), "~": gettext_lazy("diubah"), "-": gettext_lazy("dihapus")}
+# Derived columns change with the movements and remissions that are listed in their own right.
+_HISTORY_SKIP = {"updated_at", "created_at", "id", "uid", "upt", "photo"}
+# Every tracked column, derived ones included (simple-history's diff_against compares only editable
+# ones): an operator wants to see that a remission moved the expiry date.
+_HISTORY_FIELDS = [f.name for f in Person._meta.concrete_fields if f.name not in _HISTORY_SKIP]
+
+
+def _display(model, name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Ya") if value else _("Tidak")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def _who(record) -> str:
+    user = record.history_user
+    if user is None:
+        return _("sistem")
+    return user.get_full_name() or user.username
+
+
+def _history(person: Person) -> list[HistoryEntry]:
+    entries: list[HistoryEntry] = []
+    records = list(person.history.select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT])
+    for index, record in enumerate(records):
+        older = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if record.history_type == "~" and older is not None:
+            for name in _HISTORY_FIELDS:
+                before, after = getattr(older, name), getattr(record, name)
+                if before != after:
+                    changes.append(
+                        Change(
+                            label=str(Person._meta.get_field(name).verbose_name),
+                            old=_display(Person, name, before),
+                            new=_display(Person, name, after),
+                        )
+                    )
+            if not changes:
+                continue
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=_who(record),
+                subject=_("Data WBP"),
+                action=str(_ACTIONS[record.history_type]),
+                summary="",
+                changes=changes,
+            )
+        )
+    for model, subject in ((Movement, _("Mutasi")), (Remission, _("Remisi"))):
+        records = list(
+            model.history.filter(person_id=person.pk)
+            .select_related("history_user")
+            .order_by("-history_date")[:HISTORY_LIMIT]
+        )
+        for record in records:
+            if model is Movement:
+                summary = f"{_display(Movement, 'kind', record.kind)} {_display(Movement, 'date', record.date)}"
+            else:
+                summary = f"{_display(Remission, 'kind', record.kind)} {record.days} {_('hari')}"
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=_who(record),
+                    subject=subject,
+                    action=str(_ACTIONS[record.history_type]),
+                    summary=summary,
+                )
+            )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries[:HISTORY_LIMIT]
+
+
+def allowed_movement_kinds(person: Person) -> list[tuple[str, str]]:
+    """The movements that may follow the person's current status (never the opening ones)."""
+    return [
+        (kind.value, kind.label)
+        for kind in MovementKind
+        if not MOVEMENT_RULES[kind].opens_record and person.status in MOVEMENT_RULES[kind].allowed_from
+    ]
+
+
+def person_file(*, user, upt: Upt, pk: Any) -> PersonFile:
+    """Everything the person's page shows, in a fixed number of queries."""
+    person = get_scoped_or_404(Person.objects.filter(upt=upt).select_related("upt"), user, Action.OPERATE, pk=pk)
+    movements = list(person.movements.select_related("other_upt", "recorded_by").order_by("date", "recorded_at", "pk"))
+    remissions = list(person.remissions.select_related("recorded_by").order_by("decree_date", "pk"))
+    today = today_wib()
+    window = window_of(person, detention_limits())
+    dates = None
+    if person.register in TERM_REGISTERS and person.detention_start and not sentence_term(person).is_zero:
+        dates = sentence_dates(
+            detention_start=person.detention_start,
+            sentence=sentence_term(person),
+            subsidiary=subsidiary_term(person),
+            fine_paid=person.fine_paid,
+            remission_days=person.remission_days,
+        )
+    if window is not None:
+        days_left = window.days_remaining(today)
+    elif dates is not None:
+        days_left = (dates.expiry - today).days
+    else:
+        days_left = None
+    return PersonFile(
+        person=person,
+        movements=movements,
+        remissions=remissions,
+        history=_history(person),
+        today=today,
+        window=window,
+        days_left=days_left,
+        dates=dates,
+        allowed_kinds=allowed_movement_kinds(person),
+        can_remit=person.register in TERM_REGISTERS and person.status in HELD_STATUSES,
+        is_held=person.status in HELD_STATUSES,
+        verdict_missing=person.register in SENTENCED_REGISTERS and not person.verdict_number,
+    )
