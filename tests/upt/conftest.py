@@ -73,7 +73,3 @@ def admit(world):
         )
 
     return make
-
-
-# The browser journeys of this directory use the same headless Chromium set-up as tests/browser.
-from tests.browser.conftest import _playwright, browser, page  # noqa: E402, F401

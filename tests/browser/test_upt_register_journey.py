@@ -4,8 +4,9 @@ transfer, and a release — and see a refused form explain itself. Screenshots g
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, login
-from tests.upt.conftest import days_ago
+from tests.upt.conftest import days_ago, person_data
 from upt.models import Person
+from upt.services.people import person_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,8 +84,13 @@ def test_enter_a_detainee_record_the_verdict_and_a_transfer(page, world):
     shot(page, "5-transferred")
 
 
-def test_release_and_search_from_the_keyboard(page, world, admit):
-    admit(full_name="Dewi Kartika", sex="P", reg_number="AII.0600/2026")
+def test_release_and_search_from_the_keyboard(page, world):
+    person_create(
+        user=world.operator_a,
+        upt=world.upt_a,
+        data=person_data(full_name="Dewi Kartika", sex="P", reg_number="AII.0600/2026"),
+        admission_document="SP.Han/60/2026",
+    )
     login(page, "op_a")
     page.keyboard.press("/")
     page.keyboard.type("kartika")
