@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from central import admin_consolidation  # noqa: F401 — registers the consolidation admin
 from central.admin_base import ReadOnlyAdminMixin, ScopedModelAdmin
 from central.admin_inbox import FullSnapshotActionMixin
 from central.models import AuditEvent, Kanwil, Upt

@@ -180,15 +180,3 @@ def overcrowding_percent(occupants: int, capacity: int) -> float | None:
     if capacity <= 0:
         return None
     return (occupants - capacity) * 100.0 / capacity
-
-
-# The first two digits of a NIK: the province of issue (Kemendagri codes, including provinces without a
-# Kanwil of their own and the Papua provinces created in 2022). Used by NIK plausibility and linkage.
-NIK_PROVINCE_CODES = frozenset(
-    {
-        *("11", "12", "13", "14", "15", "16", "17", "18", "19", "21"),
-        *("31", "32", "33", "34", "35", "36", "51", "52", "53"),
-        *("61", "62", "63", "64", "65", "71", "72", "73", "74", "75", "76"),
-        *("81", "82", "91", "92", "93", "94", "95", "96"),
-    }
-)

@@ -27,11 +27,11 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from central.dialect import Dialect
+from central.nik import FEMALE_DAY_OFFSET, NIK_PROVINCE_CODES
 from central.reference import (
     DETAINEE_REGISTERS,
     HELD_STATUSES,
     MOVEMENT_RULES,
-    NIK_PROVINCE_CODES,
     SENTENCED_REGISTERS,
     CrimeCategory,
     Education,
@@ -156,24 +156,33 @@ def _sentence_text(alias: str = "s") -> str:
 
 
 def nik_linkable_sql(q: SqlContext, col: str) -> str:
-    """A NIK good enough to link people on: 16 digits, a real province, a possible date of birth
-    (day + 40 for women) and a serial other than 0000. Safe on any text (casts only after the check)."""
+    """A NIK good enough to link people on — the checks of ``central.nik.nik_problems`` that need no other
+    field: 16 digits, not one digit repeated, a real province, regency and district not 00, a day and month
+    that exist (day + 40 for women), a serial other than 0000. Safe on any text: casts only after the check."""
     dd = f"CAST(substr({col}, 7, 2) AS integer)"
     mm = f"CAST(substr({col}, 9, 2) AS integer)"
+    day = f"(CASE WHEN {dd} > {FEMALE_DAY_OFFSET} THEN {dd} - {FEMALE_DAY_OFFSET} ELSE {dd} END)"
+    # Days in the month of a leap year: 29 February is a possible birthday.
+    month_days = f"(CASE WHEN {mm} = 2 THEN 29 WHEN {mm} IN (4, 6, 9, 11) THEN 30 ELSE 31 END)"
+    provinces = sql_list(f"{code:02d}" for code in NIK_PROVINCE_CODES)
     return (
-        f"(CASE WHEN {q.d.regex(col, _NIK_16)} THEN (substr({col}, 1, 2) IN {sql_list(NIK_PROVINCE_CODES)} "
-        f"AND {mm} BETWEEN 1 AND 12 AND ({dd} BETWEEN 1 AND 31 OR {dd} BETWEEN 41 AND 71) "
+        f"(CASE WHEN {q.d.regex(col, _NIK_16)} THEN (replace({col}, substr({col}, 1, 1), '') <> '' "
+        f"AND substr({col}, 1, 2) IN {provinces} AND substr({col}, 3, 2) <> '00' AND substr({col}, 5, 2) <> '00' "
+        f"AND {mm} BETWEEN 1 AND 12 AND {day} BETWEEN 1 AND {month_days} "
         f"AND substr({col}, 13, 4) <> '0000') ELSE false END)"
     )
 
 
 def _nik_matches_person(q: SqlContext) -> str:
+    """The NIK's birth date and sex are the row's (as ``central.nik.nik_problems`` checks them)."""
     dd = "CAST(substr(s.nik, 7, 2) AS integer)"
     mm = "CAST(substr(s.nik, 9, 2) AS integer)"
     yy = "CAST(substr(s.nik, 11, 2) AS integer)"
-    sex_ok = f"(CASE WHEN {dd} > 40 THEN '{Sex.FEMALE.value}' ELSE '{Sex.MALE.value}' END) = s.sex"
+    female = f"{dd} > {FEMALE_DAY_OFFSET}"
+    sex_ok = f"(CASE WHEN {female} THEN '{Sex.FEMALE.value}' ELSE '{Sex.MALE.value}' END) = s.sex"
+    day = f"(CASE WHEN {female} THEN {dd} - {FEMALE_DAY_OFFSET} ELSE {dd} END)"
     birth_ok = (
-        f"(s.birth_date IS NULL OR ({dd} %% 40 = {q.d.day('s.birth_date')} AND {mm} = {q.d.month('s.birth_date')} "
+        f"(s.birth_date IS NULL OR ({day} = {q.d.day('s.birth_date')} AND {mm} = {q.d.month('s.birth_date')} "
         f"AND {yy} = {q.d.year('s.birth_date')} %% 100))"
     )
     return f"(CASE WHEN {q.d.regex('s.nik', _NIK_16)} THEN ({sex_ok} AND {birth_ok}) ELSE false END)"
@@ -267,8 +276,9 @@ RULES: list[Rule] = [
         PERSON,
         WARNING,
         _N("NIK tidak sesuai dengan provinsi, tanggal lahir atau jenis kelamin."),
-        "Digit 1–2 NIK adalah kode provinsi, digit 7–12 tanggal lahir DDMMYY (tanggal + 40 untuk perempuan), "
-        "digit 13–16 nomor urut (bukan 0000). NIK seperti ini tidak dipakai untuk menautkan identitas.",
+        "Pemeriksaan yang sama dengan pengisian data di UPT (central/nik.py): kode provinsi, kabupaten dan "
+        "kecamatan, tanggal lahir DDMMYY (tanggal + 40 untuk perempuan) yang sesuai, nomor urut bukan 0000. "
+        "NIK seperti ini tidak dipakai untuk menautkan identitas.",
         where=lambda q: (
             f"{q.d.regex('s.nik', _NIK_16)} AND NOT ({nik_linkable_sql(q, 's.nik')} AND {_nik_matches_person(q)})"
         ),

@@ -1,23 +1,199 @@
-"""Pages for Ditjenpas (central)."""
+"""Pages for Ditjenpas (central): the national dashboard with the "Jalankan konsolidasi" button, runs with
+live progress, conflicts to resolve, and reopening a submission. Every page needs central's national view;
+every write goes through a service that checks central's object permission again."""
 
+from __future__ import annotations
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from central.scoping import Action, has_central_permission
+from central.models import ConflictKind, ConflictState, RunTrigger, Submission
+from central.scoping import Action, get_scoped_or_404, has_central_permission
+from central.selectors import consolidation as sel
 from central.selectors.organisation import kanwils_for
+from central.services.consolidation import consolidation_request
+from central.services.consolidation.actions import conflict_close, submission_reopen
+
+PAGE_SIZE = 50
+
+
+def central_page(view):
+    """Signed in, and holding central's national view (Ditjenpas or the admin); others get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not has_central_permission(request.user, Action.VIEW):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @require_safe
-@login_required
+@central_page
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not has_central_permission(request.user, Action.VIEW):
-        raise PermissionDenied
     kanwils = list(kanwils_for(request.user))
     totals = {
         "upts": sum(k.active_upts for k in kanwils),
         "capacity": sum(k.total_capacity or 0 for k in kanwils),
     }
-    return render(request, "central/dashboard.html", {"kanwils": kanwils, "totals": totals})
+    return render(
+        request,
+        "central/dashboard.html",
+        {
+            "kanwils": kanwils,
+            "totals": totals,
+            "active_run": sel.run_active(),
+            "recent_runs": list(sel.runs_for(request.user)[:8]),
+            "waiting": sel.inbox_waiting(request.user),
+            "today": sel.sent_today(request.user),
+            "open_conflicts": sel.open_conflict_count(request.user),
+            "latest_conflicts": list(sel.conflicts_for(request.user, state=ConflictState.OPEN)[:5]),
+            "may_consolidate": has_central_permission(request.user, Action.CONSOLIDATE),
+        },
+    )
+
+
+@require_POST
+@central_page
+def consolidation_start(request: HttpRequest) -> HttpResponse:
+    result = consolidation_request(user=request.user, trigger=RunTrigger.BUTTON, request=request)
+    run = result.run
+    if result.created:
+        messages.success(request, _("Konsolidasi #%(id)d dijalankan.") % {"id": run.pk})
+    else:
+        messages.info(
+            request,
+            _("Konsolidasi #%(id)d sedang %(state)s; tidak dijalankan lagi.")
+            % {"id": run.pk, "state": run.get_state_display().lower()},
+        )
+    return redirect("central:run_detail", pk=run.pk)
+
+
+@require_safe
+@central_page
+def run_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "central/run_list.html", {"page": _page(request, sel.runs_for(request.user))})
+
+
+@require_safe
+@central_page
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = sel.run_get(request.user, pk)
+    submissions = list(sel.run_submissions(request.user, run))
+    return render(
+        request,
+        "central/run_detail.html",
+        {
+            "run": run,
+            "results": list(sel.run_results(request.user, run)),
+            "issue_summary": sel.run_issue_summary(request.user, run),
+            "submissions": submissions,
+            "reopenable": sel.latest_consolidated_ids(submissions),
+            "conflicts": list(sel.conflicts_for(request.user).filter(detected_run=run)[:PAGE_SIZE]),
+            "may_resolve": has_central_permission(request.user, Action.RESOLVE),
+        },
+    )
+
+
+class ConflictFilter(forms.Form):
+    state = forms.ChoiceField(
+        label=gettext_lazy("Status"), required=False, choices=[("", gettext_lazy("Semua")), *ConflictState.choices]
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Jenis"), required=False, choices=[("", gettext_lazy("Semua")), *ConflictKind.choices]
+    )
+
+
+@require_safe
+@central_page
+def conflict_list(request: HttpRequest) -> HttpResponse:
+    data = request.GET.copy() if request.GET else {"state": ConflictState.OPEN}
+    form = ConflictFilter(data)
+    filters = form.cleaned_data if form.is_valid() else {"state": ConflictState.OPEN}
+    queryset = sel.conflicts_for(request.user, state=filters.get("state") or None, kind=filters.get("kind") or None)
+    return render(request, "central/conflict_list.html", {"form": form, "page": _page(request, queryset)})
+
+
+class ConflictCloseForm(forms.Form):
+    state = forms.ChoiceField(
+        label=gettext_lazy("Tindakan"),
+        choices=[
+            (ConflictState.RESOLVED, gettext_lazy("Diselesaikan (data sudah diperbaiki)")),
+            (ConflictState.DISMISSED, gettext_lazy("Diabaikan (bukan masalah)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=gettext_lazy("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@central_page
+def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    conflict = sel.conflict_get(request.user, pk)
+    form = ConflictCloseForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                conflict_close(
+                    user=request.user,
+                    conflict_id=conflict.pk,
+                    state=form.cleaned_data["state"],
+                    note=form.cleaned_data["note"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Konflik ditutup."))
+                return redirect("central:conflict_detail", pk=conflict.pk)
+        response_status = 400
+    else:
+        response_status = 200
+    return render(
+        request,
+        "central/conflict_detail.html",
+        {
+            "conflict": conflict,
+            "records": list(sel.identity_records(request.user, conflict)),
+            "form": form,
+            "may_resolve": has_central_permission(request.user, Action.RESOLVE),
+        },
+        status=response_status,
+    )
+
+
+@require_POST
+@central_page
+def submission_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_scoped_or_404(Submission.objects.all(), request.user, Action.VIEW, pk=pk)
+    run_id = submission.run_id
+    back = reverse("central:run_detail", args=[run_id]) if run_id else reverse("central:dashboard")
+    try:
+        submission_reopen(user=request.user, submission_id=submission.pk, request=request)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Kiriman %(upt)s tanggal %(date)s dibuka ulang; konsolidasi berikutnya akan memprosesnya.")
+            % {"upt": submission.upt.code, "date": submission.report_date.strftime("%d-%m-%Y")},
+        )
+    return redirect(back)

@@ -34,10 +34,26 @@ _ENTER_REGISTER = [
 # Submissions are written by the receiving service only; each role views those in its scope.
 _VIEW_INBOX = ["central.view_submission", "central.view_uptsyncstate"]
 
+# Consolidation's results are written by the run only. Operators read their row issues, Kanwil their region's
+# results and conflicts; runs and the rule catalogue are national (central switches rules on and off through
+# an action, not the change form).
+_VIEW_CONSOLIDATION_UNIT = ["central.view_rowissue", "central.view_runuptresult", "central.view_conflict"]
+_VIEW_CONSOLIDATION_NATIONAL = [
+    *_VIEW_CONSOLIDATION_UNIT,
+    "central.view_consolidationrun",
+    "central.view_validationrule",
+]
+
 ROLE_MODEL_PERMISSIONS: dict[Role, list[str]] = {
-    Role.OPERATOR: [*_VIEW_ORGANISATION, *_VIEW_INBOX, *_ENTER_REGISTER],
-    Role.KANWIL: [*_VIEW_ORGANISATION, *_VIEW_INBOX, *_VIEW_REGISTER],
-    Role.CENTRAL: [*_VIEW_ORGANISATION, *_VIEW_INBOX, "central.view_auditevent", *_VIEW_REGISTER],
+    Role.OPERATOR: [*_VIEW_ORGANISATION, *_VIEW_INBOX, *_ENTER_REGISTER, "central.view_rowissue"],
+    Role.KANWIL: [*_VIEW_ORGANISATION, *_VIEW_INBOX, *_VIEW_REGISTER, *_VIEW_CONSOLIDATION_UNIT],
+    Role.CENTRAL: [
+        *_VIEW_ORGANISATION,
+        *_VIEW_INBOX,
+        *_VIEW_CONSOLIDATION_NATIONAL,
+        "central.view_auditevent",
+        *_VIEW_REGISTER,
+    ],
 }
 
 

@@ -203,6 +203,8 @@ SPECTACULAR_SETTINGS = {
         "MovementKindEnum": "central.reference.MovementKind",
         "RemissionKindEnum": "central.reference.RemissionKind",
         "PackageKindEnum": "central.models.inbox.PackageKind",
+        "RunStateEnum": "central.models.consolidation.RunState",
+        "SubmissionStateEnum": "central.models.inbox.SubmissionState",
     },
 }
 

@@ -276,3 +276,47 @@ def test_nik_date_part_for_a_woman_is_day_plus_forty(world):
     sub = package(world.upt_a, persons=[woman])
     consolidate(world.central)
     assert not RowIssue.objects.filter(submission=sub).exists()
+
+
+NIK_CASES = [
+    ("3301021705900001", "L", date(1990, 5, 17)),
+    ("3301021705900001", "L", None),
+    ("3301021705900001", "L", date(1990, 5, 18)),  # another birthday
+    ("3301025705900001", "L", date(1990, 5, 17)),  # a woman's NIK for a man
+    ("3301025705900001", "P", date(1990, 5, 17)),
+    ("9901021705900001", "L", None),  # no such province
+    ("3300021705900001", "L", None),  # regency 00
+    ("3301001705900001", "L", None),  # district 00
+    ("3301021705900000", "L", None),  # serial 0000
+    ("1111111111111111", "L", None),
+    ("3301023104900001", "L", None),  # 31 April
+    ("3301022902000001", "L", date(2000, 2, 29)),
+    ("3301023002000001", "L", None),  # 30 February
+    ("3301021713900001", "L", None),  # month 13
+    ("6501021705900001", "L", None),  # Kalimantan Utara: a province without a Kanwil of its own
+]
+
+
+def test_nik_sql_agrees_with_the_shared_nik_module():
+    """The SQL of P_NIK_IMPLAUSIBLE and linkage says what central.nik.nik_problems says (data entry's check)."""
+    from central.dialect import dialect_for
+    from central.nik import nik_problems
+    from central.validation import SqlContext, _nik_matches_person, nik_linkable_sql
+
+    q = SqlContext.build(dialect_for())
+
+    def born_sql(born):
+        return f"'{born.isoformat()}'" if born else "NULL"
+
+    values = ", ".join(f"('{nik}', '{sex}', CAST({born_sql(born)} AS date))" for nik, sex, born in NIK_CASES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.nik, s.sex, s.birth_date, {nik_linkable_sql(q, 's.nik')} AND {_nik_matches_person(q)}, "
+            f"{nik_linkable_sql(q, 's.nik')} FROM (VALUES {values}) AS s(nik, sex, birth_date) WHERE %(x)s = 1",
+            {"x": 1},
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == len(NIK_CASES)
+    for nik, sex, born, plausible, linkable in rows:
+        assert plausible == (nik_problems(nik, birth_date=born, sex=sex) == []), (nik, sex, born)
+        assert linkable == (nik_problems(nik) == []), nik

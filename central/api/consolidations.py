@@ -1,0 +1,163 @@
+"""Consolidations API: ``POST /api/v1/consolidations/`` starts a run (or returns the one already queued or
+running) through the same service as the button; ``GET`` lists runs and shows one with its progress — the
+run page polls it for live progress. Per-UPT results are limited to the caller's scope; national totals
+and the failure reason only to central."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from central.models import ConsolidationRun, RunTrigger, RunUptResult
+from central.selectors import consolidation as sel
+from central.services.consolidation import consolidation_request
+
+
+class RunUptResultSerializer(serializers.ModelSerializer):
+    upt = serializers.CharField(source="upt.code")
+    upt_name = serializers.CharField(source="upt.name")
+
+    class Meta:
+        model = RunUptResult
+        fields = [
+            "upt",
+            "upt_name",
+            "submissions_count",
+            "rows_received",
+            "rows_accepted",
+            "rows_rejected",
+            "rows_warned",
+            "conflicts",
+        ]
+
+
+class RunTotalsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConsolidationRun
+        fields = [
+            "submissions_count",
+            "rows_received",
+            "rows_accepted",
+            "rows_rejected",
+            "rows_warned",
+            "rows_written",
+            "conflicts_found",
+        ]
+
+
+class ConsolidationRunSerializer(serializers.ModelSerializer):
+    state_display = serializers.CharField(source="get_state_display")
+    trigger_display = serializers.CharField(source="get_trigger_display")
+    triggered_by = serializers.SerializerMethodField()
+    step_display = serializers.SerializerMethodField()
+    active = serializers.SerializerMethodField()
+    totals = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
+    upt_results = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConsolidationRun
+        fields = [
+            "id",
+            "state",
+            "state_display",
+            "active",
+            "trigger",
+            "trigger_display",
+            "triggered_by",
+            "step",
+            "step_display",
+            "progress",
+            "snapshot_date",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+            "totals",
+            "upt_results",
+        ]
+
+    def get_triggered_by(self, run) -> str | None:
+        return run.triggered_by.get_username() if run.triggered_by else None
+
+    def get_step_display(self, run) -> str:
+        return _(run.step) if run.step else ""
+
+    def get_active(self, run) -> bool:
+        return run.state in ("queued", "running")
+
+    def _national(self) -> bool:
+        return sel.sees_national(self.context["request"].user)
+
+    @extend_schema_field(RunTotalsSerializer(allow_null=True))
+    def get_totals(self, run):
+        return RunTotalsSerializer(run).data if self._national() else None
+
+    def get_error(self, run) -> str | None:
+        return run.error if self._national() else None
+
+    @extend_schema_field(RunUptResultSerializer(many=True))
+    def get_upt_results(self, run):
+        results = self.context.get("results")
+        rows = results.get(run.pk, []) if results is not None else sel.run_results(self.context["request"].user, run)
+        return RunUptResultSerializer(rows, many=True).data
+
+
+def _scope_or_403(request: Request) -> None:
+    if not sel.may_see_runs(request.user):
+        raise PermissionDenied(_("Anda tidak memiliki akses ke data konsolidasi."))
+
+
+class ConsolidationListCreate(generics.GenericAPIView):
+    serializer_class = ConsolidationRunSerializer
+
+    def get_queryset(self):
+        return sel.runs_for(self.request.user)
+
+    @extend_schema(
+        operation_id="consolidations_list",
+        summary="Daftar proses konsolidasi",
+        description=(
+            "Terbaru lebih dulu. Hasil per UPT dibatasi pada cakupan pengguna; total nasional hanya untuk pusat."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        _scope_or_403(request)
+        page = self.paginate_queryset(self.get_queryset())
+        context = {**self.get_serializer_context(), "results": sel.run_results_by_run(request.user, page)}
+        return self.get_paginated_response(ConsolidationRunSerializer(page, many=True, context=context).data)
+
+    @extend_schema(
+        operation_id="consolidations_create",
+        summary="Jalankan konsolidasi",
+        description=(
+            "Hanya pusat (Ditjenpas). Jika sudah ada konsolidasi dalam antrean atau berjalan, konsolidasi itu yang "
+            "dikembalikan (200), tidak dibuat yang baru; selain itu 202 dan konsolidasi dijalankan oleh worker."
+        ),
+        request=None,
+        responses={
+            202: ConsolidationRunSerializer,
+            200: ConsolidationRunSerializer,
+            403: OpenApiResponse(description="Bukan pengguna pusat."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        result = consolidation_request(user=request.user, trigger=RunTrigger.API, request=request)
+        body = ConsolidationRunSerializer(result.run, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_202_ACCEPTED if result.created else status.HTTP_200_OK)
+
+
+class ConsolidationDetail(generics.GenericAPIView):
+    serializer_class = ConsolidationRunSerializer
+
+    @extend_schema(
+        operation_id="consolidations_retrieve", summary="Satu proses konsolidasi, dengan kemajuan (langkah, persen)"
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        _scope_or_403(request)
+        run = sel.run_get(request.user, pk)
+        return Response(ConsolidationRunSerializer(run, context=self.get_serializer_context()).data)

@@ -1,0 +1,207 @@
+"""Reads about consolidation runs, their results, row issues and conflicts — always from the user's scope.
+
+Runs are national events: anyone with a scope may see that a run happened; its per-UPT results, issues
+and conflicts are filtered to the UPTs the user may see, and the national totals are shown only to
+holders of central's national view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, QuerySet, Sum
+from django.utils import timezone
+
+from central.models import (
+    ACTIVE_RUN_STATES,
+    Conflict,
+    ConflictState,
+    ConsolidationRun,
+    RowIssue,
+    RunUptResult,
+    Submission,
+    SubmissionState,
+    Upt,
+)
+from central.scoping import Action, can, get_scoped_or_404, has_central_permission
+
+
+def may_see_runs(user: Any) -> bool:
+    return can(user, Action.VIEW)
+
+
+def sees_national(user: Any) -> bool:
+    return has_central_permission(user, Action.VIEW)
+
+
+def runs_for(user: Any) -> QuerySet[ConsolidationRun]:
+    qs = ConsolidationRun.objects.select_related("triggered_by").order_by("-created_at", "-pk")
+    return qs if may_see_runs(user) else qs.none()
+
+
+def run_get(user: Any, run_id: Any) -> ConsolidationRun:
+    from django.http import Http404
+
+    try:
+        return runs_for(user).get(pk=run_id)
+    except (ConsolidationRun.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def run_active() -> ConsolidationRun | None:
+    return (
+        ConsolidationRun.objects.select_related("triggered_by")
+        .filter(state__in=ACTIVE_RUN_STATES)
+        .order_by("pk")
+        .first()
+    )
+
+
+def run_results(user: Any, run: ConsolidationRun) -> QuerySet[RunUptResult]:
+    return (
+        RunUptResult.objects.restrict(user, Action.VIEW)
+        .filter(run=run)
+        .select_related("upt", "upt__kanwil")
+        .order_by("upt__kanwil__name", "upt__name")
+    )
+
+
+def run_results_by_run(user: Any, runs: list[ConsolidationRun]) -> dict[int, list[RunUptResult]]:
+    """Per-UPT results of several runs in one query (for API lists)."""
+    grouped: dict[int, list[RunUptResult]] = {run.pk: [] for run in runs}
+    for result in (
+        RunUptResult.objects.restrict(user, Action.VIEW)
+        .filter(run__in=[r.pk for r in runs])
+        .select_related("upt")
+        .order_by("upt__code")
+    ):
+        grouped[result.run_id].append(result)
+    return grouped
+
+
+def run_issue_summary(user: Any, run: ConsolidationRun) -> list[dict]:
+    """How many rows each rule flagged in this run (within the user's scope), most frequent first."""
+    from central.models import RecordType
+
+    rows = list(
+        RowIssue.objects.restrict(user, Action.VIEW)
+        .filter(run=run)
+        .values("rule_id", "rule__message", "severity", "record_type")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "rule_id")
+    )
+    labels = dict(RecordType.choices)
+    for row in rows:
+        row["record_type_label"] = labels.get(row["record_type"], row["record_type"])
+    return rows
+
+
+def run_submissions(user: Any, run: ConsolidationRun) -> QuerySet[Submission]:
+    return (
+        Submission.objects.restrict(user, Action.VIEW)
+        .filter(run=run)
+        .select_related("upt")
+        .order_by("upt__code", "received_at")
+    )
+
+
+def latest_consolidated_ids(submissions: list[Submission]) -> set[int]:
+    """Of these submissions, those that are their UPT's latest consolidated package (the ones central may
+    reopen). One query."""
+    upts = {s.upt_id for s in submissions}
+    latest = dict(
+        Submission.objects.filter(
+            upt__in=upts,
+            state__in=[SubmissionState.ACCEPTED, SubmissionState.PARTIAL, SubmissionState.REJECTED],
+        )
+        .values("upt")
+        .annotate(last=Max("received_at"))
+        .values_list("upt", "last")
+    )
+    return {s.pk for s in submissions if latest.get(s.upt_id) == s.received_at}
+
+
+@dataclass
+class InboxWaiting:
+    submissions: int
+    upts: int
+    rows: int
+
+
+def inbox_waiting(user: Any) -> InboxWaiting:
+    """Packages received and waiting for the next run."""
+    totals = (
+        Submission.objects.restrict(user, Action.VIEW)
+        .filter(state=SubmissionState.RECEIVED)
+        .aggregate(
+            submissions=Count("pk"),
+            upts=Count("upt", distinct=True),
+            rows=Sum("person_count") + Sum("movement_count") + Sum("remission_count") + Sum("deletion_count"),
+        )
+    )
+    return InboxWaiting(totals["submissions"] or 0, totals["upts"] or 0, totals["rows"] or 0)
+
+
+@dataclass
+class TodayCompliance:
+    sent: int
+    active: int
+
+
+def sent_today(user: Any) -> TodayCompliance:
+    today = timezone.localdate()
+    upts = Upt.objects.restrict(user, Action.VIEW).filter(is_active=True)
+    return TodayCompliance(
+        sent=upts.filter(submissions__report_date=today).distinct().count(),
+        active=upts.count(),
+    )
+
+
+def conflicts_for(user: Any, *, state: str | None = None, kind: str | None = None) -> QuerySet[Conflict]:
+    qs = (
+        Conflict.objects.restrict(user, Action.VIEW)
+        .select_related("upt", "other_upt", "identity", "detected_run", "closed_by")
+        .order_by("-detected_at", "-pk")
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def open_conflict_count(user: Any) -> int:
+    return Conflict.objects.restrict(user, Action.VIEW).filter(state=ConflictState.OPEN).count()
+
+
+def conflict_get(user: Any, conflict_id: Any) -> Conflict:
+    return get_scoped_or_404(
+        Conflict.objects.select_related(
+            "upt",
+            "upt__kanwil",
+            "other_upt",
+            "identity",
+            "person",
+            "other_person",
+            "movement",
+            "movement__other_upt",
+            "detected_run",
+            "closed_by",
+        ),
+        user,
+        Action.VIEW,
+        pk=conflict_id,
+    )
+
+
+def identity_records(user: Any, conflict: Conflict) -> QuerySet:
+    """Every national record of the conflict's person that the user may see."""
+    from central.models import NationalPerson
+
+    return (
+        NationalPerson.objects.restrict(user, Action.VIEW)
+        .filter(identity=conflict.identity)
+        .select_related("upt")
+        .order_by("admission_date", "pk")
+    )

@@ -1,0 +1,105 @@
+"""What central does with a run's results: close a conflict (resolve or dismiss, with a note) and put a
+consolidated submission back in the inbox for the next run."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from central.models import (
+    AuditAction,
+    Conflict,
+    ConflictState,
+    RowIssue,
+    Submission,
+    SubmissionState,
+)
+from central.scoping import Action, has_central_permission
+from central.services.audit import audit_record
+
+FINAL_SUBMISSION_STATES = (SubmissionState.ACCEPTED, SubmissionState.PARTIAL, SubmissionState.REJECTED)
+CLOSING_STATES = (ConflictState.RESOLVED, ConflictState.DISMISSED)
+NOTE_MAX_LENGTH = 2000
+
+
+def _require_resolve(user) -> None:
+    if not has_central_permission(user, Action.RESOLVE):
+        raise PermissionDenied(_("Hanya pusat (Ditjenpas) yang dapat menyelesaikan konflik dan membuka ulang kiriman."))
+
+
+@transaction.atomic
+def conflict_close(*, user, conflict_id: int, state: str, note: str, request=None) -> Conflict:
+    """Resolve or dismiss an open conflict. The note says what was done or why it is not a problem."""
+    _require_resolve(user)
+    note = (note or "").strip()
+    errors = {}
+    if state not in CLOSING_STATES:
+        errors["state"] = _("Pilih: diselesaikan atau diabaikan.")
+    if not note:
+        errors["note"] = _("Catatan wajib diisi: jelaskan tindakan atau alasan menutup konflik.")
+    elif len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = _("Catatan paling banyak %(max)d karakter.") % {"max": NOTE_MAX_LENGTH}
+    if errors:
+        raise ValidationError(errors)
+    conflict = Conflict.objects.select_for_update().get(pk=conflict_id)
+    if conflict.state != ConflictState.OPEN:
+        raise ValidationError({"state": _("Konflik ini sudah ditutup.")})
+    conflict.state = state
+    conflict.note = note
+    conflict.closed_by = user
+    conflict.closed_at = timezone.now()
+    conflict.save(update_fields=["state", "note", "closed_by", "closed_at"])
+    audit_record(
+        action=AuditAction.CONFLICT_CLOSED,
+        actor=user,
+        request=request,
+        upt=conflict.upt,
+        target=conflict,
+        detail=f"{conflict.kind} → {state}",
+    )
+    return conflict
+
+
+@transaction.atomic
+def submission_reopen(*, user, submission_id: int, request=None) -> Submission:
+    """Put a consolidated submission back in the inbox: the next run validates and consolidates it again
+    (after a rule was switched off, or a UPT it refers to was registered). Its old row issues go, since the
+    next run answers for it. Only the unit's latest consolidated package may be reopened, so an older one
+    can never overwrite newer data."""
+    _require_resolve(user)
+    submission = Submission.objects.select_for_update().select_related("upt").get(pk=submission_id)
+    if submission.state not in FINAL_SUBMISSION_STATES:
+        raise ValidationError({"state": _("Hanya kiriman yang sudah dikonsolidasi yang dapat dibuka ulang.")})
+    newer = (
+        Submission.objects.filter(upt=submission.upt, state__in=FINAL_SUBMISSION_STATES)
+        .exclude(pk=submission.pk)
+        .filter(received_at__gt=submission.received_at)
+        .exists()
+    )
+    if newer:
+        raise ValidationError(
+            {
+                "state": _(
+                    "Sudah ada kiriman yang lebih baru dari UPT ini yang dikonsolidasi; membuka ulang kiriman lama "
+                    "akan menimpa data yang lebih baru. Minta paket lengkap dari UPT tersebut."
+                )
+            }
+        )
+    old_run = submission.run_id
+    RowIssue.objects.filter(submission=submission).delete()
+    submission.state = SubmissionState.RECEIVED
+    submission.run = None
+    submission.consolidated_at = None
+    submission.rows_accepted = submission.rows_rejected = submission.rows_warned = 0
+    submission.save(update_fields=["state", "run", "consolidated_at", "rows_accepted", "rows_rejected", "rows_warned"])
+    audit_record(
+        action=AuditAction.SUBMISSION_REOPENED,
+        actor=user,
+        request=request,
+        upt=submission.upt,
+        target=submission,
+        detail=f"dari konsolidasi #{old_run}",
+    )
+    return submission
