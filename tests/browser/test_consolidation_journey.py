@@ -12,13 +12,13 @@ from django.db import connection, connections
 
 from central.models import ConsolidationRun, OccupancySnapshot
 from central.services.consolidation import consolidation_execute, consolidation_request
-from tests.browser.conftest import ARTIFACTS, _playwright, browser, login, page  # noqa: F401 — fixtures
+from tests.browser.conftest import ARTIFACTS, login
 from tests.consolidation.helpers import package, person_values
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_central_runs_a_consolidation_with_the_button(page, world):  # noqa: F811
+def test_central_runs_a_consolidation_with_the_button(page, world):
     package(world.upt_a, persons=[person_values("A/1"), person_values("A/2", nik="", sex="?")])
     login(page, "pusat")
     assert page.locator("h1").first.inner_text() == "Dasbor nasional"
@@ -32,7 +32,7 @@ def test_central_runs_a_consolidation_with_the_button(page, world):  # noqa: F81
     assert "Lapas Kelas IIA Karanganyar Nusakambangan" in page.locator("body").inner_text()
 
 
-def test_live_progress_then_the_summary(page, world):  # noqa: F811
+def test_live_progress_then_the_summary(page, world):
     package(world.upt_a, persons=[person_values("A/1")])
     run = consolidation_request(user=world.central, trigger="button", enqueue=False).run
     params = connection.get_connection_params()
@@ -74,7 +74,7 @@ def test_live_progress_then_the_summary(page, world):  # noqa: F811
     assert page.locator(".run-progress").count() == 0
 
 
-def test_a_kanwil_user_has_no_button(page, world):  # noqa: F811
+def test_a_kanwil_user_has_no_button(page, world):
     login(page, "kanwil_x")
     assert "Jalankan konsolidasi" not in page.locator("body").inner_text()
     response = page.goto(f"{page.base_url}/pusat/")
