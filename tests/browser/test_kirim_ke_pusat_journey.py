@@ -3,7 +3,7 @@ be sent, send it, read the result; then the history. Screenshots go to test-arti
 
 import pytest
 
-from central.models import Submission
+from central.models import ConsolidationRun, RowIssue, StagedPerson, Submission, ValidationRule
 from tests.browser.conftest import ARTIFACTS, login
 from tests.factories import MovementFactory, PersonFactory
 
@@ -16,6 +16,8 @@ def test_an_operator_sends_the_daily_package(page, world):
         MovementFactory(person=person, recorded_by=world.operator_a)
     login(page, "op_a")
     assert "Belum pernah mengirim ke pusat." in page.locator(".submission-card").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "kirim_ke_pusat_beranda.png"), full_page=True)
 
     page.click(".submission-card >> text=Kirim ke pusat")
     page.wait_for_load_state("networkidle")
@@ -35,3 +37,29 @@ def test_an_operator_sends_the_daily_package(page, world):
     page.click("nav.subnav >> text=Riwayat kiriman")
     page.wait_for_load_state("networkidle")
     assert page.locator("table.data-table tbody tr").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "kirim_ke_pusat_riwayat.png"), full_page=True)
+
+    # Consolidation found a problem: the correction list names it and opens the record to fix.
+    submission = Submission.objects.get()
+    staged = StagedPerson.objects.get(submission=submission, reg_number="AIII/002/2026")
+    run = ConsolidationRun.objects.create(trigger="button", state="succeeded")
+    rule = ValidationRule.objects.create(
+        code="UJI_NIK", record_type="person", severity="error", message="NIK harus 16 digit angka."
+    )
+    RowIssue.objects.create(
+        run=run,
+        submission=submission,
+        record_type="person",
+        staged_row_id=staged.pk,
+        record_key=staged.reg_number,
+        rule=rule,
+        severity="error",
+        detail="NIK: 12345",
+    )
+    page.click("nav.subnav >> text=Daftar koreksi")
+    page.wait_for_load_state("networkidle")
+    assert "NIK harus 16 digit angka." in page.locator("main").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "kirim_ke_pusat_koreksi.png"), full_page=True)
+    page.click("text=Buka data")
+    page.wait_for_load_state("networkidle")
+    assert "AIII/002/2026" in page.locator("main").inner_text()

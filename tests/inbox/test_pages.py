@@ -239,6 +239,8 @@ def test_the_correction_list_links_each_issue_to_the_record_to_fix(client_for, w
     # The record to open: the person itself, or the person a movement belongs to.
     assert rows["person"].person_reg_number == issues["person"].reg_number
     assert rows["movement"].person_reg_number == issues["movement"].person_reg_number
+    for reg in (issues["person"].reg_number, issues["movement"].person_reg_number):
+        assert reverse("upt:person_by_reg", kwargs={"upt_code": "LP3301", "reg_number": reg}) in html
     assert html.count("Belum diperbaiki") == 2
 
     filtered = client_for(world.operator_a).get(url("correction_list", world), {"tingkat": "warning"})
@@ -336,3 +338,11 @@ def test_readers_are_not_offered_what_they_may_not_do(client_for, world):
     assert 'href="{}"'.format(reverse("upt:home", kwargs={"upt_code": "LP3301"})) not in html
     own = client_for(world.operator_a).get(url("submission_list", world)).content.decode()
     assert url("submission_send", world) in own and url("package_upload", world) in own
+
+
+def test_the_fix_link_opens_the_persons_file(client_for, world):
+    person = PersonFactory(upt=world.upt_a, reg_number="BI/77/2025")
+    link = reverse("upt:person_by_reg", kwargs={"upt_code": "LP3301", "reg_number": person.reg_number})
+    response = client_for(world.operator_a).get(link)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("upt:person_detail", kwargs={"upt_code": "LP3301", "pk": person.pk})
