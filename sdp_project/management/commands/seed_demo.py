@@ -10,6 +10,7 @@ from central.models import Kanwil, Upt
 from central.roles import Role
 from central.services.roles import role_assign
 from sdp_project.demo_data import DEMO_UPTS, DEMO_USERS
+from sdp_project.demo_packages import demo_packages_send
 from sdp_project.demo_register import demo_registers_seed
 from sdp_project.roles import roles_sync
 
@@ -72,10 +73,14 @@ class Command(BaseCommand):
             if role == Role.OPERATOR
         ]
         opened = demo_registers_seed(operators)
+        # The first demo operator sends their own first package; the other UPTs already have.
+        sent = demo_packages_send(operators, leave_unsent=operators[0][0].code if operators else None)
 
         self.stdout.write(self.style.SUCCESS(f"Demo siap: {Kanwil.objects.count()} Kanwil, {Upt.objects.count()} UPT."))
         if any(opened.values()):
             self.stdout.write(f"  register WBP demo: {', '.join(f'{code} {n}' for code, n in opened.items())}")
+        if sent:
+            self.stdout.write(f"  kiriman pertama ke pusat: {', '.join(sent)}")
         width = max(len(r[0]) for r in rows)
         for username, role_label, unit in rows:
             self.stdout.write(f"  {username.ljust(width)}  {role_label:<20} {unit}")
