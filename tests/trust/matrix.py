@@ -1,0 +1,295 @@
+"""The permission matrix: one table saying, for every URL of SDP, what each role gets (DESIGN §4).
+
+``test_permission_matrix`` walks the URL configuration and the admin registry and fails for any URL or
+admin model this table does not name, so a new page cannot be added without saying who may use it.
+
+Roles are looked at from UPT A (Lapas Karanganyar, region X = Kanwil Jawa Tengah): ``operator_a`` works
+there, ``operator_b`` works at another UPT of the same region, ``monitor_x`` monitors the region,
+``monitor_y`` another region, ``central`` and ``admin`` see the whole country. Objects in the table belong
+to UPT A (or region X), so ``operator_b`` and ``monitor_y`` always look at another unit's object.
+
+Outcomes:
+- ``OK``: the request reached the view and was handled (2xx, a redirect that is not to a login page, or a
+  400/409/422 answer to the empty body the matrix sends);
+- ``HIDDEN``: 404 — another unit's object, its existence not revealed;
+- ``FORBIDDEN``: 403 — visible, but not for this role;
+- ``DENIED``: 403 or 404 (Django's admin checks permission and existence in an order that differs by view;
+  both refuse and neither reveals anything);
+- ``LOGIN``: sent to sign in (302 to a login page for pages; 401/403 for the API);
+- ``NOT_ALLOWED``: 405 — the verb is not served (every report page refuses writes);
+- ``ANON_DENIED``: what an anonymous visitor may get for a write: sent to sign in, 403, or 405.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ROLES = ("anonymous", "operator_a", "operator_b", "monitor_x", "monitor_y", "central", "admin")
+AUTHENTICATED = ROLES[1:]
+VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+SAFE = ("GET",)
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+
+OK, HIDDEN, FORBIDDEN, DENIED, LOGIN, NOT_ALLOWED, ANON_DENIED = (
+    "OK",
+    "HIDDEN",
+    "FORBIDDEN",
+    "DENIED",
+    "LOGIN",
+    "NOT_ALLOWED",
+    "ANON_DENIED",
+)
+
+# How each role stands towards UPT A.
+RELATION = {
+    "operator_a": "own",
+    "operator_b": "other",
+    "monitor_x": "region",
+    "monitor_y": "other",
+    "central": "national",
+    "admin": "national",
+}
+
+Policy = dict[str, str]  # role -> outcome
+
+
+def _policy(anonymous: str, **outcomes: str) -> Policy:
+    policy = {"anonymous": anonymous, **outcomes}
+    missing = set(ROLES) - set(policy)
+    assert not missing, f"policy lacks {missing}"
+    return policy
+
+
+# --- Policies for pages (GET) ---------------------------------------------------------------------
+PUBLIC = _policy(OK, **dict.fromkeys(AUTHENTICATED, OK))
+SIGNED_IN = _policy(LOGIN, **dict.fromkeys(AUTHENTICATED, OK))
+# A UPT's own work: its operators and the admin; a monitor or central sees it exists (403), others 404.
+OPERATE_A = _policy(
+    LOGIN,
+    operator_a=OK,
+    operator_b=HIDDEN,
+    monitor_x=FORBIDDEN,
+    monitor_y=HIDDEN,
+    central=FORBIDDEN,
+    admin=OK,
+)
+# Sending a UPT's package: its operators only — not even the admin.
+SUBMIT_A = {**OPERATE_A, "admin": FORBIDDEN}
+# Reading a UPT's figures: its operators, its region's monitors, central and the admin.
+VIEW_A = _policy(LOGIN, operator_a=OK, operator_b=HIDDEN, monitor_x=OK, monitor_y=HIDDEN, central=OK, admin=OK)
+# A region's pages: its monitors, central and the admin; operators have no region pages.
+REGION_X = _policy(
+    LOGIN, operator_a=FORBIDDEN, operator_b=FORBIDDEN, monitor_x=OK, monitor_y=HIDDEN, central=OK, admin=OK
+)
+# Pages of the region a monitor is assigned to (no object in the URL): each monitor their own.
+MONITORS = _policy(LOGIN, operator_a=FORBIDDEN, operator_b=FORBIDDEN, monitor_x=OK, monitor_y=OK, central=OK, admin=OK)
+CENTRAL_ONLY = _policy(
+    LOGIN,
+    operator_a=FORBIDDEN,
+    operator_b=FORBIDDEN,
+    monitor_x=FORBIDDEN,
+    monitor_y=FORBIDDEN,
+    central=OK,
+    admin=OK,
+)
+OPERATORS = _policy(
+    LOGIN, operator_a=OK, operator_b=OK, monitor_x=FORBIDDEN, monitor_y=FORBIDDEN, central=FORBIDDEN, admin=OK
+)
+# Lists that every role reads, each scoped to what it may see.
+SCOPED_LIST = SIGNED_IN
+
+
+def _writes(policy: Policy) -> Policy:
+    """A write verb of a page whose readers are ``policy``: an anonymous visitor of a signed-in page may be
+    sent to sign in, refused or answered 405, depending on which check the view runs first."""
+    return {
+        role: (ANON_DENIED if role == "anonymous" and outcome == LOGIN else outcome) for role, outcome in policy.items()
+    }
+
+
+def _refused(policy: Policy) -> Policy:
+    """A verb the view does not serve: 405 (an anonymous visitor of a signed-in page: refused either way)."""
+    return {
+        role: (ANON_DENIED if role == "anonymous" and policy["anonymous"] == LOGIN else NOT_ALLOWED) for role in ROLES
+    }
+
+
+def read_only(policy: Policy) -> dict[str, Policy]:
+    """GET as the policy says; every write verb is refused (405)."""
+    return {"GET": policy, **dict.fromkeys(UNSAFE, _refused(policy))}
+
+
+def get_and_post(get: Policy, post: Policy | None = None) -> dict[str, Policy]:
+    """A page with a form: GET and POST as given (POST defaults to GET's), other verbs 405."""
+    refused = _refused(get)
+    return {"GET": get, "POST": _writes(post or get), "PUT": refused, "PATCH": refused, "DELETE": refused}
+
+
+def post_only(policy: Policy) -> dict[str, Policy]:
+    """An action: POST as given; GET and other verbs 405."""
+    refused = _refused(policy)
+    return {"GET": refused, "POST": _writes(policy), "PUT": refused, "PATCH": refused, "DELETE": refused}
+
+
+def admin_page(get: Policy, post: Policy | None = None) -> dict[str, Policy]:
+    """An admin page: GET and POST only — Django's admin renders any other verb as a GET, with the same
+    permission and scope checks, so they are no separate way in."""
+    return {"GET": get, "POST": _writes(post or get)}
+
+
+def admin_get_only(get: Policy) -> dict[str, Policy]:
+    return {"GET": get, "POST": _refused(get)}
+
+
+def api(get: Policy | None = None, post: Policy | None = None, *, public: bool = False) -> dict[str, Policy]:
+    """A DRF endpoint: 401 for an anonymous caller unless ``public``; verbs it does not serve answer 405."""
+    anonymous_refused = NOT_ALLOWED if public else LOGIN
+    refuse = {role: (anonymous_refused if role == "anonymous" else NOT_ALLOWED) for role in ROLES}
+    result = dict.fromkeys(VERBS, refuse)
+    if get is not None:
+        result["GET"] = get
+    if post is not None:
+        result["POST"] = post
+    return result
+
+
+# Signing out: a POST from anyone ends at the login page; nothing else is served.
+LOGOUT = {
+    "GET": dict.fromkeys(ROLES, NOT_ALLOWED),
+    "POST": dict.fromkeys(ROLES, LOGIN),
+    **dict.fromkeys(("PUT", "PATCH", "DELETE"), dict.fromkeys(ROLES, NOT_ALLOWED)),
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL: how to fill its arguments from the matrix's objects, and what each role gets per verb."""
+
+    access: dict[str, Policy]
+    kwargs: Callable[[object], dict] = field(default=lambda objects: {})
+    # The API and the admin answer an anonymous visitor in their own way (401, the admin's login page).
+    api: bool = False
+
+
+ROUTES: dict[str, Route] = {
+    "home": Route(
+        {
+            "GET": _policy(LOGIN, **dict.fromkeys(AUTHENTICATED, OK)),
+            **{
+                verb: {role: (ANON_DENIED if role == "anonymous" else OK) for role in ROLES}
+                for verb in ("POST", "PUT", "PATCH", "DELETE")
+            },
+        }
+    ),
+    "healthz": Route(read_only(PUBLIC)),
+    # The login form (Django's also takes PUT as a POST); a signed-in visitor is sent home on any verb.
+    "login": Route(
+        {
+            **dict.fromkeys(("GET", "POST", "PUT"), PUBLIC),
+            **dict.fromkeys(("PATCH", "DELETE"), {**PUBLIC, "anonymous": NOT_ALLOWED}),
+        }
+    ),
+    "logout": Route(LOGOUT),
+    # Django's language switch sets the language on POST and only redirects on any other verb.
+    "set_language": Route(dict.fromkeys(VERBS, PUBLIC)),
+    "javascript-catalog": Route(read_only(PUBLIC)),
+    "upt:choose": Route(read_only(OPERATORS)),
+    "upt:home": Route(read_only(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
+    "kanwil:dashboard": Route(read_only(MONITORS)),
+    "central:dashboard": Route(read_only(CENTRAL_ONLY)),
+    # The API: token for anyone with a password; submissions listed in scope, sent by operators only.
+    "api:token": Route(api(post=PUBLIC, public=True), api=True),
+    "api:submission-list": Route(api(get=SCOPED_LIST, post=SIGNED_IN), api=True),
+    "api:submission-detail": Route(
+        api(get=VIEW_A), kwargs=lambda o: {"package_id": o.submission_a.package_id}, api=True
+    ),
+    "api-schema": Route(read_only(PUBLIC), api=True),
+    "api-docs": Route(read_only(PUBLIC), api=True),
+    "api-redoc": Route(read_only(PUBLIC), api=True),
+    # The admin site's own pages (model pages come from ADMIN_MODELS below). Every role is staff.
+    "admin:index": Route(admin_page(SIGNED_IN)),
+    "admin:login": Route(admin_page(PUBLIC, PUBLIC)),
+    # Signing out of the admin: a POST; an anonymous visitor is just sent to the admin's front door.
+    "admin:logout": Route(
+        {
+            "GET": {**dict.fromkeys(ROLES, NOT_ALLOWED), "anonymous": OK},
+            "POST": {**dict.fromkeys(ROLES, LOGIN), "anonymous": OK},
+        }
+    ),
+    "admin:password_change": Route(admin_page(SIGNED_IN)),
+    "admin:password_change_done": Route(admin_get_only(SIGNED_IN)),
+    "admin:jsi18n": Route(admin_get_only(SIGNED_IN)),
+    "admin:app_list": Route(admin_page(SIGNED_IN), kwargs=lambda o: {"app_label": "central"}),
+    # Without its query parameters the autocomplete refuses everyone; with them it is scoped like the admin.
+    "admin:autocomplete": Route(admin_get_only(_policy(LOGIN, **dict.fromkeys(AUTHENTICATED, FORBIDDEN)))),
+    "admin:auth_user_password_change": Route(
+        admin_page(
+            _policy(
+                LOGIN,
+                **dict.fromkeys(("operator_a", "operator_b", "monitor_x", "monitor_y", "central"), FORBIDDEN),
+                admin=OK,
+            )
+        ),
+        kwargs=lambda o: {"id": o.operator_a.pk},
+    ),
+    # "View on site" for a UPT: UPTs have no public page, so nobody finds one.
+    "admin:view_on_site": Route(
+        admin_page(_policy(LOGIN, **dict.fromkeys(AUTHENTICATED, HIDDEN))),
+        kwargs=lambda o: {"content_type_id": o.upt_content_type_id, "object_id": o.upt_a.pk},
+    ),
+}
+
+
+@dataclass(frozen=True)
+class AdminModel:
+    """Who holds which model permission in the admin; rows are scoped to the role's units on top."""
+
+    view: frozenset[str]
+    change: frozenset[str] = frozenset({"admin"})
+    add: frozenset[str] = frozenset({"admin"})
+    delete: frozenset[str] = frozenset({"admin"})
+    # How to find the object of UPT A (or region X) the change pages are tried on; None: no change pages.
+    obj: Callable[[object], object] | None = None
+    # Objects that belong to no unit (national rows) are seen by every viewer alike.
+    national: bool = False
+    # Objects scoped by region (Kanwil): monitor_x's own, operators see no region.
+    region: bool = False
+
+
+ADMIN_ONLY = AdminModel(view=frozenset({"admin"}))
+EVERY_ROLE = frozenset(AUTHENTICATED)
+CENTRAL_AND_ADMIN = frozenset({"central", "admin"})
+
+ADMIN_MODELS: dict[str, AdminModel] = {
+    # Users, groups, tokens, schedules and login attempts are the admin's alone.
+    "auth.user": ADMIN_ONLY,
+    "auth.group": ADMIN_ONLY,
+    "authtoken.tokenproxy": ADMIN_ONLY,
+    "django_celery_beat.periodictask": ADMIN_ONLY,
+    "django_celery_beat.clockedschedule": ADMIN_ONLY,
+    "django_celery_beat.crontabschedule": ADMIN_ONLY,
+    "django_celery_beat.solarschedule": ADMIN_ONLY,
+    "django_celery_beat.intervalschedule": ADMIN_ONLY,
+    "axes.accessattempt": ADMIN_ONLY,
+    "axes.accesslog": ADMIN_ONLY,
+    "axes.accessfailurelog": ADMIN_ONLY,
+    # The registry: everyone reads what their scope holds; only the admin changes it.
+    "central.kanwil": AdminModel(view=EVERY_ROLE, obj=lambda o: o.kanwil_x, region=True),
+    "central.upt": AdminModel(view=EVERY_ROLE, obj=lambda o: o.upt_a),
+    # Written by services only: read-only for everyone, the admin included.
+    "central.submission": AdminModel(
+        view=EVERY_ROLE, change=frozenset(), add=frozenset(), delete=frozenset(), obj=lambda o: o.submission_a
+    ),
+    "central.uptsyncstate": AdminModel(
+        view=EVERY_ROLE, change=frozenset(), add=frozenset(), delete=frozenset(), obj=lambda o: o.sync_a
+    ),
+    "central.auditevent": AdminModel(
+        view=CENTRAL_AND_ADMIN,
+        change=frozenset(),
+        add=frozenset(),
+        delete=frozenset(),
+        obj=lambda o: o.audit_event,
+        national=True,
+    ),
+}

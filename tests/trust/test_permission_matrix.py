@@ -1,0 +1,214 @@
+"""Every URL × every role × every verb, against the one table in ``tests/trust/matrix.py``.
+
+A URL or admin model missing from the table fails ``test_every_url_is_in_the_matrix``: add it there with
+the policy DESIGN §4 gives it (the module's docstring explains the outcomes).
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from central.models import AuditAction, AuditEvent, Upt, UptSyncState
+from tests.factories import SubmissionFactory
+from tests.trust import matrix
+from tests.trust.matrix import (
+    ADMIN_MODELS,
+    ANON_DENIED,
+    DENIED,
+    FORBIDDEN,
+    HIDDEN,
+    LOGIN,
+    NOT_ALLOWED,
+    OK,
+    RELATION,
+    ROLES,
+    ROUTES,
+)
+
+pytestmark = pytest.mark.django_db
+ADMIN_SUFFIXES = ("changelist", "add", "change", "delete", "history")
+LOGIN_PATHS = ("/akun/masuk/", "/admin/login/")
+
+
+def _url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or namespace
+                if pattern.namespace and namespace:
+                    inner = f"{namespace}:{pattern.namespace}"
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def _admin_model_names() -> dict[str, str]:
+    """URL name of every admin model page -> the model's label."""
+    names = {}
+    for model in admin.site._registry:
+        for suffix in ADMIN_SUFFIXES:
+            names[f"admin:{model._meta.app_label}_{model._meta.model_name}_{suffix}"] = model._meta.label_lower
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    model_pages = _admin_model_names()
+    missing_routes = sorted(name for name in _url_names() if name not in ROUTES and name not in model_pages)
+    missing_models = sorted(set(model_pages.values()) - set(ADMIN_MODELS))
+    assert not missing_routes, f"URLs with no policy in tests/trust/matrix.py ROUTES: {missing_routes}"
+    assert not missing_models, f"Admin models with no policy in tests/trust/matrix.py ADMIN_MODELS: {missing_models}"
+    stale = sorted(set(ROUTES) - _url_names())
+    assert not stale, f"ROUTES names URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def objects(world):
+    """One object of each kind, belonging to UPT A (or region X), for the URLs that take one."""
+    sync_a, _ = UptSyncState.objects.get_or_create(upt=world.upt_a)
+    return SimpleNamespace(
+        **vars(world),
+        submission_a=SubmissionFactory(upt=world.upt_a, sent_by=world.operator_a),
+        sync_a=sync_a,
+        audit_event=AuditEvent.objects.create(action=AuditAction.LOGIN, actor=world.operator_a),
+        upt_content_type_id=ContentType.objects.get_for_model(Upt).pk,
+    )
+
+
+def _clients(objects) -> dict[str, Client]:
+    clients = {"anonymous": Client()}
+    for role in ROLES[1:]:
+        client = Client()
+        client.force_login(getattr(objects, role))
+        clients[role] = client
+    return clients
+
+
+def _outcome(response, *, api: bool) -> str:
+    status = response.status_code
+    if status == 302 and response["Location"].split("?")[0].endswith(LOGIN_PATHS):
+        return LOGIN
+    if api and status == 401:
+        return LOGIN
+    if status == 403:
+        return FORBIDDEN
+    if status == 404:
+        return HIDDEN
+    if status == 405:
+        return NOT_ALLOWED
+    if status in (200, 201, 202, 204, 301, 302, 400, 409, 422):
+        return OK
+    return f"HTTP {status}"
+
+
+def _matches(expected: str, actual: str, *, role: str, api: bool) -> bool:
+    if expected == actual:
+        return True
+    if expected == DENIED:
+        return actual in (FORBIDDEN, HIDDEN)
+    if expected == ANON_DENIED:
+        return actual in (LOGIN, FORBIDDEN, NOT_ALLOWED)
+    if expected == LOGIN and api and role == "anonymous":
+        return actual in (LOGIN, FORBIDDEN)
+    return False
+
+
+def _request(client: Client, verb: str, url: str, *, api: bool):
+    if api and verb in ("POST", "PUT", "PATCH"):
+        return client.generic(verb, url, data="{}", content_type="application/json")
+    if verb == "POST":
+        return client.post(url, {})
+    return client.generic(verb, url)
+
+
+def _check(cases, clients, *, api=False) -> list[str]:
+    """cases: (label, url, verb, {role: expected}) -> list of mismatches, each a readable line."""
+    problems = []
+    for label, url, verb, policy in cases:
+        for role in ROLES:
+            actual = _outcome(_request(clients[role], verb, url, api=api), api=api)
+            if not _matches(policy[role], actual, role=role, api=api):
+                problems.append(f"{label} {verb} as {role}: expected {policy[role]}, got {actual}")
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_route(name, objects):
+    route = ROUTES[name]
+    url = reverse(name, kwargs=route.kwargs(objects))
+    cases = [(name, url, verb, policy) for verb, policy in route.access.items()]
+    problems = _check(cases, _clients(objects), api=route.api)
+    assert not problems, "\n".join(problems)
+
+
+def _admin_policy(spec: matrix.AdminModel, page: str, verb: str) -> dict[str, str]:
+    """What each role gets on one admin page of a model, from the spec and the role's scope."""
+    policy = {"anonymous": LOGIN if verb == "GET" else ANON_DENIED}
+    for role in ROLES[1:]:
+        relation = RELATION[role]
+        if spec.national:
+            in_scope = True
+        elif spec.region:
+            in_scope = role in ("monitor_x", "central", "admin")
+        else:
+            in_scope = relation in ("own", "region", "national")
+        sees_model = role in spec.view or role in spec.change
+        if page == "changelist":
+            outcome = OK if sees_model else FORBIDDEN
+            if verb == "POST":  # bulk actions
+                outcome = OK if sees_model else FORBIDDEN
+        elif page == "add":
+            outcome = OK if role in spec.add else FORBIDDEN
+        elif page in ("change", "history") and verb == "GET":
+            outcome = (OK if in_scope else HIDDEN) if sees_model else FORBIDDEN
+        elif page == "change":  # POST
+            outcome = OK if role in spec.change and in_scope else DENIED
+        else:  # delete, GET or POST
+            outcome = OK if role in spec.delete and in_scope else DENIED
+        policy[role] = outcome
+    return policy
+
+
+@pytest.mark.parametrize("label", sorted(ADMIN_MODELS))
+def test_admin_model(label, objects):
+    spec = ADMIN_MODELS[label]
+    app_label, model_name = label.split(".")
+    prefix = f"admin:{app_label}_{model_name}"
+    cases = []
+    for page in ("changelist", "add"):
+        for verb in ("GET", "POST"):
+            cases.append((label, reverse(f"{prefix}_{page}"), verb, _admin_policy(spec, page, verb)))
+    if spec.obj is not None:
+        pk = spec.obj(objects).pk
+        for page, verbs in (("change", ("GET", "POST")), ("history", ("GET",)), ("delete", ("GET", "POST"))):
+            url = reverse(f"{prefix}_{page}", args=[pk])
+            for verb in verbs:
+                cases.append((f"{label} {page}", url, verb, _admin_policy(spec, page, verb)))
+    problems = _check(cases, _clients(objects))
+    assert not problems, "\n".join(problems)
+
+
+def test_matrix_counts(capsys):
+    """Prints how many URL × role × verb combinations the matrix checks (quoted in the closing note)."""
+    route_cases = sum(len(route.access) for route in ROUTES.values()) * len(ROLES)
+    admin_cases = 0
+    for spec in ADMIN_MODELS.values():
+        pages = 4 + (5 if spec.obj is not None else 0)
+        admin_cases += pages * len(ROLES)
+    with capsys.disabled():
+        print(
+            f"\npermission matrix: {len(ROUTES)} URLs and {len(ADMIN_MODELS)} admin models, "
+            f"{route_cases + admin_cases} role × verb checks"
+        )
+    assert re.match(r"\d+", str(route_cases))
