@@ -271,9 +271,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "django_celery_beat.crontabschedule": ADMIN_ONLY,
     "django_celery_beat.solarschedule": ADMIN_ONLY,
     "django_celery_beat.intervalschedule": ADMIN_ONLY,
-    "axes.accessattempt": ADMIN_ONLY,
-    "axes.accesslog": ADMIN_ONLY,
-    "axes.accessfailurelog": ADMIN_ONLY,
+    # django-axes's records are written by logins only: the admin reads them and deletes one to unlock.
+    "axes.accessattempt": AdminModel(view=frozenset({"admin"}), add=frozenset()),
+    "axes.accesslog": AdminModel(view=frozenset({"admin"}), add=frozenset()),
+    "axes.accessfailurelog": AdminModel(view=frozenset({"admin"}), add=frozenset()),
     # The registry: everyone reads what their scope holds; only the admin changes it.
     "central.kanwil": AdminModel(view=EVERY_ROLE, obj=lambda o: o.kanwil_x, region=True),
     "central.upt": AdminModel(view=EVERY_ROLE, obj=lambda o: o.upt_a),

@@ -170,8 +170,10 @@ def _admin_policy(spec: matrix.AdminModel, page: str, verb: str) -> dict[str, st
                 outcome = OK if sees_model else FORBIDDEN
         elif page == "add":
             outcome = OK if role in spec.add else FORBIDDEN
-        elif page in ("change", "history") and verb == "GET":
+        elif page == "change" and verb == "GET":
             outcome = (OK if in_scope else HIDDEN) if sees_model else FORBIDDEN
+        elif page == "history":  # Django looks the object up before it checks the permission here
+            outcome = (OK if in_scope else HIDDEN) if sees_model else DENIED
         elif page == "change":  # POST
             outcome = OK if role in spec.change and in_scope else DENIED
         else:  # delete, GET or POST
