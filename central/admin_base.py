@@ -6,8 +6,9 @@ rows. Another unit's object answers 404, as everywhere else in SDP.
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import Http404
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
 
 from central.scoping import Action, can, ensure_in_scope, restrict
 
@@ -55,6 +56,16 @@ class ScopedModelAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # The admin wraps the save in a transaction: this rolls it back if the row left the user's scope.
         ensure_in_scope(obj, request.user, self.change_action)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            # A service refused what the form let through (a rule only the service checks, or another
+            # user's change in between). The admin's transaction has already rolled back: nothing was
+            # saved; show the reason on the same form rather than a server error.
+            self.message_user(request, " ".join(error.messages), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the index for a missing object; SDP answers 404 so that another unit's

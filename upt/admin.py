@@ -306,6 +306,11 @@ class MovementAdmin(RegisterAdmin):
                     model = Movement
                     fields = ["document_number", "note"]
 
+                def __init__(self, *args, **kwargs):
+                    super().__init__(*args, **kwargs)
+                    # The service refuses a movement without its document; say so on the field.
+                    self.fields["document_number"].required = True
+
                 def _post_clean(self):
                     pass
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -58,8 +58,10 @@ def _person(request: HttpRequest, upt: Upt, pk: int) -> Person:
 @require_safe
 @login_required
 def choose(request: HttpRequest) -> HttpResponse:
-    """For an operator who works for more than one UPT: pick which one."""
+    """For an operator who works for more than one UPT: pick which one. Other roles operate no UPT."""
     upts = list(upts_for(request.user, Action.OPERATE))
+    if not upts:
+        raise PermissionDenied
     if len(upts) == 1:
         return redirect("upt:home", upt_code=upts[0].code)
     return render(request, "upt/choose.html", {"upts": upts})

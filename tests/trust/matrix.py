@@ -168,6 +168,7 @@ class Route:
 
     access: dict[str, Policy]
     kwargs: Callable[[object], dict] = field(default=lambda objects: {})
+    args: Callable[[object], tuple] = field(default=lambda objects: ())
     # The API and the admin answer an anonymous visitor in their own way (401, the admin's login page).
     api: bool = False
 
@@ -187,7 +188,7 @@ ROUTES: dict[str, Route] = {
     "login": Route(
         {
             **dict.fromkeys(("GET", "POST", "PUT"), PUBLIC),
-            **dict.fromkeys(("PATCH", "DELETE"), {**PUBLIC, "anonymous": NOT_ALLOWED}),
+            **{key: {**PUBLIC, "anonymous": NOT_ALLOWED} for key in ("PATCH", "DELETE")},
         }
     ),
     "logout": Route(LOGOUT),
@@ -196,6 +197,33 @@ ROUTES: dict[str, Route] = {
     "javascript-catalog": Route(read_only(PUBLIC)),
     "upt:choose": Route(read_only(OPERATORS)),
     "upt:home": Route(read_only(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
+    # The UPT's register: its operators (and the admin) only.
+    "upt:person_list": Route(read_only(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
+    "upt:person_create": Route(get_and_post(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
+    "upt:person_by_reg": Route(
+        read_only(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code, "reg_number": o.person_a.reg_number}
+    ),
+    "upt:person_detail": Route(read_only(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code, "pk": o.person_a.pk}),
+    "upt:person_photo": Route(read_only(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code, "pk": o.person_a.pk}),
+    "upt:person_update": Route(
+        get_and_post(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code, "pk": o.person_a.pk}
+    ),
+    "upt:movement_create": Route(
+        get_and_post(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code, "pk": o.person_a.pk}
+    ),
+    "upt:remission_create": Route(
+        get_and_post(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code, "pk": o.person_a.pk}
+    ),
+    # Sending the daily package: the UPT's own operators only.
+    "upt:submission_send": Route(get_and_post(SUBMIT_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
+    "upt:package_download": Route(read_only(SUBMIT_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
+    "upt:package_upload": Route(get_and_post(SUBMIT_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
+    # A UPT's submissions and correction list: seen as DESIGN §4 says (own UPT, own region, all).
+    "upt:submission_list": Route(read_only(VIEW_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
+    "upt:submission_detail": Route(
+        read_only(VIEW_A), kwargs=lambda o: {"upt_code": o.upt_a.code, "package_id": o.submission_a.package_id}
+    ),
+    "upt:correction_list": Route(read_only(VIEW_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
     "kanwil:dashboard": Route(read_only(MONITORS)),
     "central:dashboard": Route(read_only(CENTRAL_ONLY)),
     # The API: token for anyone with a password; submissions listed in scope, sent by operators only.
@@ -233,6 +261,17 @@ ROUTES: dict[str, Route] = {
         ),
         kwargs=lambda o: {"id": o.operator_a.pk},
     ),
+    # One historical version of a register record (django-simple-history): read in scope, never reverted.
+    **{
+        f"admin:upt_{model}_simple_history": Route(
+            {"GET": VIEW_A, "POST": {**dict.fromkeys(ROLES, DENIED), "anonymous": ANON_DENIED}},
+            args=lambda o, model=model: (
+                getattr(o, f"{model}_a").pk,
+                getattr(o, f"{model}_a").history.latest().history_id,
+            ),
+        )
+        for model in ("person", "movement", "remission")
+    },
     # "View on site" for a UPT: UPTs have no public page, so nobody finds one.
     "admin:view_on_site": Route(
         admin_page(_policy(LOGIN, **dict.fromkeys(AUTHENTICATED, HIDDEN))),
@@ -284,6 +323,26 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     ),
     "central.uptsyncstate": AdminModel(
         view=EVERY_ROLE, change=frozenset(), add=frozenset(), delete=frozenset(), obj=lambda o: o.sync_a
+    ),
+    # The register in the admin: operators write their UPT's records (through the services); Kanwil and
+    # central read in scope; only the admin deletes.
+    "upt.person": AdminModel(
+        view=EVERY_ROLE,
+        change=frozenset({"operator_a", "operator_b", "admin"}),
+        add=frozenset({"operator_a", "operator_b", "admin"}),
+        obj=lambda o: o.person_a,
+    ),
+    "upt.movement": AdminModel(
+        view=EVERY_ROLE,
+        change=frozenset({"operator_a", "operator_b", "admin"}),
+        add=frozenset({"operator_a", "operator_b", "admin"}),
+        obj=lambda o: o.movement_a,
+    ),
+    "upt.remission": AdminModel(
+        view=EVERY_ROLE,
+        change=frozenset({"operator_a", "operator_b", "admin"}),
+        add=frozenset({"operator_a", "operator_b", "admin"}),
+        obj=lambda o: o.remission_a,
     ),
     "central.auditevent": AdminModel(
         view=CENTRAL_AND_ADMIN,

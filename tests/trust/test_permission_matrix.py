@@ -12,11 +12,12 @@ from types import SimpleNamespace
 import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from central.models import AuditAction, AuditEvent, Upt, UptSyncState
-from tests.factories import SubmissionFactory
+from tests.factories import MovementFactory, PersonFactory, RemissionFactory, SubmissionFactory
 from tests.trust import matrix
 from tests.trust.matrix import (
     ADMIN_MODELS,
@@ -33,6 +34,11 @@ from tests.trust.matrix import (
 )
 
 pytestmark = pytest.mark.django_db
+# A 1×1 transparent PNG: the matrix person's photo.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6300010000050001 0d0a2db40000000049454e44ae426082".replace(" ", "")
+)
 ADMIN_SUFFIXES = ("changelist", "add", "change", "delete", "history")
 LOGIN_PATHS = ("/akun/masuk/", "/admin/login/")
 
@@ -74,10 +80,15 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def objects(world):
+def objects(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     """One object of each kind, belonging to UPT A (or region X), for the URLs that take one."""
     sync_a, _ = UptSyncState.objects.get_or_create(upt=world.upt_a)
+    person_a = PersonFactory(upt=world.upt_a, photo=SimpleUploadedFile("x.png", PNG, content_type="image/png"))
     return SimpleNamespace(
+        person_a=person_a,
+        movement_a=MovementFactory(person=person_a, recorded_by=world.operator_a),
+        remission_a=RemissionFactory(person=person_a, recorded_by=world.operator_a),
         **vars(world),
         submission_a=SubmissionFactory(upt=world.upt_a, sent_by=world.operator_a),
         sync_a=sync_a,
@@ -146,7 +157,8 @@ def _check(cases, clients, *, api=False) -> list[str]:
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_route(name, objects):
     route = ROUTES[name]
-    url = reverse(name, kwargs=route.kwargs(objects))
+    args = route.args(objects)
+    url = reverse(name, args=args) if args else reverse(name, kwargs=route.kwargs(objects))
     cases = [(name, url, verb, policy) for verb, policy in route.access.items()]
     problems = _check(cases, _clients(objects), api=route.api)
     assert not problems, "\n".join(problems)
