@@ -225,13 +225,23 @@ ROUTES: dict[str, Route] = {
     ),
     "upt:correction_list": Route(read_only(VIEW_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
     "kanwil:dashboard": Route(read_only(MONITORS)),
+    # Central's operations pages: Ditjenpas and the admin.
     "central:dashboard": Route(read_only(CENTRAL_ONLY)),
+    "central:run_list": Route(read_only(CENTRAL_ONLY)),
+    "central:run_detail": Route(read_only(CENTRAL_ONLY), kwargs=lambda o: {"pk": o.run.pk}),
+    "central:consolidation_start": Route(post_only(CENTRAL_ONLY)),
+    "central:conflict_list": Route(read_only(CENTRAL_ONLY)),
+    "central:conflict_detail": Route(get_and_post(CENTRAL_ONLY), kwargs=lambda o: {"pk": o.conflict_a.pk}),
+    "central:submission_reopen": Route(post_only(CENTRAL_ONLY), kwargs=lambda o: {"pk": o.submission_a.pk}),
     # The API: token for anyone with a password; submissions listed in scope, sent by operators only.
     "api:token": Route(api(post=PUBLIC, public=True), api=True),
     "api:submission-list": Route(api(get=SCOPED_LIST, post=SIGNED_IN), api=True),
     "api:submission-detail": Route(
         api(get=VIEW_A), kwargs=lambda o: {"package_id": o.submission_a.package_id}, api=True
     ),
+    # Runs: read by every role (per-UPT results scoped, national totals for central); started by central.
+    "api:consolidation-list": Route(api(get=SCOPED_LIST, post=CENTRAL_ONLY), api=True),
+    "api:consolidation-detail": Route(api(get=SCOPED_LIST), kwargs=lambda o: {"pk": o.run.pk}, api=True),
     "api-schema": Route(read_only(PUBLIC), api=True),
     "api-docs": Route(read_only(PUBLIC), api=True),
     "api-redoc": Route(read_only(PUBLIC), api=True),
@@ -260,6 +270,13 @@ ROUTES: dict[str, Route] = {
             )
         ),
         kwargs=lambda o: {"id": o.operator_a.pk},
+    ),
+    # The admin's "Jalankan konsolidasi" button on the runs list: a POST, for central and the admin.
+    "admin:central_consolidationrun_start": Route(
+        {
+            "GET": {**dict.fromkeys(ROLES, NOT_ALLOWED), "anonymous": LOGIN},
+            "POST": {**CENTRAL_ONLY, "anonymous": LOGIN},
+        }
     ),
     # One historical version of a register record (django-simple-history): read in scope, never reverted.
     **{
@@ -343,6 +360,40 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         change=frozenset({"operator_a", "operator_b", "admin"}),
         add=frozenset({"operator_a", "operator_b", "admin"}),
         obj=lambda o: o.remission_a,
+    ),
+    # Consolidation's tables, written by runs only: read-only for everyone; runs and rules are national.
+    "central.consolidationrun": AdminModel(
+        view=CENTRAL_AND_ADMIN,
+        change=frozenset(),
+        add=frozenset(),
+        delete=frozenset(),
+        obj=lambda o: o.run,
+        national=True,
+    ),
+    "central.validationrule": AdminModel(
+        view=CENTRAL_AND_ADMIN,
+        change=frozenset(),
+        add=frozenset(),
+        delete=frozenset(),
+        obj=lambda o: o.rule,
+        national=True,
+    ),
+    "central.rowissue": AdminModel(
+        view=EVERY_ROLE, change=frozenset(), add=frozenset(), delete=frozenset(), obj=lambda o: o.issue_a
+    ),
+    "central.runuptresult": AdminModel(
+        view=frozenset({"monitor_x", "monitor_y", "central", "admin"}),
+        change=frozenset(),
+        add=frozenset(),
+        delete=frozenset(),
+        obj=lambda o: o.result_a,
+    ),
+    "central.conflict": AdminModel(
+        view=frozenset({"monitor_x", "monitor_y", "central", "admin"}),
+        change=frozenset(),
+        add=frozenset(),
+        delete=frozenset(),
+        obj=lambda o: o.conflict_a,
     ),
     "central.auditevent": AdminModel(
         view=CENTRAL_AND_ADMIN,

@@ -16,8 +16,26 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from central.models import AuditAction, AuditEvent, Upt, UptSyncState
-from tests.factories import MovementFactory, PersonFactory, RemissionFactory, SubmissionFactory
+from central.models import (
+    AuditAction,
+    AuditEvent,
+    Conflict,
+    ConflictKind,
+    PersonIdentity,
+    RowIssue,
+    RunTrigger,
+    RunUptResult,
+    Upt,
+    UptSyncState,
+    ValidationRule,
+)
+from tests.factories import (
+    ConsolidationRunFactory,
+    MovementFactory,
+    PersonFactory,
+    RemissionFactory,
+    SubmissionFactory,
+)
 from tests.trust import matrix
 from tests.trust.matrix import (
     ADMIN_MODELS,
@@ -85,12 +103,31 @@ def objects(world, settings, tmp_path):
     """One object of each kind, belonging to UPT A (or region X), for the URLs that take one."""
     sync_a, _ = UptSyncState.objects.get_or_create(upt=world.upt_a)
     person_a = PersonFactory(upt=world.upt_a, photo=SimpleUploadedFile("x.png", PNG, content_type="image/png"))
+    submission_a = SubmissionFactory(upt=world.upt_a, sent_by=world.operator_a)
+    run = ConsolidationRunFactory(trigger=RunTrigger.BUTTON, triggered_by=world.central)
+    rule = ValidationRule.objects.filter(record_type="person").first()
+    identity = PersonIdentity.objects.create(full_name=person_a.full_name)
     return SimpleNamespace(
+        submission_a=submission_a,
+        run=run,
+        rule=rule,
+        issue_a=RowIssue.objects.create(
+            run=run,
+            submission=submission_a,
+            record_type="person",
+            staged_row_id=0,
+            record_key=person_a.reg_number,
+            rule=rule,
+            severity=rule.severity,
+        ),
+        result_a=RunUptResult.objects.create(run=run, upt=world.upt_a),
+        conflict_a=Conflict.objects.create(
+            kind=ConflictKind.ACTIVE_IN_TWO_UPTS, identity=identity, upt=world.upt_a, detected_run=run
+        ),
         person_a=person_a,
         movement_a=MovementFactory(person=person_a, recorded_by=world.operator_a),
         remission_a=RemissionFactory(person=person_a, recorded_by=world.operator_a),
         **vars(world),
-        submission_a=SubmissionFactory(upt=world.upt_a, sent_by=world.operator_a),
         sync_a=sync_a,
         audit_event=AuditEvent.objects.create(action=AuditAction.LOGIN, actor=world.operator_a),
         upt_content_type_id=ContentType.objects.get_for_model(Upt).pk,
