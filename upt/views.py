@@ -36,7 +36,7 @@ from upt.selectors.people import (
     person_by_reg_number,
     person_file,
     person_list,
-    person_page_dates,
+    person_page_rows,
 )
 from upt.selectors.worklists import DETENTION_WARNING_DAYS, RELEASE_HORIZON_MONTHS, detention_limits, upt_home
 from upt.services.common import today
@@ -104,7 +104,7 @@ def person_list_view(request: HttpRequest, upt_code: str) -> HttpResponse:
     page = Paginator(person_list(user=request.user, upt=upt, filters=filters, limits=limits), PAGE_SIZE).get_page(
         request.GET.get("hal")
     )
-    person_page_dates(page.object_list, limits)
+    person_page_rows(page.object_list, limits)
     worklist_title = ""
     if filters.worklist in WORKLIST_TITLES:
         size = int(filters.worklist.rsplit("-", 1)[1]) if filters.worklist[-1].isdigit() else 0

@@ -104,9 +104,15 @@ def person_list(*, user, upt: Upt, filters: PersonFilters, limits: list[Detentio
     return people.order_by(*SORTS.get(filters.sort, SORTS["nama"]))
 
 
-def person_page_dates(people: list[Person], limits: list[DetentionLimit]) -> None:
-    """Days left (detention or sentence) for the rows of one page of the list."""
+def person_page_rows(people: list[Person], limits: list[DetentionLimit]) -> None:
+    """What the rows of one page of the list show besides the columns: days left (detention or sentence)
+    and the labels of register, category and status."""
     attach_key_dates(people, limits, today_wib())
+    labels = _Labels()
+    for person in people:
+        person.register_label = labels.of(Person, "register").get(person.register, person.register)
+        person.category_label = labels.of(Person, "crime_category").get(person.crime_category, "")
+        person.status_label = labels.of(Person, "status").get(person.status, person.status)
 
 
 def person_by_reg_number(*, user, upt: Upt, reg_number: str) -> Person:
@@ -160,17 +166,29 @@ _HISTORY_SKIP = {"updated_at", "created_at", "id", "uid", "upt", "photo"}
 _HISTORY_FIELDS = [f.name for f in Person._meta.concrete_fields if f.name not in _HISTORY_SKIP]
 
 
-def _display(model, name: str, value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    model_field = model._meta.get_field(name)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("Ya") if value else _("Tidak")
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
-    return str(value)
+class _Labels:
+    """Choice labels translated once per request: ``get_FOO_display`` re-translates every choice on each
+    call, which on a page of 50 rows or 200 history entries costs more than its queries."""
+
+    def __init__(self) -> None:
+        self._maps: dict[tuple[str, str], dict[Any, str]] = {}
+
+    def of(self, model, name: str) -> dict[Any, str]:
+        key = (model._meta.label, name)
+        if key not in self._maps:
+            self._maps[key] = {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+        return self._maps[key]
+
+    def display(self, model, name: str, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if model._meta.get_field(name).choices:
+            return self.of(model, name).get(value, str(value))
+        if isinstance(value, bool):
+            return _("Ya") if value else _("Tidak")
+        if isinstance(value, date):
+            return value.strftime("%d-%m-%Y")
+        return str(value)
 
 
 def _who(record) -> str:
@@ -181,6 +199,8 @@ def _who(record) -> str:
 
 
 def _history(person: Person) -> list[HistoryEntry]:
+    labels = _Labels()
+    _display = labels.display
     entries: list[HistoryEntry] = []
     records = list(person.history.select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT])
     for index, record in enumerate(records):

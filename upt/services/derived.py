@@ -65,3 +65,74 @@ def person_derived_refresh(person) -> list[str]:
     person.remission_days = person.remissions.aggregate(total=Sum("days"))["total"] or 0
     person.expiry_date = person_expiry(person)
     return [f for f, value in before.items() if getattr(person, f) != value]
+
+
+def people_derived_refresh(*, people, batch_size: int = 2000) -> int:
+    """Bring the derived fields of many people in step at once — after a bulk import, or when the sentence
+    conventions change. Set-based for status, register and remission days; the expiry date is computed by
+    ``central.sentence`` in batches. Rows that change get a new ``updated_at`` (so the next daily package
+    carries them); no change-history rows are written for this repair. Returns the number of rows changed.
+    """
+    from django.db.models import Case, CharField, F, OuterRef, Q, Subquery, Value, When
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+
+    from upt.models import Movement, Person, Remission
+
+    latest = Movement.objects.filter(person=OuterRef("pk")).order_by("-date", "-recorded_at", "-pk")
+    changing = [kind for kind, rule in MOVEMENT_RULES.items() if rule.result is not None]
+    result = Case(
+        *[When(kind=kind, then=Value(str(MOVEMENT_RULES[kind].result))) for kind in changing],
+        output_field=CharField(),
+    )
+    totals = (
+        Remission.objects.filter(person=OuterRef("pk")).order_by().values("person").annotate(t=Sum("days")).values("t")
+    )
+    derived = people.annotate(
+        new_status=Coalesce(Subquery(latest.filter(kind__in=changing).annotate(r=result).values("r")[:1]), F("status")),
+        new_register=Coalesce(Subquery(latest.exclude(register_to="").values("register_to")[:1]), F("register")),
+        new_remission_days=Coalesce(Subquery(totals), Value(0)),
+    )
+    stale = derived.filter(
+        ~Q(status=F("new_status")) | ~Q(register=F("new_register")) | ~Q(remission_days=F("new_remission_days"))
+    ).values_list("pk", "new_status", "new_register", "new_remission_days")
+    now = timezone.now()
+    changed: set[int] = set()
+    batch = []
+    for row in stale.iterator(chunk_size=batch_size):
+        batch.append(Person(pk=row[0], status=row[1], register=row[2], remission_days=row[3], updated_at=now))
+        if len(batch) >= batch_size:
+            Person.objects.bulk_update(batch, ["status", "register", "remission_days", "updated_at"])
+            changed.update(p.pk for p in batch)
+            batch = []
+    if batch:
+        Person.objects.bulk_update(batch, ["status", "register", "remission_days", "updated_at"])
+        changed.update(p.pk for p in batch)
+
+    fields = (
+        "pk",
+        "register",
+        "detention_start",
+        "sentence_years",
+        "sentence_months",
+        "sentence_days",
+        "subsidiary_months",
+        "subsidiary_days",
+        "fine_paid",
+        "remission_days",
+        "expiry_date",
+    )
+    batch = []
+    for person in Person.objects.filter(pk__in=people.values("pk")).only(*fields).iterator(chunk_size=batch_size):
+        expiry = person_expiry(person)
+        if expiry != person.expiry_date:
+            person.expiry_date = expiry
+            person.updated_at = now
+            batch.append(person)
+            changed.add(person.pk)
+        if len(batch) >= batch_size:
+            Person.objects.bulk_update(batch, ["expiry_date", "updated_at"])
+            batch = []
+    if batch:
+        Person.objects.bulk_update(batch, ["expiry_date", "updated_at"])
+    return len(changed)
