@@ -5,5 +5,5 @@ from kanwil import views
 app_name = "kanwil"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", views.start, name="dashboard"),
 ]

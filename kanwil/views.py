@@ -1,20 +1,523 @@
-"""Read-only monitoring pages for a Kanwil's region. Only GET is ever answered here."""
+"""Read-only report pages: national (central and the admin), a region (its Kanwil, central), one UPT (its
+operators, its Kanwil, central). Only GET and HEAD are ever answered; nothing here writes.
+
+Every page is one view over a *scope* — the nation, a region or a UPT — resolved through the scoping choke
+point (another region's or unit's page answers 404), then the selectors of ``central.selectors.reports``.
+``?format=csv|xlsx&tabel=<key>`` exports any table of the page with the page's filters applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from central.scoping import Action
-from central.selectors.organisation import kanwils_for, upts_for
+from central.models import Kanwil, Upt
+from central.selectors import reports as sel
+from kanwil import tables as t
+from kanwil.exports import FORMATS, export_response
+from kanwil.filters import (
+    ActivityFilterForm,
+    DayFilterForm,
+    OccupancyFilterForm,
+    RangeFilterForm,
+    RunFilterForm,
+)
+
+NATIONAL, REGION, UPT = "nasional", "wilayah", "upt"
+RUNS_PER_PAGE = 20
+ISSUES_PER_PAGE = 50
+TOP_OVERCROWDED = 10
+
+
+@dataclass
+class Scope:
+    """What a report page covers, and the way to its sibling pages."""
+
+    level: str
+    kanwil: Kanwil | None = None
+    upt: Upt | None = None
+    may_see_national: bool = False
+    may_see_region: bool = False
+
+    @property
+    def name(self) -> str:
+        if self.level == NATIONAL:
+            return _("Nasional")
+        if self.level == REGION:
+            return self.kanwil.name
+        return self.upt.name
+
+    @property
+    def stem(self) -> str:
+        """File-name stem of exports."""
+        if self.level == NATIONAL:
+            return "nasional"
+        if self.level == REGION:
+            return f"kanwil-{self.kanwil.code}"
+        return f"upt-{self.upt.code}"
+
+    def url(self, page: str, **kwargs) -> str:
+        if self.level == NATIONAL:
+            return reverse(f"laporan:national{page}", kwargs=kwargs)
+        if self.level == REGION:
+            return reverse(f"laporan:region{page}", kwargs={"code": self.kanwil.code, **kwargs})
+        return reverse(f"laporan:upt{page}", kwargs={"code": self.upt.code, **kwargs})
+
+    def run_url(self, run) -> str:
+        return self.url("_run", run_id=run.pk)
+
+    def report_filter(self, upt_type: str = "") -> sel.ReportFilter:
+        return sel.ReportFilter(kanwil=self.kanwil if self.level == REGION else None, upt=self.upt, upt_type=upt_type)
+
+    def tabs(self, active: str) -> list[dict]:
+        if self.level == UPT:
+            return []
+        pages = [
+            ("", _("Dasbor")),
+            ("_compliance", _("Kepatuhan kiriman")),
+            ("_activity", _("Konsolidasi")),
+            ("_occupancy", _("Hunian & tren")),
+        ]
+        return [{"label": label, "url": self.url(page), "active": page == active} for page, label in pages]
+
+    def crumbs(self) -> list[dict]:
+        crumbs = []
+        if self.level != NATIONAL and self.may_see_national:
+            crumbs.append({"label": _("Nasional"), "url": reverse("laporan:national")})
+        if self.level == UPT and self.may_see_region:
+            crumbs.append(
+                {"label": self.kanwil.name, "url": reverse("laporan:region", kwargs={"code": self.kanwil.code})}
+            )
+        return crumbs
+
+
+def _scope(request: HttpRequest, level: str, code: str | None = None) -> Scope:
+    user = request.user
+    national = sel.may_see_national(user)
+    if level == NATIONAL:
+        if not national:
+            raise PermissionDenied
+        return Scope(NATIONAL, may_see_national=True)
+    if level == REGION:
+        return Scope(REGION, kanwil=sel.report_kanwil_get(user, code=code), may_see_national=national)
+    upt = sel.report_upt_get(user, code=code)
+    may_see_region = national or sel.report_kanwils(user).filter(pk=upt.kanwil_id).exists()
+    return Scope(UPT, kanwil=upt.kanwil, upt=upt, may_see_national=national, may_see_region=may_see_region)
+
+
+class Page:
+    """Collects a page's tables, then renders it or exports one of its tables."""
+
+    def __init__(self, request: HttpRequest, scope: Scope, *, title: str, tab: str, form):
+        self.request = request
+        self.scope = scope
+        self.title = title
+        self.tab = tab
+        self.form = form
+        self.tables: dict[str, t.Table] = {}
+        self.generated_at = timezone.now()
+        self.filters: list[tuple[str, str]] = []
+
+    def add(self, table: t.Table, sort: bool = False) -> t.Table:
+        if sort and self.form.is_valid() and self.form.cleaned_data.get("urut"):
+            table.sorted_by(self.form.cleaned_data["urut"])
+        self.tables[table.key] = table
+        return table
+
+    def wants_export(self) -> str:
+        fmt = self.request.GET.get("format", "")
+        if fmt and fmt not in FORMATS:
+            raise Http404
+        return fmt
+
+    def response(self, template: str, context: dict | None = None, status: int = 200) -> HttpResponse:
+        fmt = self.wants_export()
+        if fmt:
+            if status != 200:
+                return HttpResponse(self._errors_text(), status=400, content_type="text/plain; charset=utf-8")
+            key = self.request.GET.get("tabel") or next(iter(self.tables), "")
+            table = self.tables.get(key)
+            if table is None:
+                raise Http404
+            title = f"{self.title} — {self.scope.name}: {table.title}"
+            filters = [(_("Cakupan"), self.scope.name), *self.filters]
+            return export_response(
+                fmt,
+                table,
+                title=title,
+                filters=filters,
+                generated_at=self.generated_at,
+                stem=f"{self.scope.stem}-{key}",
+            )
+        query = {k: v for k, v in self.request.GET.items()}
+        rendered = {key: t.render_table(table, query) for key, table in self.tables.items()}
+        export_links = {
+            key: {fmt: "?" + _urlencode({**query, "format": fmt, "tabel": key}) for fmt in FORMATS}
+            for key in self.tables
+        }
+        ctx = {
+            "scope": self.scope,
+            "page_title": self.title,
+            "tabs": self.scope.tabs(self.tab),
+            "crumbs": self.scope.crumbs(),
+            "form": self.form,
+            "tables": self.tables,
+            "rendered": rendered,
+            "exports": export_links,
+            "generated_at": self.generated_at,
+            "filters": self.filters,
+            **(context or {}),
+        }
+        return render(self.request, template, ctx, status=status)
+
+    def _errors_text(self) -> str:
+        lines = []
+        for field, errors in self.form.errors.items():
+            label = self.form.fields[field].label if field in self.form.fields else ""
+            lines += [f"{label}: {e}" if label else str(e) for e in errors]
+        return "\n".join(lines)
+
+    def invalid(self, template: str) -> HttpResponse:
+        return self.response(template, {"invalid": True}, status=400)
+
+
+def _urlencode(params: dict) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def _type_filter(form) -> list[tuple[str, str]]:
+    upt_type = form.cleaned_data.get("jenis")
+    if not upt_type:
+        return []
+    return [(_("Jenis UPT"), dict(sel.UPT_TYPE_CHOICES)[upt_type])]
+
+
+# --- Start pages -----------------------------------------------------------------------------------
 
 
 @require_safe
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    kanwils = list(kanwils_for(request.user))
-    if not kanwils:
-        raise PermissionDenied
-    upts = upts_for(request.user, Action.VIEW).filter(kanwil__in=kanwils).order_by("kanwil__name", "name")
-    return render(request, "kanwil/dashboard.html", {"kanwils": kanwils, "upts": upts})
+def index(request: HttpRequest) -> HttpResponse:
+    """``/laporan/``: each person's own report — national, their region, or their UPT."""
+    user = request.user
+    if sel.may_see_national(user):
+        return redirect("laporan:national")
+    kanwils = list(sel.report_kanwils(user)[:2])
+    if len(kanwils) == 1:
+        return redirect("laporan:region", code=kanwils[0].code)
+    if kanwils:
+        return render(request, "kanwil/choose.html", {"kanwils": sel.report_kanwils(user), "upts": []})
+    upts = list(sel.report_upts(user)[:2])
+    if len(upts) == 1:
+        return redirect("laporan:upt", code=upts[0].code)
+    if upts:
+        return render(request, "kanwil/choose.html", {"kanwils": [], "upts": sel.report_upts(user)})
+    raise PermissionDenied
+
+
+@require_safe
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """``/kanwil/``: a monitor's start page is their region's dashboard."""
+    user = request.user
+    kanwils = list(sel.report_kanwils(user)[:2])
+    if len(kanwils) == 1 and not sel.may_see_national(user):
+        return dashboard(request, REGION, kanwils[0].code)
+    if sel.may_see_national(user):
+        return redirect("laporan:national")
+    if kanwils:
+        return render(request, "kanwil/choose.html", {"kanwils": sel.report_kanwils(user), "upts": []})
+    raise PermissionDenied
+
+
+# --- Dashboard -----------------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def dashboard(request: HttpRequest, level: str, code: str | None = None) -> HttpResponse:
+    scope = _scope(request, level, code)
+    if scope.level == UPT:
+        raise Http404
+    form = DayFilterForm(request.GET)
+    page = Page(request, scope, title=_("Dasbor pemantauan"), tab="", form=form)
+    template = "kanwil/dashboard_national.html" if level == NATIONAL else "kanwil/dashboard_region.html"
+    if not form.is_valid():
+        return page.invalid(template)
+    day = form.cleaned_data["tanggal"]
+    upt_type = form.cleaned_data["jenis"]
+    page.filters = [(_("Tanggal"), day.strftime("%d-%m-%Y")), *_type_filter(form)]
+    statuses = sel.upt_statuses(
+        request.user, day=day, now=page.generated_at, report_filter=scope.report_filter(upt_type)
+    )
+    totals = sel.status_totals(statuses)
+    context = {"day": day, "totals": totals, "is_today": day == sel.report_today(page.generated_at)}
+    if level == NATIONAL:
+        regions = sel.kanwil_statuses(sel.report_kanwils(request.user), statuses)
+        page.add(t.kanwil_status_table(regions, totals, title=_("Per Kanwil")), sort=True)
+        page.add(
+            t.overcrowded_table(
+                sel.most_overcrowded(statuses, TOP_OVERCROWDED), title=_("UPT dengan kelebihan hunian tertinggi")
+            )
+        )
+        page.add(t.not_sent_table(sel.not_sent(statuses), title=_("UPT yang belum mengirim data")))
+    else:
+        page.add(t.upt_status_table(statuses, totals, title=_("UPT di wilayah")), sort=True)
+        page.add(t.not_sent_table(sel.not_sent(statuses), title=_("UPT yang belum mengirim data")))
+    return page.response(template, context)
+
+
+# --- Compliance ----------------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def compliance(request: HttpRequest, level: str, code: str | None = None) -> HttpResponse:
+    scope = _scope(request, level, code)
+    form = RangeFilterForm(request.GET)
+    page = Page(request, scope, title=_("Kepatuhan kiriman data"), tab="_compliance", form=form)
+    template = "kanwil/compliance.html"
+    if not form.is_valid():
+        return page.invalid(template)
+    start, end = form.cleaned_data["dari"], form.cleaned_data["sampai"]
+    report_filter = scope.report_filter(form.cleaned_data["jenis"])
+    page.filters = [(_("Periode"), _period(start, end)), *_type_filter(form)]
+    show_kanwil = level == NATIONAL
+    context = {"start": start, "end": end, "single_day": start == end, "presets": _presets(page.generated_at)}
+    if start == end:
+        statuses = sel.upt_statuses(request.user, day=end, now=page.generated_at, report_filter=report_filter)
+        context["totals"] = sel.status_totals(statuses)
+        page.add(t.daily_list_table(statuses, title=_("Daftar kiriman harian"), show_kanwil=show_kanwil), sort=True)
+    else:
+        rows = sel.compliance(request.user, start=start, end=end, now=page.generated_at, report_filter=report_filter)
+        totals = sel.compliance_totals(rows)
+        context["ctotals"] = totals
+        page.add(t.compliance_table(rows, totals, title=_("Kepatuhan per UPT"), show_kanwil=show_kanwil), sort=True)
+    return page.response(template, context)
+
+
+def _period(start: dt.date, end: dt.date) -> str:
+    if start == end:
+        return start.strftime("%d-%m-%Y")
+    return f"{start:%d-%m-%Y} s.d. {end:%d-%m-%Y}"
+
+
+def _presets(now: dt.datetime) -> list[dict]:
+    today = sel.report_today(now)
+    presets = [{"label": _("Hari ini"), "dari": today, "sampai": today}]
+    for days in (7, 30, 90, 365):
+        presets.append(
+            {
+                "label": _("%(n)s hari terakhir") % {"n": days},
+                "dari": today - dt.timedelta(days=days - 1),
+                "sampai": today,
+            }
+        )
+    return presets
+
+
+# --- Consolidation activity ------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def activity(request: HttpRequest, level: str, code: str | None = None) -> HttpResponse:
+    scope = _scope(request, level, code)
+    form = ActivityFilterForm(request.GET)
+    page = Page(request, scope, title=_("Aktivitas konsolidasi"), tab="_activity", form=form)
+    template = "kanwil/activity.html"
+    if not form.is_valid():
+        return page.invalid(template)
+    start, end = form.cleaned_data["dari"], form.cleaned_data["sampai"]
+    page.filters = [(_("Periode"), _period(start, end)), *_type_filter(form)]
+    runs = sel.consolidation_runs(request.user, start=start, end=end)
+    if page.wants_export():
+        shown = list(runs)
+        paginator_page = None
+    else:
+        paginator_page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("halaman"))
+        shown = list(paginator_page.object_list)
+    activity_rows = sel.run_activity(
+        request.user, runs=shown, report_filter=scope.report_filter(form.cleaned_data["jenis"])
+    )
+    scope_label = _("UPT nasional") if level == NATIONAL else _("UPT wilayah")
+    page.add(t.runs_table(activity_rows, title=_("Proses konsolidasi"), run_url=scope.run_url, scope_label=scope_label))
+    return page.response(template, {"page_obj": paginator_page, "start": start, "end": end})
+
+
+@require_safe
+@login_required
+def run_detail(request: HttpRequest, level: str, run_id: int, code: str | None = None) -> HttpResponse:
+    scope = _scope(request, level, code)
+    run = sel.consolidation_run_get(request.user, run_id=run_id)
+    form = RunFilterForm(request.GET)
+    page = Page(request, scope, title=_("Hasil konsolidasi #%(id)s") % {"id": run.pk}, tab="_activity", form=form)
+    template = "kanwil/run.html"
+    if not form.is_valid():
+        return page.invalid(template)
+    severity = form.cleaned_data["tingkat"]
+    report_filter = scope.report_filter(form.cleaned_data["jenis"])
+    page.filters = [(_("Proses"), f"#{run.pk} ({t.fmt_datetime(run.created_at)} WIB)"), *_type_filter(form)]
+    if severity:
+        page.filters.append((_("Tingkat"), dict(sel.SEVERITY_CHOICES)[severity]))
+    results = sel.run_results(request.user, run=run, report_filter=report_filter)
+    page.add(t.run_results_table(results, title=_("Hasil per UPT"), show_kanwil=level == NATIONAL), sort=True)
+    reasons = sel.run_issue_reasons(request.user, run=run, report_filter=report_filter, severity=severity)
+    page.add(t.issue_reasons_table(reasons, title=_("Alasan penolakan dan peringatan")))
+    issues = sel.run_issues(request.user, run=run, report_filter=report_filter, severity=severity)
+    paginator_page = None
+    if page.wants_export():
+        rows = issues.iterator(chunk_size=2000)
+    else:
+        paginator_page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("halaman"))
+        rows = paginator_page.object_list
+    page.add(t.issues_table(rows, title=_("Baris bermasalah")))
+    return page.response(template, {"run": run, "page_obj": paginator_page})
+
+
+# --- Occupancy: breakdowns and trends --------------------------------------------------------------------
+
+
+def _occupancy_tables(page: Page, user, *, day: dt.date, period: int, report_filter) -> dict:
+    breakdown = sel.occupancy_breakdown(user, day=day, report_filter=report_filter)
+    trend = sel.occupancy_trend(user, start=day - dt.timedelta(days=period - 1), end=day, report_filter=report_filter)
+    total = breakdown.total
+    page.add(
+        t.breakdown_table(
+            "register",
+            [*breakdown.by_register],
+            title=_("Menurut register"),
+            first_label=_("Register"),
+            with_groups=False,
+            total_line=total,
+        )
+    )
+    page.add(
+        t.breakdown_table(
+            "golongan",
+            [breakdown.detainees, breakdown.sentenced],
+            title=_("Tahanan dan narapidana"),
+            first_label=_("Golongan"),
+            with_groups=False,
+            total_line=total,
+        )
+    )
+    page.add(
+        t.breakdown_table(
+            "jenis_kelamin",
+            breakdown.by_sex,
+            title=_("Menurut jenis kelamin"),
+            first_label=_("Jenis kelamin"),
+            with_groups=True,
+            total_line=total,
+        )
+    )
+    page.add(
+        t.breakdown_table(
+            "kejahatan",
+            breakdown.by_crime,
+            title=_("Menurut kategori kejahatan"),
+            first_label=_("Kategori"),
+            with_groups=True,
+            total_line=total,
+        )
+    )
+    page.add(t.trend_table(trend, title=_("Hunian harian")))
+    chart = {
+        "labels": [p.day.strftime("%d-%m-%Y") for p in trend],
+        "occupants": [p.occupancy.total for p in trend],
+        "capacity": [p.capacity for p in trend],
+        "detainees": [p.detainees for p in trend],
+        "sentenced": [p.sentenced for p in trend],
+        "series": {
+            "occupants": _("Jumlah penghuni"),
+            "capacity": _("Kapasitas"),
+            "detainees": _("Tahanan"),
+            "sentenced": _("Narapidana"),
+        },
+    }
+    return {"breakdown": breakdown, "trend_chart": chart, "period": period, "day": day}
+
+
+@require_safe
+@login_required
+def occupancy(request: HttpRequest, level: str, code: str | None = None) -> HttpResponse:
+    scope = _scope(request, level, code)
+    form = OccupancyFilterForm(request.GET)
+    page = Page(request, scope, title=_("Hunian: rincian dan tren"), tab="_occupancy", form=form)
+    template = "kanwil/occupancy.html"
+    if not form.is_valid():
+        return page.invalid(template)
+    day, period = form.cleaned_data["tanggal"], form.cleaned_data["periode"]
+    page.filters = [
+        (_("Per tanggal"), day.strftime("%d-%m-%Y")),
+        (_("Periode grafik"), _("%(n)s hari") % {"n": period}),
+        *_type_filter(form),
+    ]
+    context = _occupancy_tables(
+        page, request.user, day=day, period=period, report_filter=scope.report_filter(form.cleaned_data["jenis"])
+    )
+    return page.response(template, context)
+
+
+# --- One UPT ---------------------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def upt_page(request: HttpRequest, code: str) -> HttpResponse:
+    scope = _scope(request, UPT, code)
+    form = OccupancyFilterForm(request.GET)
+    page = Page(request, scope, title=_("Laporan UPT"), tab="", form=form)
+    template = "kanwil/upt.html"
+    if not form.is_valid():
+        return page.invalid(template)
+    day, period = form.cleaned_data["tanggal"], form.cleaned_data["periode"]
+    page.filters = [
+        (_("Tanggal"), day.strftime("%d-%m-%Y")),
+        (_("Periode riwayat"), _("%(n)s hari") % {"n": period}),
+    ]
+    report_filter = scope.report_filter()
+    statuses = sel.upt_statuses(request.user, day=day, now=page.generated_at, report_filter=report_filter)
+    if not statuses:  # the UPT left the scope between the two reads
+        raise Http404
+    status = statuses[0]
+    history = sel.upt_daily_compliance(
+        request.user, upt=scope.upt, start=day - dt.timedelta(days=period - 1), end=day, now=page.generated_at
+    )
+    page.add(t.upt_history_table(history, title=_("Riwayat kiriman")))
+    page.add(
+        t.upt_results_table(
+            sel.upt_recent_results(request.user, upt=scope.upt), title=_("Hasil konsolidasi terakhir"), upt=scope.upt
+        )
+    )
+    context = _occupancy_tables(page, request.user, day=day, period=period, report_filter=report_filter)
+    context.update(
+        {
+            "status": status,
+            "history_summary": {
+                "on_time": sum(1 for d in history if d.occupancy_state == sel.SendState.ON_TIME),
+                "late": sum(1 for d in history if d.occupancy_state == sel.SendState.LATE),
+                "missed": sum(1 for d in history if d.occupancy_state == sel.SendState.MISSED),
+            },
+        }
+    )
+    return page.response(template, context)
+
+
+@require_safe
+@login_required
+def upt_run(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
+    return run_detail(request, UPT, run_id, code)

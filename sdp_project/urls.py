@@ -18,6 +18,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("upt/", include("upt.urls")),
     path("kanwil/", include("kanwil.urls")),
+    path("laporan/", include("kanwil.report_urls")),
+    path("api/v1/reports/", include("kanwil.api_urls")),
     path("pusat/", include("central.urls")),
     path("api/v1/", include("central.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from kanwil import api
+
+app_name = "reports_api"
+
+urlpatterns = [
+    path("occupancy/", api.OccupancyReportView.as_view(), name="occupancy"),
+    path("compliance/", api.ComplianceReportView.as_view(), name="compliance"),
+]

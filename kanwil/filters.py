@@ -1,0 +1,121 @@
+"""The report pages' GET filters, validated with clear Indonesian messages.
+
+Every page reads its filters through one of these forms; the same cleaned values drive the HTML, the CSV
+and XLSX exports and the print layout, so an export always shows what the page showed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from central.selectors.reports import MAX_RANGE_DAYS, SEVERITY_CHOICES, UPT_TYPE_CHOICES, report_today
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+TREND_PERIODS = [(30, _("30 hari")), (90, _("90 hari")), (365, _("365 hari"))]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _date_field(label) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=DateInput(),
+        error_messages={"invalid": _("Tanggal tidak valid; gunakan format hh-bb-tttt.")},
+    )
+
+
+class ReportFilterForm(forms.Form):
+    """Fields every report shares: UPT type and sort order."""
+
+    jenis = forms.ChoiceField(
+        label=_("Jenis UPT"),
+        required=False,
+        choices=[("", _("Semua jenis")), *UPT_TYPE_CHOICES],
+        error_messages={"invalid_choice": _("Jenis UPT tidak dikenal.")},
+    )
+    urut = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, today: dt.date | None = None, **kwargs):
+        self.today = today or report_today()
+        # An unbound form would not clean: validate the empty query string instead, so defaults apply.
+        super().__init__(data if data is not None else {}, **kwargs)
+
+    def _not_future(self, name: str) -> dt.date | None:
+        value = self.cleaned_data.get(name)
+        if value and value > self.today:
+            raise forms.ValidationError(
+                _("Tanggal tidak boleh melewati hari ini (%(today)s).") % {"today": self.today.strftime("%d-%m-%Y")}
+            )
+        return value
+
+
+class DayFilterForm(ReportFilterForm):
+    """One report day (default: today, WIB)."""
+
+    tanggal = _date_field(_("Tanggal"))
+
+    def clean_tanggal(self):
+        return self._not_future("tanggal") or self.today
+
+
+class RangeFilterForm(ReportFilterForm):
+    """A range of report days (default: today only)."""
+
+    dari = _date_field(_("Dari tanggal"))
+    sampai = _date_field(_("Sampai tanggal"))
+    default_days = 1
+
+    def clean_dari(self):
+        return self._not_future("dari")
+
+    def clean_sampai(self):
+        return self._not_future("sampai")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        end = cleaned.get("sampai") or self.today
+        start = cleaned.get("dari") or end - dt.timedelta(days=self.default_days - 1)
+        if start > end:
+            self.add_error("dari", _("Tanggal awal harus sebelum atau sama dengan tanggal akhir."))
+        elif (end - start).days + 1 > MAX_RANGE_DAYS:
+            self.add_error("dari", _("Rentang paling panjang %(days)s hari.") % {"days": MAX_RANGE_DAYS})
+        cleaned["dari"], cleaned["sampai"] = start, end
+        return cleaned
+
+
+class ActivityFilterForm(RangeFilterForm):
+    """Consolidation runs of the last two weeks by default."""
+
+    default_days = 14
+
+
+class RunFilterForm(ReportFilterForm):
+    tingkat = forms.ChoiceField(
+        label=_("Tingkat"),
+        required=False,
+        choices=[("", _("Galat dan peringatan")), *SEVERITY_CHOICES],
+        error_messages={"invalid_choice": _("Tingkat tidak dikenal.")},
+    )
+
+
+class OccupancyFilterForm(DayFilterForm):
+    periode = forms.TypedChoiceField(
+        label=_("Periode grafik"),
+        required=False,
+        coerce=int,
+        empty_value=30,
+        choices=TREND_PERIODS,
+        error_messages={"invalid_choice": _("Periode harus 30, 90 atau 365 hari.")},
+    )

@@ -1,0 +1,158 @@
+"""Query parameters and response shapes of the read-only report API (documented in the OpenAPI schema)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from central.selectors.reports import MAX_RANGE_DAYS, UPT_TYPE_CHOICES, report_today
+
+DATE_FORMATS = ["%Y-%m-%d"]
+
+
+class ScopeQuerySerializer(serializers.Serializer):
+    kanwil = serializers.CharField(
+        required=False,
+        max_length=8,
+        help_text=_("Kode Kanwil (kode provinsi, mis. 33); hanya wilayah yang boleh dilihat."),
+    )
+    upt = serializers.CharField(required=False, max_length=20, help_text=_("Kode UPT, mis. LP3301."))
+    upt_type = serializers.ChoiceField(
+        required=False,
+        choices=UPT_TYPE_CHOICES,
+        help_text=_("Jenis UPT."),
+        error_messages={"invalid_choice": _("Jenis UPT tidak dikenal.")},
+    )
+
+    def _not_future(self, value: dt.date | None) -> dt.date | None:
+        if value and value > report_today():
+            raise serializers.ValidationError(_("Tanggal tidak boleh melewati hari ini."))
+        return value
+
+
+class OccupancyQuerySerializer(ScopeQuerySerializer):
+    date = serializers.DateField(
+        required=False, input_formats=DATE_FORMATS, help_text=_("Tanggal (YYYY-MM-DD, WIB); bawaan hari ini.")
+    )
+
+    def validate_date(self, value):
+        return self._not_future(value)
+
+
+class ComplianceQuerySerializer(ScopeQuerySerializer):
+    date = serializers.DateField(
+        required=False, input_formats=DATE_FORMATS, help_text=_("Satu hari (YYYY-MM-DD); sama dengan start=end=date.")
+    )
+    start = serializers.DateField(required=False, input_formats=DATE_FORMATS, help_text=_("Awal rentang (YYYY-MM-DD)."))
+    end = serializers.DateField(
+        required=False, input_formats=DATE_FORMATS, help_text=_("Akhir rentang (YYYY-MM-DD); bawaan hari ini.")
+    )
+
+    def validate_date(self, value):
+        return self._not_future(value)
+
+    def validate_start(self, value):
+        return self._not_future(value)
+
+    def validate_end(self, value):
+        return self._not_future(value)
+
+    def validate(self, attrs):
+        if attrs.get("date") and (attrs.get("start") or attrs.get("end")):
+            raise serializers.ValidationError({"date": _("Gunakan date, atau start dan end — tidak keduanya.")})
+        if attrs.get("date"):
+            attrs["start"] = attrs["end"] = attrs["date"]
+        end = attrs.get("end") or report_today()
+        start = attrs.get("start") or end
+        if start > end:
+            raise serializers.ValidationError(
+                {"start": _("Tanggal awal harus sebelum atau sama dengan tanggal akhir.")}
+            )
+        if (end - start).days + 1 > MAX_RANGE_DAYS:
+            raise serializers.ValidationError(
+                {"start": _("Rentang paling panjang %(days)s hari.") % {"days": MAX_RANGE_DAYS}}
+            )
+        attrs["start"], attrs["end"] = start, end
+        return attrs
+
+
+class UptRefSerializer(serializers.Serializer):
+    upt_code = serializers.CharField(source="upt.code")
+    upt_name = serializers.CharField(source="upt.name")
+    upt_type = serializers.CharField(source="upt.upt_type")
+    kanwil_code = serializers.CharField(source="upt.kanwil.code")
+    kanwil_name = serializers.CharField(source="upt.kanwil.name")
+
+
+class OccupancyRowSerializer(UptRefSerializer):
+    snapshot_date = serializers.DateField(allow_null=True, help_text=_("Tanggal snapshot hunian terakhir UPT."))
+    capacity = serializers.IntegerField(source="occupancy.capacity")
+    detainees = serializers.IntegerField(source="occupancy.detainees", allow_null=True)
+    sentenced = serializers.IntegerField(source="occupancy.sentenced", allow_null=True)
+    occupants = serializers.IntegerField(source="occupancy.total", allow_null=True)
+    overcrowding_percent = serializers.FloatField(
+        source="occupancy.overcrowding", allow_null=True, help_text=_("(penghuni − kapasitas) / kapasitas × 100")
+    )
+    level = serializers.CharField(source="occupancy.level", help_text=_("red, yellow atau green"))
+
+
+class OccupancyTotalsSerializer(serializers.Serializer):
+    upts = serializers.IntegerField()
+    upts_with_data = serializers.IntegerField(source="with_data")
+    capacity = serializers.IntegerField()
+    detainees = serializers.IntegerField()
+    sentenced = serializers.IntegerField()
+    occupants = serializers.IntegerField(source="total")
+    overcrowding_percent = serializers.FloatField(source="occupancy.overcrowding", allow_null=True)
+    level = serializers.CharField(source="occupancy.level")
+
+
+class ComplianceRowSerializer(UptRefSerializer):
+    closed_days = serializers.IntegerField(help_text=_("Hari dalam rentang yang batas 14.00-nya sudah lewat."))
+    sent_days = serializers.IntegerField()
+    packages = serializers.IntegerField()
+    on_time_occupancy_days = serializers.IntegerField()
+    late_occupancy_days = serializers.IntegerField(help_text=_("Hari terkirim setelah 10.00 WIB."))
+    late_other_days = serializers.IntegerField(help_text=_("Hari terkirim setelah 14.00 WIB."))
+    missed_days = serializers.IntegerField()
+    longest_missed_streak = serializers.IntegerField()
+    current_missed_streak = serializers.IntegerField(
+        allow_null=True, help_text=_("Hari tidak kirim beruntun sampai akhir rentang; null bila belum pernah mengirim.")
+    )
+    last_sent_date = serializers.DateField(allow_null=True)
+    first_received_at = serializers.DateTimeField(allow_null=True)
+    last_received_at = serializers.DateTimeField(allow_null=True)
+    compliance_percent = serializers.FloatField(allow_null=True)
+    on_time_percent = serializers.FloatField(allow_null=True)
+
+
+class ComplianceTotalsSerializer(serializers.Serializer):
+    upts = serializers.IntegerField()
+    closed_days = serializers.IntegerField()
+    sent_closed_days = serializers.IntegerField()
+    late_occupancy_days = serializers.IntegerField()
+    late_other_days = serializers.IntegerField()
+    missed_days = serializers.IntegerField()
+    compliance_percent = serializers.FloatField(allow_null=True)
+
+
+class PageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    generated_at = serializers.DateTimeField()
+
+
+class OccupancyReportSerializer(PageSerializer):
+    date = serializers.DateField()
+    totals = OccupancyTotalsSerializer()
+    results = OccupancyRowSerializer(many=True)
+
+
+class ComplianceReportSerializer(PageSerializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    totals = ComplianceTotalsSerializer()
+    results = ComplianceRowSerializer(many=True)

@@ -1,0 +1,709 @@
+"""Report tables: one definition per table drives the page, the CSV and XLSX exports and the print layout.
+
+A ``Table`` is a list of ``Column``s (label, how to read the value from a row, its kind, an optional link
+and colour) over rows from ``central.selectors.reports``. Sorting is generic (``?urut=<column>`` or
+``-<column>``). Rows are rendered to HTML here rather than in a template loop: national tables have
+hundreds of rows of a dozen cells, and building them in Python keeps the page inside its time budget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
+from django.utils.formats import get_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from central.selectors.reports import WIB, SendState
+
+TEXT, INT, PCT, DATE, DATETIME, TIME, STATE = "text", "int", "pct", "date", "datetime", "time", "state"
+NO_DATA = _("Tidak ada data.")
+
+
+@dataclass
+class Column:
+    key: str
+    label: Any
+    value: Callable[[Any], Any]
+    kind: str = TEXT
+    link: Callable[[Any], str | None] | None = None
+    level: Callable[[Any], str] | None = None  # colour of the cell's badge: red / yellow / green / grey
+    title: Callable[[Any], str] | None = None  # tooltip
+    sortable: bool = True
+    total: Any = None  # the footer's value, if the table has totals
+
+
+@dataclass
+class Table:
+    key: str
+    title: Any
+    columns: list[Column]
+    rows: list[Any]
+    empty: Any = NO_DATA
+    totals_label: Any = None
+    note: Any = ""
+    sort: str = ""
+    extra_class: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def sorted_by(self, sort: str) -> Table:
+        """Sort rows by a column (``-key`` for descending); missing values always last."""
+        key = sort.lstrip("-")
+        column = next((c for c in self.columns if c.key == key and c.sortable), None)
+        if column is None:
+            return self
+        descending = sort.startswith("-")
+        present = [r for r in self.rows if column.value(r) is not None]
+        missing = [r for r in self.rows if column.value(r) is None]
+        present.sort(key=lambda r: _sort_value(column, r), reverse=descending)
+        self.rows = present + missing
+        self.sort = sort
+        return self
+
+    @property
+    def has_totals(self) -> bool:
+        return self.totals_label is not None
+
+
+def _sort_value(column: Column, row: Any) -> Any:
+    value = column.value(row)
+    if column.kind == STATE:
+        return SendState.ORDER.get(value, len(SendState.ORDER))  # worst first when ascending
+    if isinstance(value, str):
+        return value.casefold()
+    return value
+
+
+# --- Formatting --------------------------------------------------------------------------------------
+
+
+class Formatter:
+    """Formats cell values in the active language (Indonesian: 1.234 and 12,5 %).
+
+    Built once per table render: looking separators and labels up for each of thousands of cells would
+    cost more than the database queries of a national page.
+    """
+
+    def __init__(self):
+        self.thousands = get_format("THOUSAND_SEPARATOR")
+        self.decimal = get_format("DECIMAL_SEPARATOR")
+        self.states = {code: str(label) for code, label in SendState.LABELS.items()}
+
+    def int(self, value: Any) -> str:
+        if value is None:
+            return "—"
+        return f"{int(value):,}".replace(",", self.thousands)
+
+    def pct(self, value: Any) -> str:
+        if value is None:
+            return "—"
+        whole, _dot, fraction = f"{float(value):,.1f}".partition(".")
+        return f"{whole.replace(',', self.thousands)}{self.decimal}{fraction} %"
+
+    def display(self, column: Column, value: Any) -> str:
+        kind = column.kind
+        if kind == INT:
+            return self.int(value)
+        if kind == PCT:
+            return self.pct(value)
+        if value is None or value == "":
+            return "—"
+        if kind == DATE:
+            return value.strftime("%d-%m-%Y")
+        if kind == DATETIME:
+            return timezone.localtime(value, WIB).strftime("%d-%m-%Y %H.%M")
+        if kind == TIME:
+            return timezone.localtime(value, WIB).strftime("%H.%M")
+        if kind == STATE:
+            return self.states.get(value, value)
+        return str(value)
+
+
+def fmt_int(value: Any) -> str:
+    return Formatter().int(value)
+
+
+def fmt_pct(value: Any) -> str:
+    return Formatter().pct(value)
+
+
+def fmt_date(value: dt.date | None) -> str:
+    return value.strftime("%d-%m-%Y") if value else "—"
+
+
+def fmt_datetime(value: dt.datetime | None) -> str:
+    return timezone.localtime(value, WIB).strftime("%d-%m-%Y %H.%M") if value else "—"
+
+
+def state_label(state: str) -> str:
+    return str(SendState.LABELS.get(state, state))
+
+
+def export_value(column: Column, value: Any) -> Any:
+    """The value a spreadsheet cell holds: numbers stay numbers, dates dates, states their label."""
+    if value is None:
+        return None
+    if column.kind == STATE:
+        return state_label(value)
+    if column.kind == PCT:
+        return round(float(value), 1)
+    if column.kind in (DATETIME, TIME):
+        return timezone.localtime(value, WIB).replace(tzinfo=None)
+    if column.kind in (INT, DATE):
+        return value
+    return str(value)
+
+
+# --- HTML --------------------------------------------------------------------------------------------
+
+
+def _sort_link(column: Column, table: Table, query: dict[str, str]) -> SafeString:
+    current = table.sort
+    if current == column.key:
+        target, arrow = f"-{column.key}", " ▲"
+    elif current == f"-{column.key}":
+        target, arrow = column.key, " ▼"
+    else:
+        target, arrow = column.key, ""
+    params = {k: v for k, v in query.items() if k not in ("urut", "halaman", "format", "tabel") and v}
+    params["urut"] = target
+    return format_html('<a href="?{}">{}</a><span aria-hidden="true">{}</span>', urlencode(params), column.label, arrow)
+
+
+def _cell(column: Column, row: Any, fmt: Formatter) -> str:
+    text = escape(fmt.display(column, column.value(row)))
+    if column.level is not None:
+        level = column.level(row)
+        if level:
+            text = f'<span class="badge {level}">{text}</span>'
+    if column.link is not None:
+        url = column.link(row)
+        if url:
+            text = f'<a href="{escape(url)}">{text}</a>'
+    attrs = ' class="num"' if column.kind in (INT, PCT) else ""
+    if column.title is not None:
+        title = column.title(row)
+        if title:
+            attrs += f' title="{escape(title)}"'
+    return f"<td{attrs}>{text}</td>"
+
+
+def render_table(table: Table, query: dict[str, str]) -> SafeString:
+    fmt = Formatter()
+    head = []
+    for column in table.columns:
+        css = ' class="num"' if column.kind in (INT, PCT) else ""
+        label = _sort_link(column, table, query) if column.sortable else conditional_escape(column.label)
+        sort_state = ""
+        if table.sort.lstrip("-") == column.key:
+            sort_state = ' aria-sort="{}"'.format("descending" if table.sort.startswith("-") else "ascending")
+        head.append(f'<th scope="col"{css}{sort_state}>{label}</th>')
+    body = []
+    for row in table.rows:
+        body.append("<tr>" + "".join([_cell(column, row, fmt) for column in table.columns]) + "</tr>")
+    if not table.rows:
+        body.append(format_html('<tr><td colspan="{}" class="empty">{}</td></tr>', len(table.columns), table.empty))
+    foot = ""
+    if table.has_totals and table.rows:
+        cells = []
+        for i, column in enumerate(table.columns):
+            if i == 0:
+                cells.append(format_html("<td>{}</td>", table.totals_label))
+            elif column.total is not None:
+                css = ' class="num"' if column.kind in (INT, PCT) else ""
+                cells.append(f"<td{css}>{escape(fmt.display(column, column.total))}</td>")
+            else:
+                cells.append("<td></td>")
+        foot = "<tfoot><tr>" + "".join(cells) + "</tr></tfoot>"
+    classes = "data-table report-table " + table.extra_class
+    html = (
+        f'<div class="table-wrap"><table class="{classes.strip()}" id="tabel-{table.key}">'
+        f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(body)}</tbody>{foot}</table></div>"
+    )
+    return mark_safe(html)  # noqa: S308 — every value above is escaped; markup is ours
+
+
+# --- Column helpers ------------------------------------------------------------------------------------
+
+
+class _UrlPattern:
+    """``reverse()`` once, then fill in the code: reversing for each of 531 rows is measurable."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._cached: tuple[str, str] | None = None
+
+    def __call__(self, code: str) -> str:
+        prefix = get_script_prefix()
+        if self._cached is None or self._cached[0] != prefix:
+            self._cached = (prefix, reverse(self.name, kwargs={"code": "__code__"}))
+        return self._cached[1].replace("__code__", quote(code, safe=""))
+
+
+_UPT_URL = _UrlPattern("laporan:upt")
+_REGION_URL = _UrlPattern("laporan:region")
+
+
+def upt_report_url(upt) -> str:
+    return _UPT_URL(upt.code)
+
+
+def region_url(kanwil) -> str:
+    return _REGION_URL(kanwil.code)
+
+
+def occupancy_columns(get: Callable[[Any], Any], totals=None) -> list[Column]:
+    """Tahanan, narapidana, total, capacity and overcrowding of an ``Occupancy``."""
+    occ = totals.occupancy if totals is not None else None
+    return [
+        Column("tahanan", _("Tahanan"), lambda r: get(r).detainees, INT, total=occ and occ.detainees),
+        Column("napi", _("Narapidana"), lambda r: get(r).sentenced, INT, total=occ and occ.sentenced),
+        Column("penghuni", _("Jumlah penghuni"), lambda r: get(r).total, INT, total=occ and occ.total),
+        Column("kapasitas", _("Kapasitas"), lambda r: get(r).capacity, INT, total=totals and totals.capacity),
+        Column(
+            "kepadatan",
+            _("Kelebihan hunian"),
+            lambda r: get(r).overcrowding,
+            PCT,
+            level=lambda r: get(r).level,
+            total=occ and occ.overcrowding,
+        ),
+    ]
+
+
+# --- The report tables -----------------------------------------------------------------------------------
+
+
+def upt_status_table(statuses: Sequence, totals, *, title, show_kanwil: bool = False) -> Table:
+    """The dashboard's UPT table: today's packages, last consolidation result, occupancy."""
+    columns = [
+        Column("kode", _("Kode"), lambda s: s.upt.code),
+        Column("upt", _("UPT"), lambda s: s.upt.name, link=lambda s: upt_report_url(s.upt)),
+    ]
+    if show_kanwil:
+        columns.append(Column("kanwil", _("Kanwil"), lambda s: s.upt.kanwil.name))
+    columns += [
+        Column("jenis", _("Jenis"), lambda s: s.upt.get_upt_type_display()),
+        Column(
+            "hunian_10",
+            _("Kiriman 10.00"),
+            lambda s: s.occupancy_state,
+            STATE,
+            level=lambda s: SendState.LEVELS[s.occupancy_state],
+            title=lambda s: _t("Data tahanan dan hunian, batas 10.00 WIB"),
+        ),
+        Column(
+            "lain_14",
+            _("Kiriman 14.00"),
+            lambda s: s.other_state,
+            STATE,
+            level=lambda s: SendState.LEVELS[s.other_state],
+            title=lambda s: _t("Perubahan lainnya, batas 14.00 WIB"),
+        ),
+        Column("diterima", _("Pertama diterima"), lambda s: s.first_received_at, TIME),
+        Column(
+            "beruntun",
+            _("Hari tidak kirim beruntun"),
+            lambda s: s.missed_streak,
+            INT,
+            level=lambda s: "red" if (s.missed_streak or 0) >= 2 else "",
+        ),
+        Column("konsolidasi", _("Konsolidasi terakhir"), lambda s: s.result.run_at if s.result else None, DATETIME),
+        Column(
+            "diterima_baris",
+            _("Baris lolos"),
+            lambda s: s.result.rows_accepted if s.result else None,
+            INT,
+            total=totals.rows_accepted,
+        ),
+        Column(
+            "ditolak",
+            _("Ditolak"),
+            lambda s: s.result.rows_rejected if s.result else None,
+            INT,
+            level=lambda s: "red" if s.result and s.result.rows_rejected else "",
+            link=lambda s: (
+                reverse("laporan:upt_run", kwargs={"code": s.upt.code, "run_id": s.result.run_id})
+                if s.result and (s.result.rows_rejected or s.result.rows_warned)
+                else None
+            ),
+            total=totals.rows_rejected,
+        ),
+        Column(
+            "peringatan",
+            _("Peringatan"),
+            lambda s: s.result.rows_warned if s.result else None,
+            INT,
+            total=totals.rows_warned,
+        ),
+        Column(
+            "konflik",
+            _("Konflik terbuka"),
+            lambda s: s.open_conflicts,
+            INT,
+            level=lambda s: "yellow" if s.open_conflicts else "",
+            total=totals.open_conflicts,
+        ),
+        *occupancy_columns(lambda s: s.occupancy, totals),
+        Column(
+            "data_per",
+            _("Data hunian per"),
+            lambda s: s.snapshot_date,
+            DATE,
+            level=lambda s: "yellow" if s.stale else "",
+        ),
+    ]
+    return Table("upt", title, columns, list(statuses), totals_label=_("Jumlah"))
+
+
+def kanwil_status_table(rows: Sequence, totals, *, title) -> Table:
+    """National dashboard: one line per region."""
+    columns = [
+        Column("kanwil", _("Kanwil"), lambda r: r.kanwil.name, link=lambda r: region_url(r.kanwil)),
+        Column("upt", _("UPT"), lambda r: r.totals.upts, INT, total=totals.upts),
+        Column("tepat", _("Tepat waktu"), lambda r: r.totals.on_time, INT, total=totals.on_time),
+        Column(
+            "terlambat",
+            _("Terlambat"),
+            lambda r: r.totals.late,
+            INT,
+            level=lambda r: "yellow" if r.totals.late else "",
+            total=totals.late,
+        ),
+        Column(
+            "belum",
+            _("Belum/tidak kirim"),
+            lambda r: r.totals.not_sent,
+            INT,
+            level=lambda r: "red" if r.totals.missed else "",
+            total=totals.not_sent,
+        ),
+        Column("ditolak", _("Baris ditolak"), lambda r: r.totals.rows_rejected, INT, total=totals.rows_rejected),
+        Column("konflik", _("Konflik terbuka"), lambda r: r.totals.open_conflicts, INT, total=totals.open_conflicts),
+        *occupancy_columns(lambda r: r.totals.occupancy, totals),
+        Column(
+            "padat",
+            _("UPT melebihi kapasitas"),
+            lambda r: r.totals.over_capacity,
+            INT,
+            total=totals.over_capacity,
+        ),
+    ]
+    return Table("kanwil", title, columns, list(rows), totals_label=_("Nasional"))
+
+
+def overcrowded_table(statuses: Sequence, *, title) -> Table:
+    columns = [
+        Column("upt", _("UPT"), lambda s: s.upt.name, link=lambda s: upt_report_url(s.upt), sortable=False),
+        Column("kanwil", _("Kanwil"), lambda s: s.upt.kanwil.name, sortable=False),
+        *occupancy_columns(lambda s: s.occupancy),
+    ]
+    for column in columns:
+        column.sortable = False
+    return Table("terpadat", title, columns, list(statuses), empty=_("Tidak ada UPT yang melebihi kapasitas."))
+
+
+def not_sent_table(statuses: Sequence, *, title) -> Table:
+    columns = [
+        Column("upt", _("UPT"), lambda s: s.upt.name, link=lambda s: upt_report_url(s.upt)),
+        Column("kanwil", _("Kanwil"), lambda s: s.upt.kanwil.name),
+        Column(
+            "status",
+            _("Status 10.00"),
+            lambda s: s.occupancy_state,
+            STATE,
+            level=lambda s: SendState.LEVELS[s.occupancy_state],
+        ),
+        Column("terakhir", _("Terakhir kirim"), lambda s: s.last_sent_date, DATE),
+        Column(
+            "beruntun",
+            _("Hari tidak kirim beruntun"),
+            lambda s: s.missed_streak,
+            INT,
+            level=lambda s: "red" if (s.missed_streak or 0) >= 2 else "",
+        ),
+    ]
+    return Table("belum_kirim", title, columns, list(statuses), empty=_("Semua UPT sudah mengirim data."))
+
+
+def compliance_table(rows: Sequence, totals, *, title, show_kanwil: bool) -> Table:
+    """The compliance report over a range: per UPT, days sent, late, missed and streaks."""
+    columns = [
+        Column("kode", _("Kode"), lambda r: r.upt.code),
+        Column("upt", _("UPT"), lambda r: r.upt.name, link=lambda r: upt_report_url(r.upt)),
+    ]
+    if show_kanwil:
+        columns.append(Column("kanwil", _("Kanwil"), lambda r: r.upt.kanwil.name))
+    columns += [
+        Column("jenis", _("Jenis"), lambda r: r.upt.get_upt_type_display()),
+        Column("hari_kirim", _("Hari kirim"), lambda r: r.sent_days, INT, total=totals.sent_closed_days),
+        Column("paket", _("Paket"), lambda r: r.packages, INT),
+        Column(
+            "telat_10",
+            _("Terlambat 10.00 (hari)"),
+            lambda r: r.late_occupancy_days,
+            INT,
+            level=lambda r: "yellow" if r.late_occupancy_days else "",
+            total=totals.late_occupancy_days,
+        ),
+        Column(
+            "telat_14",
+            _("Terlambat 14.00 (hari)"),
+            lambda r: r.late_other_days,
+            INT,
+            level=lambda r: "yellow" if r.late_other_days else "",
+            total=totals.late_other_days,
+        ),
+        Column(
+            "tidak_kirim",
+            _("Tidak kirim (hari)"),
+            lambda r: r.missed_days,
+            INT,
+            level=lambda r: "red" if r.missed_days else "",
+            total=totals.missed_days,
+        ),
+        Column("terpanjang", _("Beruntun terpanjang"), lambda r: r.longest_missed_streak, INT),
+        Column(
+            "beruntun",
+            _("Beruntun saat ini"),
+            lambda r: r.current_missed_streak,
+            INT,
+            level=lambda r: "red" if (r.current_missed_streak or 0) >= 2 else "",
+            title=lambda r: "" if r.last_sent_date else _t("Belum pernah mengirim"),
+        ),
+        Column("terakhir", _("Terakhir kirim"), lambda r: r.last_sent_date, DATE),
+        Column(
+            "kepatuhan",
+            _("Kepatuhan"),
+            lambda r: r.compliance_percent,
+            PCT,
+            level=lambda r: r.level,
+            total=totals.compliance_percent,
+        ),
+    ]
+    return Table("kepatuhan", title, columns, list(rows), totals_label=_("Jumlah"))
+
+
+def daily_list_table(statuses: Sequence, *, title, show_kanwil: bool) -> Table:
+    """The list Ditjenpas publishes daily: who sent (when, on time or late) and who did not."""
+    columns = [
+        Column("kode", _("Kode"), lambda s: s.upt.code),
+        Column("upt", _("UPT"), lambda s: s.upt.name, link=lambda s: upt_report_url(s.upt)),
+    ]
+    if show_kanwil:
+        columns.append(Column("kanwil", _("Kanwil"), lambda s: s.upt.kanwil.name))
+    columns += [
+        Column("jenis", _("Jenis"), lambda s: s.upt.get_upt_type_display()),
+        Column(
+            "hunian_10",
+            _("Hunian (10.00)"),
+            lambda s: s.occupancy_state,
+            STATE,
+            level=lambda s: SendState.LEVELS[s.occupancy_state],
+        ),
+        Column(
+            "lain_14",
+            _("Lainnya (14.00)"),
+            lambda s: s.other_state,
+            STATE,
+            level=lambda s: SendState.LEVELS[s.other_state],
+        ),
+        Column("pertama", _("Pertama diterima"), lambda s: s.first_received_at, DATETIME),
+        Column("terakhir_diterima", _("Terakhir diterima"), lambda s: s.last_received_at, DATETIME),
+        Column("paket", _("Paket"), lambda s: s.packages, INT),
+        Column(
+            "beruntun",
+            _("Hari tidak kirim beruntun"),
+            lambda s: s.missed_streak,
+            INT,
+            level=lambda s: "red" if (s.missed_streak or 0) >= 2 else "",
+            title=lambda s: "" if s.last_sent_date else _t("Belum pernah mengirim"),
+        ),
+    ]
+    return Table("harian", title, columns, list(statuses))
+
+
+def upt_history_table(days: Sequence, *, title) -> Table:
+    columns = [
+        Column("tanggal", _("Tanggal"), lambda d: d.day, DATE),
+        Column(
+            "hunian_10",
+            _("Hunian (10.00)"),
+            lambda d: d.occupancy_state,
+            STATE,
+            level=lambda d: SendState.LEVELS[d.occupancy_state],
+        ),
+        Column(
+            "lain_14",
+            _("Lainnya (14.00)"),
+            lambda d: d.other_state,
+            STATE,
+            level=lambda d: SendState.LEVELS[d.other_state],
+        ),
+        Column("pertama", _("Pertama diterima"), lambda d: d.first_received_at, TIME),
+        Column("paket", _("Paket"), lambda d: d.packages, INT),
+    ]
+    return Table("riwayat_kiriman", title, columns, list(days))
+
+
+def runs_table(activity: Sequence, *, title, run_url: Callable[[Any], str], scope_label) -> Table:
+    columns = [
+        Column("proses", _("Proses"), lambda a: f"#{a.run.pk}", link=lambda a: run_url(a.run), sortable=False),
+        Column("mulai", _("Dibuat"), lambda a: a.run.created_at, DATETIME),
+        Column("selesai", _("Selesai"), lambda a: a.run.finished_at, DATETIME),
+        Column("pemicu", _("Pemicu"), lambda a: a.run.get_trigger_display()),
+        Column(
+            "status",
+            _("Status"),
+            lambda a: a.run.get_state_display(),
+            level=lambda a: {"succeeded": "green", "failed": "red"}.get(a.run.state, "grey"),
+        ),
+        Column("upt", scope_label, lambda a: a.upts, INT),
+        Column("baris", _("Baris diterima"), lambda a: a.rows_received, INT),
+        Column("lolos", _("Lolos"), lambda a: a.rows_accepted, INT),
+        Column(
+            "ditolak",
+            _("Ditolak"),
+            lambda a: a.rows_rejected,
+            INT,
+            level=lambda a: "red" if a.rows_rejected else "",
+        ),
+        Column("peringatan", _("Peringatan"), lambda a: a.rows_warned, INT),
+        Column("konflik", _("Konflik"), lambda a: a.conflicts, INT),
+    ]
+    return Table("proses", title, columns, list(activity), empty=_("Tidak ada proses konsolidasi pada rentang ini."))
+
+
+def run_results_table(results: Sequence, *, title, show_kanwil: bool) -> Table:
+    columns = [
+        Column("kode", _("Kode"), lambda r: r.upt.code),
+        Column("upt", _("UPT"), lambda r: r.upt.name, link=lambda r: upt_report_url(r.upt)),
+    ]
+    if show_kanwil:
+        columns.append(Column("kanwil", _("Kanwil"), lambda r: r.upt.kanwil.name))
+    columns += [
+        Column("kiriman", _("Kiriman"), lambda r: r.submissions_count, INT),
+        Column("baris", _("Baris diterima"), lambda r: r.rows_received, INT),
+        Column("lolos", _("Lolos"), lambda r: r.rows_accepted, INT),
+        Column(
+            "ditolak", _("Ditolak"), lambda r: r.rows_rejected, INT, level=lambda r: "red" if r.rows_rejected else ""
+        ),
+        Column("peringatan", _("Peringatan"), lambda r: r.rows_warned, INT),
+        Column("konflik", _("Konflik"), lambda r: r.conflicts, INT),
+    ]
+    return Table(
+        "hasil_upt", title, columns, list(results), empty=_("Tidak ada UPT dalam cakupan ini pada proses ini.")
+    )
+
+
+def issue_reasons_table(reasons: Sequence, *, title) -> Table:
+    columns = [
+        Column("upt", _("UPT"), lambda r: r.upt_name),
+        Column("aturan", _("Aturan"), lambda r: r.rule_code),
+        Column("alasan", _("Alasan"), lambda r: r.message),
+        Column(
+            "tingkat",
+            _("Tingkat"),
+            lambda r: _t("Galat") if r.severity == "error" else _t("Peringatan"),
+            level=lambda r: "red" if r.severity == "error" else "yellow",
+        ),
+        Column("baris", _("Jumlah baris"), lambda r: r.rows, INT),
+    ]
+    return Table(
+        "alasan", title, columns, list(reasons), empty=_("Tidak ada baris yang ditolak atau diberi peringatan.")
+    )
+
+
+def issues_table(issues: Iterable, *, title) -> Table:
+    columns = [
+        Column("upt", _("UPT"), lambda i: i.submission.upt.name, sortable=False),
+        Column("kunci", _("Data"), lambda i: i.record_key, sortable=False),
+        Column("jenis_data", _("Jenis data"), lambda i: i.get_record_type_display(), sortable=False),
+        Column("aturan", _("Aturan"), lambda i: i.rule_id, sortable=False),
+        Column("alasan", _("Alasan"), lambda i: i.rule.message, sortable=False),
+        Column("rincian", _("Rincian"), lambda i: i.detail, sortable=False),
+        Column(
+            "tingkat",
+            _("Tingkat"),
+            lambda i: i.get_severity_display(),
+            level=lambda i: "red" if i.severity == "error" else "yellow",
+            sortable=False,
+        ),
+    ]
+    return Table("baris", title, columns, list(issues), empty=_("Tidak ada baris."))
+
+
+def upt_results_table(results: Sequence, *, title, upt) -> Table:
+    columns = [
+        Column(
+            "proses",
+            _("Proses"),
+            lambda r: f"#{r.run_id}",
+            link=lambda r: reverse("laporan:upt_run", kwargs={"code": upt.code, "run_id": r.run_id}),
+            sortable=False,
+        ),
+        Column("waktu", _("Waktu"), lambda r: r.run.created_at, DATETIME, sortable=False),
+        Column("kiriman", _("Kiriman"), lambda r: r.submissions_count, INT, sortable=False),
+        Column("baris", _("Baris diterima"), lambda r: r.rows_received, INT, sortable=False),
+        Column("lolos", _("Lolos"), lambda r: r.rows_accepted, INT, sortable=False),
+        Column(
+            "ditolak",
+            _("Ditolak"),
+            lambda r: r.rows_rejected,
+            INT,
+            level=lambda r: "red" if r.rows_rejected else "",
+            sortable=False,
+        ),
+        Column("peringatan", _("Peringatan"), lambda r: r.rows_warned, INT, sortable=False),
+        Column("konflik", _("Konflik"), lambda r: r.conflicts, INT, sortable=False),
+    ]
+    return Table("hasil_konsolidasi", title, columns, list(results), empty=_("Belum ada hasil konsolidasi."))
+
+
+def breakdown_table(key: str, lines: Sequence, *, title, first_label, with_groups: bool, total_line) -> Table:
+    columns = [
+        Column("kategori", first_label, lambda b: b.label, sortable=False),
+    ]
+    if with_groups:
+        columns += [
+            Column("tahanan", _("Tahanan"), lambda b: b.detainees, INT, sortable=False, total=total_line.detainees),
+            Column("napi", _("Narapidana"), lambda b: b.sentenced, INT, sortable=False, total=total_line.sentenced),
+        ]
+    columns += [
+        Column("l", _("Laki-laki"), lambda b: b.male, INT, sortable=False, total=total_line.male),
+        Column("p", _("Perempuan"), lambda b: b.female, INT, sortable=False, total=total_line.female),
+        Column("jumlah", _("Jumlah"), lambda b: b.total, INT, sortable=False, total=total_line.total),
+        Column(
+            "persen", _("Persentase"), lambda b: b.share, PCT, sortable=False, total=100.0 if total_line.total else None
+        ),
+    ]
+    return Table(key, title, columns, list(lines), totals_label=_("Jumlah"))
+
+
+def trend_table(points: Sequence, *, title) -> Table:
+    columns = [
+        Column("tanggal", _("Tanggal"), lambda p: p.day, DATE, sortable=False),
+        Column("upt", _("UPT berdata"), lambda p: p.upts, INT, sortable=False),
+        Column("tahanan", _("Tahanan"), lambda p: p.detainees, INT, sortable=False),
+        Column("napi", _("Narapidana"), lambda p: p.sentenced, INT, sortable=False),
+        Column("penghuni", _("Jumlah penghuni"), lambda p: p.occupancy.total, INT, sortable=False),
+        Column("kapasitas", _("Kapasitas"), lambda p: p.capacity, INT, sortable=False),
+        Column(
+            "kepadatan",
+            _("Kelebihan hunian"),
+            lambda p: p.occupancy.overcrowding,
+            PCT,
+            level=lambda p: p.occupancy.level,
+            sortable=False,
+        ),
+    ]
+    return Table("tren", title, columns, list(reversed(points)), empty=_("Belum ada snapshot hunian."))
