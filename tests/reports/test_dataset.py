@@ -1,0 +1,100 @@
+"""The synthetic report history generator and the ``bench_reports`` command, at a small size."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, F, Sum
+
+from central.models import (
+    ConsolidationRun,
+    OccupancyBreakdown,
+    OccupancySnapshot,
+    RunUptResult,
+    Submission,
+    Upt,
+)
+from central.reference_data import reference_data_ensure
+from sdp_project.report_dataset import report_dataset_generate, report_dataset_remove
+
+pytestmark = pytest.mark.django_db
+
+END = dt.date(2026, 3, 10)
+
+
+@pytest.fixture
+def dataset(db):
+    reference_data_ensure()
+    return report_dataset_generate(upt_count=20, days=12, end=END, breakdown_days=3, issue_days=3, seed=7)
+
+
+def test_counts_and_spread_over_regions(dataset):
+    upts = Upt.objects.filter(code__startswith="SN")
+    assert upts.count() == dataset.upts == 20
+    assert upts.values("kanwil").distinct().count() > 5
+    assert OccupancySnapshot.objects.filter(upt__in=upts).count() == dataset.snapshots == 20 * 12
+    assert ConsolidationRun.objects.count() == dataset.runs == 12
+    assert Submission.objects.filter(upt__in=upts).count() == dataset.submissions
+
+
+def test_breakdown_agrees_with_the_snapshot(dataset):
+    snapshots = OccupancySnapshot.objects.filter(date__gte=END - dt.timedelta(days=2))
+    sums = {
+        (row["date"], row["upt_id"], row["sex"]): row["n"]
+        for row in OccupancyBreakdown.objects.values("date", "upt_id", "sex").annotate(n=Sum("count"))
+    }
+    assert snapshots.count() == 60
+    for snapshot in snapshots:
+        male = sums.get((snapshot.date, snapshot.upt_id, "L"), 0)
+        female = sums.get((snapshot.date, snapshot.upt_id, "P"), 0)
+        assert (male, female) == (snapshot.male, snapshot.female)
+        assert male + female == snapshot.detainees + snapshot.sentenced
+    assert not OccupancyBreakdown.objects.filter(date__lt=END - dt.timedelta(days=2)).exists()
+
+
+def test_packages_are_timed_and_consolidated_consistently(dataset):
+    for submission in Submission.objects.all()[:200]:
+        local = submission.received_at.astimezone(dt.timezone(dt.timedelta(hours=7)))
+        assert local.date() == submission.report_date
+        assert submission.on_time_occupancy == (local.time() < dt.time(10))
+        assert submission.on_time_other == (local.time() < dt.time(14))
+    results = RunUptResult.objects.values("run_id", "upt_id", "submissions_count")
+    taken = Submission.objects.exclude(run=None).values("run_id", "upt_id").annotate(n=Count("id"))
+    assert {(r["run_id"], r["upt_id"], r["submissions_count"]) for r in results} == {
+        (t["run_id"], t["upt_id"], t["n"]) for t in taken
+    }
+    assert not Submission.objects.exclude(run=None).filter(run__created_at__lt=F("received_at")).exists()
+
+
+def test_deterministic_for_a_seed_and_rerunnable(dataset):
+    def fingerprint():
+        return list(
+            OccupancySnapshot.objects.filter(upt__code__startswith="SN")
+            .order_by("upt__code", "date")
+            .values_list("upt__code", "date", "detainees", "sentenced", "female")
+        ), Submission.objects.filter(upt__code__startswith="SN").count()
+
+    first = fingerprint()
+    report_dataset_generate(upt_count=20, days=12, end=END, breakdown_days=3, issue_days=3, seed=7)
+    assert fingerprint() == first
+    assert Upt.objects.filter(code__startswith="SN").count() == 20
+    assert report_dataset_remove(prefix="SN") == 20
+    assert not Submission.objects.exists() and not ConsolidationRun.objects.exists()
+
+
+def test_bench_reports_command_measures_every_page(db):
+    reference_data_ensure()
+    out = StringIO()
+    call_command("bench_reports", upts=15, days=20, runs=1, stdout=out)
+    text = out.getvalue()
+    for label in (
+        "Dasbor nasional",
+        "Dasbor Kanwil",
+        "Kepatuhan nasional, 365 hari",
+        "Hunian & tren nasional, 365 hari",
+        "Ekspor XLSX: kepatuhan nasional 30 hari",
+        "API kepatuhan",
+    ):
+        assert label in text
+    assert "15 UPT" in text
