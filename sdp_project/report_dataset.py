@@ -112,8 +112,22 @@ def _apportion(total: int, shares: Sequence[tuple[object, float]]) -> list[tuple
     return [(key, n) for key, n, _rest in counts]
 
 
-def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    """Write rows in bulk: PostgreSQL COPY, or batched multi-row INSERTs elsewhere."""
+def _copy(model, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Write rows in bulk: PostgreSQL COPY, or batched multi-row INSERTs elsewhere.
+
+    Columns the generator does not set get the model field's default, so that a field added to a model
+    later (with a default, as every added field needs) does not break the generator.
+    """
+    given = set(columns)
+    extra = [
+        f
+        for f in model._meta.concrete_fields
+        if f.column not in given and not f.primary_key and (f.has_default() or f.null)
+    ]
+    defaults = [f.get_db_prep_save(f.get_default(), connection) if f.has_default() else None for f in extra]
+    columns = [*columns, *(f.column for f in extra)]
+    table = model._meta.db_table
+    rows = ([*row, *defaults] for row in rows)
     count = 0
     cols = ", ".join(columns)
     if connection.vendor == "postgresql":
@@ -391,7 +405,7 @@ def report_dataset_generate(
             for k in range(5):
                 totals[k] += acc[k]
         counts["runs"] = _copy(
-            ConsolidationRun._meta.db_table,
+            ConsolidationRun,
             ["id", "trigger", "state", "step", "progress", "snapshot_date", "created_at", "started_at",
              "finished_at", "error", "submissions_count", "rows_received", "rows_accepted", "rows_rejected",
              "rows_warned", "rows_written", "conflicts_found"],
@@ -403,7 +417,7 @@ def report_dataset_generate(
             ),
         )  # fmt: skip
     counts["submissions"] = _copy(
-        Submission._meta.db_table,
+        Submission,
         ["id", "package_id", "upt_id", "kind", "format_version", "channel", "generated_at", "received_at",
          "report_date", "sent_by_id", "content_hash", "state_checksum", "person_count", "movement_count",
          "remission_count", "deletion_count", "on_time_occupancy", "on_time_other", "state", "run_id",
@@ -411,23 +425,23 @@ def report_dataset_generate(
         submissions,
     )  # fmt: skip
     counts["snapshots"] = _copy(
-        OccupancySnapshot._meta.db_table,
+        OccupancySnapshot,
         ["date", "upt_id", "capacity", "detainees", "sentenced", "male", "female"],
         snapshots,
     )
     counts["breakdowns"] = _copy(
-        OccupancyBreakdown._meta.db_table,
+        OccupancyBreakdown,
         ["date", "upt_id", "register", "sex", "crime_category", "count"],
         breakdowns,
     )
     counts["results"] = _copy(
-        RunUptResult._meta.db_table,
+        RunUptResult,
         ["run_id", "upt_id", "submissions_count", "rows_received", "rows_accepted", "rows_rejected", "rows_warned",
          "conflicts"],
         ([run_id, upt_id, *acc, 0] for (run_id, upt_id), acc in sorted(results.items())),
     )  # fmt: skip
     counts["issues"] = _copy(
-        RowIssue._meta.db_table,
+        RowIssue,
         ["id", "run_id", "submission_id", "record_type", "staged_row_id", "record_key", "rule_id", "severity",
          "detail"],
         issues,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('central', '0005_audit_trail'),
+        ('central', '0007_merge_0006_conflict_movement_0006_submission_drift'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
