@@ -47,8 +47,16 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, data=None, *, today: dt.date | None = None, **kwargs):
         self.today = today or report_today()
-        # An unbound form would not clean: validate the empty query string instead, so defaults apply.
-        super().__init__(data if data is not None else {}, **kwargs)
+        # Always bound (an unbound form does not clean), with the defaults filled in so that the form
+        # shows the day or period the page actually reports on.
+        data = data.copy() if data is not None else {}
+        for name, value in self.defaults(data).items():
+            if not data.get(name):
+                data[name] = value
+        super().__init__(data, **kwargs)
+
+    def defaults(self, data) -> dict[str, str]:
+        return {}
 
     def _not_future(self, name: str) -> dt.date | None:
         value = self.cleaned_data.get(name)
@@ -64,6 +72,9 @@ class DayFilterForm(ReportFilterForm):
 
     tanggal = _date_field(_("Tanggal"))
 
+    def defaults(self, data) -> dict[str, str]:
+        return {"tanggal": self.today.isoformat()}
+
     def clean_tanggal(self):
         return self._not_future("tanggal") or self.today
 
@@ -74,6 +85,20 @@ class RangeFilterForm(ReportFilterForm):
     dari = _date_field(_("Dari tanggal"))
     sampai = _date_field(_("Sampai tanggal"))
     default_days = 1
+
+    def defaults(self, data) -> dict[str, str]:
+        # The start defaults relative to the end the user chose (when it is a valid date).
+        end = self.today
+        for fmt in DATE_INPUT_FORMATS:
+            try:
+                end = dt.datetime.strptime(data.get("sampai") or "", fmt).date()
+                break
+            except ValueError:
+                continue
+        return {
+            "sampai": self.today.isoformat(),
+            "dari": (end - dt.timedelta(days=self.default_days - 1)).isoformat(),
+        }
 
     def clean_dari(self):
         return self._not_future("dari")
@@ -119,3 +144,6 @@ class OccupancyFilterForm(DayFilterForm):
         choices=TREND_PERIODS,
         error_messages={"invalid_choice": _("Periode harus 30, 90 atau 365 hari.")},
     )
+
+    def defaults(self, data) -> dict[str, str]:
+        return {**super().defaults(data), "periode": "30"}

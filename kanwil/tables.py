@@ -669,7 +669,9 @@ def upt_results_table(results: Sequence, *, title, upt) -> Table:
     return Table("hasil_konsolidasi", title, columns, list(results), empty=_("Belum ada hasil konsolidasi."))
 
 
-def breakdown_table(key: str, lines: Sequence, *, title, first_label, with_groups: bool, total_line) -> Table:
+def breakdown_table(
+    key: str, lines: Sequence, *, title, first_label, with_groups: bool, total_line, with_sexes: bool = True
+) -> Table:
     columns = [
         Column("kategori", first_label, lambda b: b.label, sortable=False),
     ]
@@ -678,9 +680,12 @@ def breakdown_table(key: str, lines: Sequence, *, title, first_label, with_group
             Column("tahanan", _("Tahanan"), lambda b: b.detainees, INT, sortable=False, total=total_line.detainees),
             Column("napi", _("Narapidana"), lambda b: b.sentenced, INT, sortable=False, total=total_line.sentenced),
         ]
+    if with_sexes:
+        columns += [
+            Column("l", _("Laki-laki"), lambda b: b.male, INT, sortable=False, total=total_line.male),
+            Column("p", _("Perempuan"), lambda b: b.female, INT, sortable=False, total=total_line.female),
+        ]
     columns += [
-        Column("l", _("Laki-laki"), lambda b: b.male, INT, sortable=False, total=total_line.male),
-        Column("p", _("Perempuan"), lambda b: b.female, INT, sortable=False, total=total_line.female),
         Column("jumlah", _("Jumlah"), lambda b: b.total, INT, sortable=False, total=total_line.total),
         Column(
             "persen", _("Persentase"), lambda b: b.share, PCT, sortable=False, total=100.0 if total_line.total else None

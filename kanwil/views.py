@@ -421,6 +421,7 @@ def _occupancy_tables(page: Page, user, *, day: dt.date, period: int, report_fil
             title=_("Menurut jenis kelamin"),
             first_label=_("Jenis kelamin"),
             with_groups=True,
+            with_sexes=False,
             total_line=total,
         )
     )
