@@ -1,7 +1,8 @@
 """Read-only report API: ``GET /api/v1/reports/occupancy/`` and ``/api/v1/reports/compliance/``.
 
 Token or session authentication; figures scoped like the pages (a Kanwil user sees its region, an operator
-its UPT, central the nation). A ``kanwil`` or ``upt`` filter outside the user's scope answers 404. Only GET
+its UPT, central the nation). A ``kanwil`` or ``upt`` filter outside the user's scope answers 404 (403 for an
+operator naming their own UPT's region, whose reports are not theirs). Only GET
 and HEAD are answered (every other method, OPTIONS included, 405).
 """
 

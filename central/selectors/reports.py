@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
@@ -83,8 +84,17 @@ class ReportFilter:
 
 
 def report_kanwil_get(user, *, code: str) -> Kanwil:
-    """A region the user may monitor; another region answers 404 (its existence is not revealed)."""
-    return get_scoped_or_404(Kanwil.objects.all(), user, Action.VIEW, code=code)
+    """A region the user may monitor.
+
+    Another region answers 404 (its existence is not revealed); the region of an operator's own UPT is
+    known to them but its pages are not theirs (DESIGN §4: an operator's reports are their UPT's): 403.
+    """
+    try:
+        return get_scoped_or_404(Kanwil.objects.all(), user, Action.VIEW, code=code)
+    except Http404:
+        if Upt.objects.restrict(user, Action.VIEW).filter(kanwil__code=code).exists():
+            raise PermissionDenied from None
+        raise
 
 
 def report_upt_get(user, *, code: str) -> Upt:

@@ -64,9 +64,11 @@ def test_national_pages_are_for_central_and_the_admin(client_for, report_data, r
 @pytest.mark.parametrize("role", ROLES)
 def test_region_pages_answer_404_outside_the_region(client_for, report_data, role):
     client = client_for(getattr(report_data.world, role))
+    # An operator knows their own UPT's region: its pages are not theirs (403); any other region is 404.
+    region_x = {**REGION_X, "operator_a": 403, "operator_b": 403}
     for url in region_urls("33", report_data.run2.pk):
-        assert client.get(url).status_code == expected(REGION_X, role, 404), url
-    region_y = {"monitor_y": 200, "central": 200, "admin": 200}
+        assert client.get(url).status_code == expected(region_x, role, 404), url
+    region_y = {"monitor_y": 200, "central": 200, "admin": 200, "operator_c": 403}
     for url in region_urls("31", report_data.run2.pk):
         assert client.get(url).status_code == expected(region_y, role, 404), url
     assert client.get(reverse("laporan:region", kwargs={"code": "99"})).status_code in (404,)
@@ -200,7 +202,9 @@ def test_api_scoping_per_role(report_data, role):
     for code, upts in (("33", {"LP3301", "LP3302"}), ("31", {"LP3101"})):
         response = client.get(f"/api/v1/reports/compliance/?kanwil={code}")
         sees_region = role in ("central", "admin") or (role, code) in (("monitor_x", "33"), ("monitor_y", "31"))
-        assert response.status_code == (200 if sees_region else (403 if role == "no_role" else 404)), (role, code)
+        own_region = (role, code) in (("operator_a", "33"), ("operator_b", "33"), ("operator_c", "31"))
+        refused = 403 if role == "no_role" or own_region else 404
+        assert response.status_code == (200 if sees_region else refused), (role, code)
         if sees_region:
             assert {row["upt_code"] for row in response.json()["results"]} == upts
 

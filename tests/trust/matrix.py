@@ -225,6 +225,23 @@ ROUTES: dict[str, Route] = {
     ),
     "upt:correction_list": Route(read_only(VIEW_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
     "kanwil:dashboard": Route(read_only(MONITORS)),
+    # Reports, read only: the nation for central and the admin, a region for its monitors, a UPT for its
+    # operators and its region; the index sends each role to its own report.
+    "laporan:index": Route(read_only(SIGNED_IN)),
+    "laporan:national": Route(read_only(CENTRAL_ONLY)),
+    "laporan:national_compliance": Route(read_only(CENTRAL_ONLY)),
+    "laporan:national_activity": Route(read_only(CENTRAL_ONLY)),
+    "laporan:national_run": Route(read_only(CENTRAL_ONLY), kwargs=lambda o: {"run_id": o.run.pk}),
+    "laporan:national_occupancy": Route(read_only(CENTRAL_ONLY)),
+    "laporan:region": Route(read_only(REGION_X), kwargs=lambda o: {"code": o.kanwil_x.code}),
+    "laporan:region_compliance": Route(read_only(REGION_X), kwargs=lambda o: {"code": o.kanwil_x.code}),
+    "laporan:region_activity": Route(read_only(REGION_X), kwargs=lambda o: {"code": o.kanwil_x.code}),
+    "laporan:region_run": Route(read_only(REGION_X), kwargs=lambda o: {"code": o.kanwil_x.code, "run_id": o.run.pk}),
+    "laporan:region_occupancy": Route(read_only(REGION_X), kwargs=lambda o: {"code": o.kanwil_x.code}),
+    "laporan:upt": Route(read_only(VIEW_A), kwargs=lambda o: {"code": o.upt_a.code}),
+    "laporan:upt_run": Route(read_only(VIEW_A), kwargs=lambda o: {"code": o.upt_a.code, "run_id": o.run.pk}),
+    "reports_api:occupancy": Route(api(get=SCOPED_LIST), api=True),
+    "reports_api:compliance": Route(api(get=SCOPED_LIST), api=True),
     # Central's operations pages: Ditjenpas and the admin.
     "central:dashboard": Route(read_only(CENTRAL_ONLY)),
     "central:run_list": Route(read_only(CENTRAL_ONLY)),
