@@ -1,0 +1,45 @@
+"""``python manage.py bench [--runs N] [--only full,all,daily,receive,pages]``: the national-scale benchmarks
+(``sdp_project.national.bench``) over the dataset of ``seed_national``. Prints a table and writes JSON
+into ``bench-results/``. Consolidation runs are real and committed: use a database set aside for it."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from sdp_project.national.bench import BenchError, NationalBench, format_table, write_results
+
+SCENARIOS = ("receive", "full", "all", "daily", "pages")
+
+
+class Command(BaseCommand):
+    help = (
+        "Ukur konsolidasi nasional (dibanding SQL polos), penerimaan paket, memori dan halaman pada data "
+        "seed_national. Median beberapa putaran; hasil JSON di bench-results/."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=3, help="putaran per skenario (median)")
+        parser.add_argument("--only", help=f"skenario dipisah koma: {', '.join(SCENARIOS)} (bawaan: semua)")
+        parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "bench-results"))
+
+    def handle(self, *args, runs, only, out, **options):
+        chosen = set(only.split(",")) if only else None
+        if chosen and chosen - set(SCENARIOS):
+            raise CommandError(f"Skenario tidak dikenal: {', '.join(sorted(chosen - set(SCENARIOS)))}")
+        if runs < 1:
+            raise CommandError("--runs paling sedikit 1.")
+        # One line per received package would bury the table (531 per national round).
+        logging.getLogger("central.services.inbox").setLevel(logging.WARNING)
+        try:
+            bench = NationalBench(runs=runs, say=self.stdout.write)
+            result = bench.run(only=chosen)
+        except BenchError as exc:
+            raise CommandError(str(exc)) from exc
+        path = write_results(result, Path(out))
+        self.stdout.write("")
+        self.stdout.write(format_table(result))
+        self.stdout.write(f"\nJSON: {path}")

@@ -1,0 +1,446 @@
+"""National-scale benchmarks over the dataset of ``seed_national`` (``manage.py bench``).
+
+Every figure is the median of several repetitions, and every consolidation figure stands next to the
+plain SQL that does the least a run must do with the same rows, measured in the same process, on the
+same staged rows and the same register, just before the run:
+
+- *full national consolidation, ≈5 % changed*: every UPT changes ≈5 % of its rows (people move cells,
+  movements and remission decrees are annotated), then sends a **full** package built by the real UPT
+  builder and received by ``submission_receive``; the run is ``consolidation_execute``, end to end
+  (validation, register upsert, linkage, conflicts, daily snapshot, per-UPT results) and committed. The
+  baseline is one ``INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE content_hash <> excluded.content_hash``
+  per record type from the staged rows into the national register, rolled back.
+- *all rows changed*: every row of every UPT changes; the baseline is the same upsert without the hash
+  filter.
+- *typical daily run*: every UPT changes ≈1 % of its people and ≈0.5 % of its movements and remissions
+  and sends the **delta** package the builder plans.
+- *receiving a 5,000-row package*; *peak memory* of the process during each run (Linux VmHWM, reset
+  before the run); *server time and queries* of the dashboards and exports at national scale.
+
+Repetitions change different rows each time, so each is a real run with fresh data.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import re
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection, reset_queries, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from central.models import (
+    ConsolidationRun,
+    Kanwil,
+    NationalMovement,
+    NationalPerson,
+    NationalRemission,
+    PersonIdentity,
+    StagedMovement,
+    StagedPerson,
+    StagedRemission,
+    Submission,
+    SubmissionState,
+    Upt,
+)
+from central.roles import Role
+from central.services.consolidation import consolidation_execute, consolidation_request
+from central.services.consolidation.engine import (
+    _MOVEMENT_COPY_COLUMNS,
+    _PERSON_COPY_COLUMNS,
+    _REMISSION_COPY_COLUMNS,
+)
+from central.services.inbox import submission_receive
+from central.services.roles import role_assign
+from sdp_project.national.seed import OPERATOR_PREFIX
+from upt.models import Movement, Person, Remission
+from upt.services.package import package_build, package_send
+
+TARGET_FULL_RATIO = 3.0
+TARGET_ALL_RATIO = 2.0
+TARGET_PEAK_MIB = 512
+TARGET_RECEIVE_SECONDS = 2.0
+TARGET_PAGE_MS = 200
+
+# Pages measured at national scale: (label, URL name, who looks). Those not installed are skipped.
+PAGES = [
+    ("Dashboard nasional (pusat)", "central:dashboard", "central", {}),
+    ("Dashboard Kanwil (Riau)", "kanwil:dashboard", "kanwil", {}),
+    ("Daftar konsolidasi", "central:run_list", "central", {}),
+    ("Daftar konflik", "central:conflict_list", "central", {}),
+    ("Ekspor hunian nasional (xlsx)", "kanwil:export_occupancy", "central", {"format": "xlsx"}),
+    ("Ekspor hunian Kanwil (csv)", "kanwil:export_occupancy", "kanwil", {"format": "csv"}),
+]
+
+
+class BenchError(Exception):
+    pass
+
+
+@dataclass
+class Scenario:
+    name: str
+    runs: list[dict] = field(default_factory=list)
+
+    def median(self, key: str) -> float | None:
+        values = [r[key] for r in self.runs if r.get(key) is not None]
+        return statistics.median(values) if values else None
+
+
+def _hwm_reset() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def _hwm_mib() -> float | None:
+    try:
+        match = re.search(r"VmHWM:\s+(\d+) kB", Path("/proc/self/status").read_text())
+    except OSError:
+        return None
+    return int(match.group(1)) / 1024 if match else None
+
+
+def _sql(statement: str, params=None) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return max(cursor.rowcount, 0)
+
+
+class NationalBench:
+    def __init__(self, *, runs: int, say: Callable[[str], None]):
+        self.runs = runs
+        self.say = say
+        self.results: dict[str, Scenario] = {}
+        self.round = 0
+        if Upt.objects.count() < 500 or not Person.objects.exists():
+            raise BenchError("Data nasional belum ada: jalankan dulu `manage.py seed_national`.")
+        User = get_user_model()
+        self.central, _ = User.objects.get_or_create(username="bench.pusat")
+        role_assign(user=self.central, role=Role.CENTRAL)
+        riau = Kanwil.objects.get(code="14")
+        self.monitor, _ = User.objects.get_or_create(username="bench.kanwil.riau")
+        role_assign(user=self.monitor, role=Role.KANWIL, kanwil=riau)
+        operators = {u.username: u for u in User.objects.filter(username__startswith=OPERATOR_PREFIX)}
+        self.units = [(upt, operators[f"{OPERATOR_PREFIX}{upt.code.lower()}"]) for upt in Upt.objects.order_by("code")]
+
+    # --- building blocks ------------------------------------------------------------------------------
+    def _vacuum(self) -> None:
+        """Tidy the tables a run reads and writes (outside any timing), as autovacuum would between runs."""
+        tables = [
+            m._meta.db_table
+            for m in (NationalPerson, NationalMovement, NationalRemission, PersonIdentity, StagedPerson,
+                      StagedMovement, StagedRemission, Submission)
+        ]  # fmt: skip
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"VACUUM ANALYZE {table}")
+
+    def change(self, share_people: float, share_records: float) -> int:
+        """Operators' edits: people moved to another cell, movements and remission decrees annotated. Rows
+        are picked by id so that each round changes different ones. Returns the number of rows changed."""
+        self.round += 1
+        r = self.round
+        now = timezone.now()
+
+        def pick(share: float) -> str:
+            if share >= 1:
+                return "1 = 1"
+            step = max(round(1 / share), 1)
+            return f"MOD(id + {r * 7919}, {step}) = 0"
+
+        changed = _sql(
+            f"UPDATE {Person._meta.db_table} SET cell = CAST(MOD(CAST(cell AS integer) + {r}, 40) + 1 AS varchar), "
+            f"updated_at = %s WHERE {pick(share_people)}",
+            [now],
+        )
+        changed += _sql(
+            f"UPDATE {Movement._meta.db_table} SET note = %s, updated_at = %s WHERE {pick(share_records)}",
+            [f"Koreksi catatan putaran {r}", now],
+        )
+        changed += _sql(
+            f"UPDATE {Remission._meta.db_table} SET decree_number = %s || decree_number, updated_at = %s "
+            f"WHERE {pick(share_records)}",
+            [f"K{r}/", now],
+        )
+        return changed
+
+    def send_all(self, *, full: bool) -> tuple[float, int]:
+        """Every UPT's package through the real builder and receiving service. (seconds, rows)."""
+        started = time.perf_counter()
+        rows = 0
+        for upt, operator in self.units:
+            result = package_send(user=operator, upt=upt, force_full=full)
+            rows += result.submission.row_count
+            reset_queries()
+        return time.perf_counter() - started, rows
+
+    def baseline(self, *, filtered: bool) -> float:
+        """Plain SQL upserts of the waiting submissions' staged rows into the register, rolled back."""
+        last_run = ConsolidationRun.objects.order_by("-pk").values_list("pk", flat=True).first()
+        if last_run is None:
+            raise BenchError("Belum ada konsolidasi: register nasional kosong.")
+        waiting = f"SELECT id FROM {Submission._meta.db_table} WHERE state = '{SubmissionState.RECEIVED.value}'"
+        sub, upt = Submission._meta.db_table, Upt._meta.db_table
+        specs = [
+            (NationalPerson, StagedPerson, "reg_number", _PERSON_COPY_COLUMNS,
+             {"source_submission_id": "s.submission_id", "first_run_id": "%(run)s"}, ""),
+            (NationalMovement, StagedMovement, "uid", _MOVEMENT_COPY_COLUMNS, {"other_upt_id": "ou.id"},
+             f"LEFT JOIN {upt} ou ON ou.code = s.other_upt_code"),
+            (NationalRemission, StagedRemission, "uid", _REMISSION_COPY_COLUMNS, {}, ""),
+        ]  # fmt: skip
+        statements = []
+        for national, staged, key, columns, extra, join in specs:
+            insert = ["upt_id", *columns, *extra, "last_run_id"]
+            select = ["sb.upt_id", *[f"s.{c}" for c in columns], *extra.values(), "%(run)s"]
+            updates = [c for c in insert if c not in ("upt_id", key, "first_run_id")]
+            table = national._meta.db_table
+            statements.append(
+                f"INSERT INTO {table} ({', '.join(insert)}) SELECT {', '.join(select)} "
+                f"FROM {staged._meta.db_table} s JOIN {sub} sb ON sb.id = s.submission_id {join} "
+                f"WHERE s.submission_id IN ({waiting}) ON CONFLICT (upt_id, {key}) DO UPDATE SET "
+                + ", ".join(f"{c} = excluded.{c}" for c in updates)
+                + (f" WHERE {table}.content_hash <> excluded.content_hash" if filtered else "")
+            )
+        elapsed = 0.0
+        try:
+            with transaction.atomic():
+                started = time.perf_counter()
+                with connection.cursor() as cursor:
+                    for statement in statements:
+                        cursor.execute(statement, {"run": last_run})
+                elapsed = time.perf_counter() - started
+                raise _Rollback
+        except _Rollback:
+            pass
+        return elapsed
+
+    def consolidate(self) -> dict:
+        request = consolidation_request(user=self.central, trigger="command", enqueue=False)
+        tracked = _hwm_reset()
+        started = time.perf_counter()
+        run = consolidation_execute(run_id=request.run.pk)
+        elapsed = time.perf_counter() - started
+        if run is None or run.state != "succeeded":
+            raise BenchError(f"Konsolidasi gagal: {run and run.error}")
+        return {
+            "seconds": elapsed,
+            "peak_mib": _hwm_mib() if tracked else None,
+            "rows_received": run.rows_received,
+            "rows_written": run.rows_written,
+            "rows_rejected": run.rows_rejected,
+        }
+
+    # --- scenarios ------------------------------------------------------------------------------------
+    def ensure_register(self) -> None:
+        if NationalPerson.objects.exists() and not Submission.objects.filter(state=SubmissionState.RECEIVED).exists():
+            return
+        self.say("Register nasional kosong: kiriman lengkap pertama dari semua UPT dan konsolidasi awal…")
+        send_seconds, rows = self.send_all(full=True)
+        self._vacuum()
+        result = self.consolidate()
+        self.results["initial"] = Scenario("Muat awal (register kosong)", [{**result, "send_seconds": send_seconds}])
+        self.say(f"  kirim {send_seconds:.1f} s ({rows:,} baris), konsolidasi {result['seconds']:.1f} s")
+
+    def national(self, key: str, label: str, *, people: float, records: float, full: bool, filtered: bool | None):
+        scenario = self.results.setdefault(key, Scenario(label))
+        for i in range(self.runs):
+            changed = self.change(people, records)
+            send_seconds, rows = self.send_all(full=full)
+            self._vacuum()
+            base = self.baseline(filtered=filtered) if filtered is not None else None
+            self._vacuum()
+            result = self.consolidate()
+            result.update(send_seconds=send_seconds, rows_sent=rows, rows_changed=changed, baseline_seconds=base)
+            result["ratio"] = result["seconds"] / base if base else None
+            scenario.runs.append(result)
+            self.say(
+                f"  {label} #{i + 1}: {rows:,} baris dikirim ({changed:,} berubah) dalam {send_seconds:.1f} s; "
+                f"konsolidasi {result['seconds']:.2f} s"
+                + (f", SQL polos {base:.2f} s, rasio {result['ratio']:.2f}×" if base else "")
+                + (f", memori puncak {result['peak_mib']:.0f} MiB" if result["peak_mib"] else "")
+            )
+
+    def receive(self) -> None:
+        """A package of about 5,000 rows: the full package of the unit whose package is closest to it."""
+        scenario = self.results.setdefault("receive", Scenario("Terima paket 5.000 baris"))
+        sizes = []
+        for upt, operator in self.units:
+            n = Person.objects.filter(upt=upt).count()
+            n += Movement.objects.filter(upt=upt).count() + Remission.objects.filter(upt=upt).count()
+            sizes.append((abs(n - 5000), upt, operator, n))
+        _d, upt, operator, _n = min(sizes, key=lambda s: s[0])
+        for _ in range(self.runs):
+            built = package_build(user=operator, upt=upt, force_full=True)
+            payload = built.payload()
+            elapsed = 0.0
+            try:
+                with transaction.atomic():
+                    tracked = _hwm_reset()
+                    started = time.perf_counter()
+                    submission_receive(user=operator, payload=payload, channel="api", expected_upt=upt)
+                    elapsed = time.perf_counter() - started
+                    raise _Rollback
+            except _Rollback:
+                pass
+            scenario.runs.append(
+                {
+                    "seconds": elapsed,
+                    "rows": built.row_count,
+                    "upt": upt.code,
+                    "peak_mib": _hwm_mib() if tracked else None,
+                }
+            )
+        self.say(
+            f"  terima paket {scenario.runs[0]['rows']:,} baris ({upt.code}): median {scenario.median('seconds'):.3f} s"
+        )
+
+    def pages(self) -> None:
+        users = {"central": self.central, "kanwil": self.monitor}
+        for label, name, who, query in PAGES:
+            try:
+                url = reverse(name)
+            except NoReverseMatch:
+                continue
+            client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0].lstrip("."))
+            client.force_login(users[who])
+            scenario = self.results.setdefault(f"page:{name}:{who}", Scenario(label))
+            client.get(url, query)  # warm the caches a real server keeps between requests
+            for _ in range(max(self.runs, 5)):
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    response = client.get(url, query)
+                    if hasattr(response, "streaming_content"):
+                        b"".join(response.streaming_content)
+                    elapsed = time.perf_counter() - started
+                if response.status_code != 200:
+                    raise BenchError(f"{url} menjawab {response.status_code}")
+                scenario.runs.append({"ms": elapsed * 1000, "queries": len(queries)})
+            self.say(f"  {label}: median {scenario.median('ms'):.0f} ms, {scenario.runs[-1]['queries']} kueri")
+
+    # --- the whole thing ------------------------------------------------------------------------------
+    def run(self, *, only: set[str] | None = None) -> dict:
+        def wanted(name: str) -> bool:
+            return only is None or name in only
+
+        started = time.perf_counter()
+        if wanted("receive"):
+            self.say("Menerima paket ±5.000 baris…")
+            self.receive()
+        if wanted("full") or wanted("all") or wanted("daily"):
+            self.ensure_register()
+        if wanted("full"):
+            self.say("Konsolidasi nasional lengkap, ±5% berubah…")
+            self.national("full", "Konsolidasi nasional, paket lengkap, ±5% berubah",
+                          people=0.05, records=0.05, full=True, filtered=True)  # fmt: skip
+        if wanted("all"):
+            self.say("Konsolidasi nasional, semua baris berubah…")
+            self.national("all", "Konsolidasi nasional, semua baris berubah",
+                          people=1.0, records=1.0, full=True, filtered=False)  # fmt: skip
+        if wanted("daily"):
+            self.say("Konsolidasi harian (delta dari setiap UPT)…")
+            self.national("daily", "Konsolidasi harian, delta setiap UPT",
+                          people=0.01, records=0.005, full=False, filtered=None)  # fmt: skip
+        if wanted("pages"):
+            self.say("Halaman pada skala nasional…")
+            self.pages()
+        return self.report(time.perf_counter() - started)
+
+    def report(self, total_seconds: float) -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            server = cursor.fetchone()[0]
+        import os
+
+        return {
+            "when": datetime.now(tz=timezone.get_current_timezone()).isoformat(timespec="seconds"),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+                "python": platform.python_version(),
+                "database": f"{connection.vendor} {server}",
+            },
+            "dataset": {
+                "upts": Upt.objects.count(),
+                "people": Person.objects.count(),
+                "movements": Movement.objects.count(),
+                "remissions": Remission.objects.count(),
+            },
+            "runs": self.runs,
+            "total_seconds": round(total_seconds, 1),
+            "scenarios": {key: {"label": s.name, "runs": s.runs} for key, s in self.results.items()},
+            "summary": self.summary_rows(),
+        }
+
+    def summary_rows(self) -> list[dict]:
+        rows = []
+
+        def add(what, value, unit, target=None, ok=None, note=""):
+            rows.append({"what": what, "value": value, "unit": unit, "target": target, "ok": ok, "note": note})
+
+        for key, target in (("full", TARGET_FULL_RATIO), ("all", TARGET_ALL_RATIO)):
+            s = self.results.get(key)
+            if s:
+                ratio = s.median("ratio")
+                add(s.name, round(s.median("seconds"), 2), "s", None, None,
+                    f"SQL polos {s.median('baseline_seconds'):.2f} s; {s.median('rows_sent'):,.0f} baris")  # fmt: skip
+                add(f"  rasio terhadap SQL polos ({key})", round(ratio, 2), "×", f"≤ {target:g}×", ratio <= target)
+        s = self.results.get("daily")
+        if s:
+            add(s.name, round(s.median("seconds"), 2), "s", "beberapa detik", s.median("seconds") < 10,
+                f"{s.median('rows_sent'):,.0f} baris")  # fmt: skip
+        peaks = [r["peak_mib"] for key in ("initial", "full", "all", "daily") if key in self.results
+                 for r in self.results[key].runs if r.get("peak_mib")]  # fmt: skip
+        if peaks:
+            add("Memori puncak proses konsolidasi", round(max(peaks)), "MiB", f"< {TARGET_PEAK_MIB}",
+                max(peaks) < TARGET_PEAK_MIB, "maksimum semua run")  # fmt: skip
+        s = self.results.get("receive")
+        if s:
+            add(f"{s.name} ({s.runs[0]['rows']:,} baris)", round(s.median("seconds"), 3), "s",
+                f"< {TARGET_RECEIVE_SECONDS:g} s", s.median("seconds") < TARGET_RECEIVE_SECONDS)  # fmt: skip
+        for key, s in self.results.items():
+            if key.startswith("page:"):
+                ms = s.median("ms")
+                add(s.name, round(ms), "ms", f"< {TARGET_PAGE_MS}", ms < TARGET_PAGE_MS,
+                    f"{s.runs[-1]['queries']} kueri")  # fmt: skip
+        return rows
+
+
+class _Rollback(Exception):
+    pass
+
+
+def write_results(result: dict, directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = directory / f"bench-{stamp}.json"
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+    (directory / "latest.json").write_text(path.read_text())
+    return path
+
+
+def format_table(result: dict) -> str:
+    lines = [f"{'ukuran':<58} {'median':>12} {'target':>14}  ok  catatan"]
+    for row in result["summary"]:
+        value = f"{row['value']:,}" if isinstance(row["value"], int) else f"{row['value']}"
+        ok = "" if row["ok"] is None else ("ya" if row["ok"] else "TIDAK")
+        lines.append(
+            f"{row['what']:<58} {value + ' ' + row['unit']:>12} {row['target'] or '':>14}  {ok:<3} {row['note']}"
+        )
+    return "\n".join(lines)
+
+
+__all__ = ["BenchError", "NationalBench", "asdict", "format_table", "write_results"]
