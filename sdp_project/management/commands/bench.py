@@ -24,9 +24,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=3, help="putaran per skenario (median)")
         parser.add_argument("--only", help=f"skenario dipisah koma: {', '.join(SCENARIOS)} (bawaan: semua)")
+        parser.add_argument("--kanwil", help="hanya UPT satu Kanwil (kode provinsi): putaran sebagian, lebih cepat")
         parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "bench-results"))
 
-    def handle(self, *args, runs, only, out, **options):
+    def handle(self, *args, runs, only, kanwil, out, **options):
         chosen = set(only.split(",")) if only else None
         if chosen and chosen - set(SCENARIOS):
             raise CommandError(f"Skenario tidak dikenal: {', '.join(sorted(chosen - set(SCENARIOS)))}")
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         # One line per received package would bury the table (531 per national round).
         logging.getLogger("central.services.inbox").setLevel(logging.WARNING)
         try:
-            bench = NationalBench(runs=runs, say=self.stdout.write)
+            bench = NationalBench(runs=runs, say=self.stdout.write, kanwil=kanwil)
             result = bench.run(only=chosen)
         except BenchError as exc:
             raise CommandError(str(exc)) from exc

@@ -1,0 +1,41 @@
+"""``manage.py bench`` on a small country: every scenario runs for real and reports what it measured."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from central.models import ConsolidationRun, NationalPerson
+from upt.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bench_runs_every_scenario_and_writes_json(small_country, tmp_path, capsys):
+    # One region's units keep the test quick; the national rounds are the same code over 531 units.
+    call_command("bench", "--runs", "1", "--kanwil", "75", "--out", str(tmp_path))
+    result = json.loads((tmp_path / "latest.json").read_text())
+    scenarios = result["scenarios"]
+    assert set(scenarios) >= {"receive", "initial", "full", "all", "daily"}
+    assert any(key.startswith("page:") for key in scenarios)
+    for key in ("full", "all"):
+        run = scenarios[key]["runs"][0]
+        assert run["baseline_seconds"] > 0 and run["ratio"] > 0
+        assert run["rows_rejected"] == 0 and run["rows_received"] == run["rows_sent"]
+    # ≈5 % of rows changed in the full run, all of them in the other; deltas are small.
+    full, every = scenarios["full"]["runs"][0], scenarios["all"]["runs"][0]
+    assert 0 < full["rows_changed"] < 0.2 * full["rows_sent"]
+    assert every["rows_changed"] == every["rows_sent"]
+    daily = scenarios["daily"]["runs"][0]
+    assert daily["rows_changed"] <= daily["rows_sent"] < full["rows_sent"] / 4
+    assert ConsolidationRun.objects.filter(state="succeeded").count() == 4
+    assert NationalPerson.objects.count() == Person.objects.filter(upt__kanwil__code="75").count()
+    out = capsys.readouterr().out
+    assert "rasio terhadap SQL polos" in out and "Terima paket" in out
+
+
+def test_bench_refuses_unknown_scenarios(small_country):
+    with pytest.raises(CommandError, match="tidak dikenal"):
+        call_command("bench", "--only", "semuanya")
