@@ -228,14 +228,17 @@ def canonical_record(values: Sequence[Any]) -> list[Any]:
     return [canonical_value(v) for v in values]
 
 
+# One encoder for every row: json.dumps with non-default options builds a new encoder on each call.
+_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def row_hash(values: Sequence[Any]) -> str:
     """SHA-256 of the JSON array of a record's values in field order (the row's identity of content).
 
     ``values`` are as they appear in the package (strings for dates and UUIDs); the JSON text is what
     ``json.dumps(values, ensure_ascii=False, separators=(",", ":"))`` writes.
     """
-    text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(_ROW_ENCODER.encode(values).encode()).hexdigest()
 
 
 def records_checksum(
