@@ -63,3 +63,17 @@ def test_an_operator_sends_the_daily_package(page, world):
     page.click("text=Buka data")
     page.wait_for_load_state("networkidle")
     assert "AIII/002/2026" in page.locator("main").inner_text()
+
+
+def test_the_api_docs_render_offline(page, world):
+    # Swagger UI comes from our own static files: the page works with no route to the internet.
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{page.base_url}/api/docs/")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "SDP API" in page.locator(".swagger-ui .info .title").inner_text()
+    page.wait_for_selector("text=/api/v1/submissions/")
+    assert all(url.startswith(page.base_url) for url in requests), [
+        u for u in requests if not u.startswith(page.base_url)
+    ]
+    page.screenshot(path=str(ARTIFACTS / "api_docs.png"), full_page=False)

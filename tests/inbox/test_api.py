@@ -6,6 +6,7 @@ import gzip
 import json
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -256,6 +257,9 @@ def test_the_interactive_docs_are_served_without_a_cdn(client):
     assert "drf_spectacular_sidecar/swagger-ui-dist/" in html
     for cdn in ("cdn.jsdelivr", "unpkg.com", "cdnjs", "googleapis"):
         assert cdn not in html
+    assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    redoc = client.get(reverse("api-redoc"))
+    assert redoc.status_code == 200 and "drf_spectacular_sidecar/redoc/" in redoc.content.decode()
 
 
 def test_an_operator_reaches_a_package_result_by_send_helper(world, package_a):
