@@ -2,8 +2,8 @@
 
 Token or session authentication; figures scoped like the pages (a Kanwil user sees its region, an operator
 its UPT, central the nation). A ``kanwil`` or ``upt`` filter outside the user's scope answers 404 (403 for an
-operator naming their own UPT's region, whose reports are not theirs). Only GET
-and HEAD are answered (every other method, OPTIONS included, 405).
+operator naming their own UPT's region, whose reports are not theirs). Only GET and HEAD are answered
+(every other method, OPTIONS included, 405).
 """
 
 from __future__ import annotations

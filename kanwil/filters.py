@@ -87,16 +87,18 @@ class RangeFilterForm(ReportFilterForm):
     default_days = 1
 
     def defaults(self, data) -> dict[str, str]:
-        # The start defaults relative to the end the user chose (when it is a valid date).
+        # A day chosen on another report page (``tanggal``) ends the range; the start defaults relative
+        # to the end the user chose, when it is a valid date.
+        end_text = data.get("sampai") or data.get("tanggal") or ""
         end = self.today
         for fmt in DATE_INPUT_FORMATS:
             try:
-                end = dt.datetime.strptime(data.get("sampai") or "", fmt).date()
+                end = dt.datetime.strptime(end_text, fmt).date()
                 break
             except ValueError:
                 continue
         return {
-            "sampai": self.today.isoformat(),
+            "sampai": end_text or self.today.isoformat(),
             "dari": (end - dt.timedelta(days=self.default_days - 1)).isoformat(),
         }
 

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from central.selectors.reports import WIB, SendState
+from central.selectors.reports import UPT_TYPE_CHOICES, WIB, SendState
 
 TEXT, INT, PCT, DATE, DATETIME, TIME, STATE = "text", "int", "pct", "date", "datetime", "time", "state"
 NO_DATA = _("Tidak ada data.")
@@ -253,6 +253,21 @@ _UPT_URL = _UrlPattern("laporan:upt")
 _REGION_URL = _UrlPattern("laporan:region")
 
 
+def upt_type_label(get_upt: Callable[[Any], Any]) -> Callable[[Any], str]:
+    """The UPT type's label, translated once per table (``get_upt_type_display`` translates every row)."""
+    labels = {value: str(label) for value, label in UPT_TYPE_CHOICES}
+    return lambda row: labels.get(get_upt(row).upt_type, "")
+
+
+def constant(text: str) -> Callable[[Any], str]:
+    return lambda row: text
+
+
+def never_sent_title() -> Callable[[Any], str]:
+    text = _t("Belum pernah mengirim")
+    return lambda row: "" if row.last_sent_date else text
+
+
 def upt_report_url(upt) -> str:
     return _UPT_URL(upt.code)
 
@@ -292,14 +307,14 @@ def upt_status_table(statuses: Sequence, totals, *, title, show_kanwil: bool = F
     if show_kanwil:
         columns.append(Column("kanwil", _("Kanwil"), lambda s: s.upt.kanwil.name))
     columns += [
-        Column("jenis", _("Jenis"), lambda s: s.upt.get_upt_type_display()),
+        Column("jenis", _("Jenis"), upt_type_label(lambda s: s.upt)),
         Column(
             "hunian_10",
             _("Kiriman 10.00"),
             lambda s: s.occupancy_state,
             STATE,
             level=lambda s: SendState.LEVELS[s.occupancy_state],
-            title=lambda s: _t("Data tahanan dan hunian, batas 10.00 WIB"),
+            title=constant(_t("Data tahanan dan hunian, batas 10.00 WIB")),
         ),
         Column(
             "lain_14",
@@ -307,7 +322,7 @@ def upt_status_table(statuses: Sequence, totals, *, title, show_kanwil: bool = F
             lambda s: s.other_state,
             STATE,
             level=lambda s: SendState.LEVELS[s.other_state],
-            title=lambda s: _t("Perubahan lainnya, batas 14.00 WIB"),
+            title=constant(_t("Perubahan lainnya, batas 14.00 WIB")),
         ),
         Column("diterima", _("Pertama diterima"), lambda s: s.first_received_at, TIME),
         Column(
@@ -444,7 +459,7 @@ def compliance_table(rows: Sequence, totals, *, title, show_kanwil: bool) -> Tab
     if show_kanwil:
         columns.append(Column("kanwil", _("Kanwil"), lambda r: r.upt.kanwil.name))
     columns += [
-        Column("jenis", _("Jenis"), lambda r: r.upt.get_upt_type_display()),
+        Column("jenis", _("Jenis"), upt_type_label(lambda r: r.upt)),
         Column("hari_kirim", _("Hari kirim"), lambda r: r.sent_days, INT, total=totals.sent_closed_days),
         Column("paket", _("Paket"), lambda r: r.packages, INT),
         Column(
@@ -478,7 +493,7 @@ def compliance_table(rows: Sequence, totals, *, title, show_kanwil: bool) -> Tab
             lambda r: r.current_missed_streak,
             INT,
             level=lambda r: "red" if (r.current_missed_streak or 0) >= 2 else "",
-            title=lambda r: "" if r.last_sent_date else _t("Belum pernah mengirim"),
+            title=never_sent_title(),
         ),
         Column("terakhir", _("Terakhir kirim"), lambda r: r.last_sent_date, DATE),
         Column(
@@ -502,7 +517,7 @@ def daily_list_table(statuses: Sequence, *, title, show_kanwil: bool) -> Table:
     if show_kanwil:
         columns.append(Column("kanwil", _("Kanwil"), lambda s: s.upt.kanwil.name))
     columns += [
-        Column("jenis", _("Jenis"), lambda s: s.upt.get_upt_type_display()),
+        Column("jenis", _("Jenis"), upt_type_label(lambda s: s.upt)),
         Column(
             "hunian_10",
             _("Hunian (10.00)"),
@@ -526,7 +541,7 @@ def daily_list_table(statuses: Sequence, *, title, show_kanwil: bool) -> Table:
             lambda s: s.missed_streak,
             INT,
             level=lambda s: "red" if (s.missed_streak or 0) >= 2 else "",
-            title=lambda s: "" if s.last_sent_date else _t("Belum pernah mengirim"),
+            title=never_sent_title(),
         ),
     ]
     return Table("harian", title, columns, list(statuses))

@@ -79,16 +79,19 @@ class Scope:
     def report_filter(self, upt_type: str = "") -> sel.ReportFilter:
         return sel.ReportFilter(kanwil=self.kanwil if self.level == REGION else None, upt=self.upt, upt_type=upt_type)
 
-    def tabs(self, active: str) -> list[dict]:
+    def tabs(self, active: str, query=None) -> list[dict]:
+        """The scope's report pages; the day and UPT type chosen go along from one page to the next."""
         if self.level == UPT:
             return []
+        carried = _urlencode({k: (query or {}).get(k) for k in ("tanggal", "jenis")})
         pages = [
             ("", _("Dasbor")),
             ("_compliance", _("Kepatuhan kiriman")),
             ("_activity", _("Konsolidasi")),
             ("_occupancy", _("Hunian & tren")),
         ]
-        return [{"label": label, "url": self.url(page), "active": page == active} for page, label in pages]
+        suffix = f"?{carried}" if carried else ""
+        return [{"label": label, "url": self.url(page) + suffix, "active": page == active} for page, label in pages]
 
     def crumbs(self) -> list[dict]:
         crumbs = []
@@ -168,7 +171,7 @@ class Page:
         ctx = {
             "scope": self.scope,
             "page_title": self.title,
-            "tabs": self.scope.tabs(self.tab),
+            "tabs": self.scope.tabs(self.tab, self._carried()),
             "crumbs": self.scope.crumbs(),
             "form": self.form,
             "tables": self.tables,
@@ -179,6 +182,14 @@ class Page:
             **(context or {}),
         }
         return render(self.request, template, ctx, status=status)
+
+    def _carried(self) -> dict[str, str]:
+        """The page's day (the end of a range) and UPT type, once valid, for the links to its sibling pages."""
+        if not self.form.is_valid():
+            return {}
+        data = self.form.cleaned_data
+        day = data.get("tanggal") or data.get("sampai")
+        return {"tanggal": day.isoformat() if day else "", "jenis": data.get("jenis") or ""}
 
     def _errors_text(self) -> str:
         lines = []

@@ -138,6 +138,10 @@ def _copy(model, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> in
                     copy.write_row(row)
                     count += 1
         return count
+    # Elsewhere (SQLite, small sizes) values go through the fields, as the ORM would store them.
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    fields = [by_column[c] for c in columns]
+    rows = ([f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)] for row in rows)
     batch: list[Sequence[object]] = []
     placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
 
@@ -234,11 +238,13 @@ def report_dataset_generate(
     seed: int = 1,
     prefix: str = "SN",
     runs: bool = True,
+    occupants: dict[int, int] | None = None,
 ) -> ReportDatasetSummary:
     """Generate ``days`` days of report history ending on ``end`` (default: yesterday, WIB).
 
     Without ``upts`` it creates ``upt_count`` UPTs coded ``<prefix><kanwil><type><n>`` (removing an
     earlier dataset with the same prefix first); with ``upts`` it writes history for those instead.
+    ``occupants`` (UPT id → people held) makes a UPT's history end near what it really holds.
     """
     started = time.perf_counter()
     rng = random.Random(seed)
@@ -279,7 +285,7 @@ def report_dataset_generate(
         crowd = KANWIL_PROFILE.get(upt.kanwil.code, (0, 1.7))[1]
         reliability = rng.random()
         profiles[upt.pk] = {
-            "base": upt.capacity * crowd * rng.uniform(0.75, 1.25),
+            "base": (occupants or {}).get(upt.pk) or upt.capacity * crowd * rng.uniform(0.75, 1.25),
             "growth": rng.uniform(-0.02, 0.09),  # per year
             "detainee_share": min(0.95, max(0.02, rng.gauss(kind[4], 0.06))),
             "female_share": kind[5] if kind[5] >= 1 else min(0.3, max(0.0, rng.gauss(kind[5], 0.01))),

@@ -98,3 +98,33 @@ def test_bench_reports_command_measures_every_page(db):
     ):
         assert label in text
     assert "15 UPT" in text
+
+
+def test_bench_reports_can_measure_an_existing_dataset(report_data):
+    out = StringIO()
+    call_command("bench_reports", use_existing=True, runs=1, stdout=out)
+    text = out.getvalue()
+    assert "3 UPT, snapshot terakhir 10-03-2026" in text
+    assert "Hasil satu proses (nasional)" in text
+    assert not Upt.objects.filter(code__startswith="SN").exists()
+
+
+def test_bench_reports_refuses_contradictory_options(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("bench_reports", use_existing=True, generate=True, stdout=StringIO())
+
+
+def test_demo_report_history_once_and_near_the_real_register(world):
+    from sdp_project.demo_reports import demo_report_history
+    from tests.factories import PersonFactory
+
+    for _i in range(3):
+        PersonFactory(upt=world.upt_a)
+    summary = demo_report_history([world.upt_a, world.upt_b], days=5)
+    assert summary.snapshots == 10
+    last = OccupancySnapshot.objects.filter(upt=world.upt_a).order_by("-date").first()
+    assert last.detainees + last.sentenced == 3  # ends where the register stands
+    assert OccupancySnapshot.objects.filter(upt=world.upt_b).order_by("-date").first().sentenced > 3
+    assert demo_report_history([world.upt_a, world.upt_b], days=5) is None  # written once

@@ -261,3 +261,17 @@ def test_empty_database_pages_render(client_for, world):
         "/laporan/upt/LP3301/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_tabs_carry_the_day_and_type_and_compliance_takes_it(client_for, report_data):
+    client = client_for(report_data.world.monitor_x)
+    html = client.get("/laporan/wilayah/33/?tanggal=2026-03-08&jenis=LAPAS").content.decode()
+    assert 'href="/laporan/wilayah/33/kepatuhan/?tanggal=2026-03-08&amp;jenis=LAPAS"' in html
+    day = main_html(client.get("/laporan/wilayah/33/kepatuhan/?tanggal=2026-03-08&jenis=LAPAS"))
+    assert 'value="2026-03-08"' in day and 'id="tabel-harian"' in day
+    assert "08-03-2026" in day
+
+
+def test_empty_period_says_so(client_for, world):
+    html = main_html(client_for(world.monitor_x).get("/laporan/wilayah/33/hunian/"))
+    assert "Belum ada snapshot hunian pada periode ini." in html

@@ -34,6 +34,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--generate", action="store_true", help="Regenerate the dataset even if present.")
+        parser.add_argument(
+            "--use-existing",
+            action="store_true",
+            help="Generate nothing: measure the active UPTs already in the database (e.g. from seed_national).",
+        )
         parser.add_argument("--upts", type=int, default=NATIONAL_UPTS, help="UPTs to generate (default 531).")
         parser.add_argument("--days", type=int, default=730, help="Days of history to generate (default 730).")
         parser.add_argument("--seed", type=int, default=1)
@@ -41,13 +46,15 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=7, help="Timed runs per page; the median is reported.")
         parser.add_argument("--json", dest="json_path", help="Also write the results as JSON to this file.")
 
-    def handle(self, *args, generate, upts, days, seed, prefix, runs, json_path, **options):
+    def handle(self, *args, generate, use_existing, upts, days, seed, prefix, runs, json_path, **options):
         if connection.vendor != "postgresql":
             raise CommandError("bench_reports measures PostgreSQL: set DATABASE_URL=postgres://…")
         if runs < 1:
             raise CommandError("--runs must be at least 1.")
+        if use_existing and generate:
+            raise CommandError("--generate and --use-existing exclude each other.")
         present = Upt.objects.filter(code__startswith=prefix).count()
-        if generate or present == 0:
+        if not use_existing and (generate or present == 0):
             self.stdout.write(f"Membuat data nasional: {upts} UPT × {days} hari …")
             summary = report_dataset_generate(upt_count=upts, days=days, seed=seed, prefix=prefix)
             self.stdout.write(
@@ -55,10 +62,10 @@ class Command(BaseCommand):
                 f"{summary.runs:,} proses, {summary.results:,} hasil UPT, {summary.issues:,} temuan, "
                 f"{summary.conflicts} konflik — {summary.seconds:.1f} s"
             )
-        generated = Upt.objects.filter(code__startswith=prefix)
+        generated = Upt.objects.filter(is_active=True) if use_existing else Upt.objects.filter(code__startswith=prefix)
         stats = OccupancySnapshot.objects.filter(upt__in=generated).aggregate(n=Count("id"), last=Max("date"))
         if not stats["n"]:
-            raise CommandError("The generated UPTs have no snapshots; rerun with --generate.")
+            raise CommandError("The UPTs measured have no snapshots: generate them (--generate or seed_national).")
         day: dt.date = stats["last"]
         region_code = (
             generated.values("kanwil__code").annotate(n=Count("id")).order_by("-n", "kanwil__code")[0]["kanwil__code"]

@@ -12,6 +12,7 @@ from central.services.roles import role_assign
 from sdp_project.demo_data import DEMO_UPTS, DEMO_USERS
 from sdp_project.demo_packages import demo_packages_send
 from sdp_project.demo_register import demo_registers_seed
+from sdp_project.demo_reports import demo_report_history
 from sdp_project.roles import roles_sync
 
 
@@ -20,9 +21,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password", help="Password for every demo user (default: a new random one).")
+        parser.add_argument(
+            "--report-history",
+            type=int,
+            default=0,
+            metavar="DAYS",
+            help="Also write DAYS past days of synthetic report history for the demo UPTs (once).",
+        )
 
     @transaction.atomic
-    def handle(self, *args, password=None, **options):
+    def handle(self, *args, password=None, report_history=0, **options):
         password = password or secrets.token_urlsafe(9)
         roles_sync()
         kanwils = {k.code: k for k in Kanwil.objects.all()}
@@ -76,7 +84,11 @@ class Command(BaseCommand):
         # The first demo operator sends their own first package; the other UPTs already have.
         sent = demo_packages_send(operators, leave_unsent=operators[0][0].code if operators else None)
 
+        history = demo_report_history(list(Upt.objects.filter(code__in=[u[0] for u in DEMO_UPTS])), days=report_history)
+
         self.stdout.write(self.style.SUCCESS(f"Demo siap: {Kanwil.objects.count()} Kanwil, {Upt.objects.count()} UPT."))
+        if history:
+            self.stdout.write(f"  riwayat laporan sintetis: {history.days} hari, {history.submissions} kiriman")
         if any(opened.values()):
             self.stdout.write(f"  register WBP demo: {', '.join(f'{code} {n}' for code, n in opened.items())}")
         if sent:
