@@ -5,6 +5,7 @@ Receiving never touches the national register; consolidation reads the staged ro
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from central.models.organisation import Upt
@@ -96,7 +97,8 @@ class Submission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.upt.code} {self.received_at:%Y-%m-%d %H:%M} ({self.get_kind_display()})"
+        # Staff read times in WIB; a UTC time here would name yesterday's package for most of the morning.
+        return f"{self.upt.code} {timezone.localtime(self.received_at):%Y-%m-%d %H:%M} ({self.get_kind_display()})"
 
     @property
     def row_count(self) -> int:
