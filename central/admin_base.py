@@ -7,10 +7,12 @@ rows. Another unit's object answers 404, as everywhere else in SDP.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 
 from central.scoping import Action, can, ensure_in_scope, restrict
+from central.services.audit import audit_person_viewed
 
 
 class ScopedModelAdmin(admin.ModelAdmin):
@@ -84,3 +86,23 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PersonViewAuditMixin:
+    """For admin pages that show one person's data: opening the page (or its history) is recorded in the
+    audit trail, as on the operator's and central's own pages."""
+
+    def _audit_view(self, request, object_id, response):
+        if request.method == "GET" and getattr(response, "status_code", None) == 200:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                audit_person_viewed(request=request, target=obj, upt=getattr(obj, "upt", None))
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        return self._audit_view(request, object_id, response)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        return self._audit_view(request, object_id, response)

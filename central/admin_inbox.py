@@ -26,7 +26,7 @@ class FullSnapshotActionMixin:
         description=_("Minta kiriman lengkap (full snapshot) dari UPT terpilih"), permissions=["request_full"]
     )
     def request_full_snapshot(self, request, queryset):
-        count = sync_full_request(user=request.user, upts=list(self.upts_of(queryset)))
+        count = sync_full_request(user=request.user, upts=list(self.upts_of(queryset)), request=request)
         self.message_user(
             request,
             ngettext(

@@ -23,7 +23,7 @@ from central.scoping import Action, get_scoped_or_404, has_central_permission
 from central.selectors import consolidation as sel
 from central.selectors.organisation import kanwils_for
 from central.services.consolidation import consolidation_request
-from central.services.consolidation.actions import conflict_close, submission_reopen
+from central.services.consolidation.actions import conflict_close, conflict_open, submission_reopen
 
 PAGE_SIZE = 50
 
@@ -146,7 +146,7 @@ class ConflictCloseForm(forms.Form):
 @require_http_methods(["GET", "HEAD", "POST"])
 @central_page
 def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    conflict = sel.conflict_get(request.user, pk)
+    conflict = conflict_open(request=request, conflict_id=pk)
     form = ConflictCloseForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():

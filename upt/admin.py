@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from central.admin_base import ScopedModelAdmin
+from central.admin_base import PersonViewAuditMixin, ScopedModelAdmin
 from central.models import Upt
 from central.reference import MOVEMENT_RULES, MovementKind
 from central.scoping import Action
@@ -95,7 +95,7 @@ def _scoped_people(user) -> forms.ModelChoiceField:
 
 
 @admin.register(Person)
-class PersonAdmin(RegisterAdmin):
+class PersonAdmin(PersonViewAuditMixin, RegisterAdmin):
     list_display = [
         "reg_number",
         "full_name",

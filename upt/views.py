@@ -34,14 +34,13 @@ from upt.selectors.people import (
     STATUS_HELD,
     PersonFilters,
     person_by_reg_number,
-    person_file,
     person_list,
     person_page_rows,
 )
 from upt.selectors.worklists import DETENTION_WARNING_DAYS, RELEASE_HORIZON_MONTHS, detention_limits, upt_home
 from upt.services.common import today
 from upt.services.movements import movement_record
-from upt.services.people import person_create, person_update
+from upt.services.people import person_create, person_file_open, person_update
 from upt.services.remissions import remission_record
 
 PAGE_SIZE = 50
@@ -180,7 +179,7 @@ def person_by_reg(request: HttpRequest, upt_code: str, reg_number: str) -> HttpR
 @login_required
 def person_detail(request: HttpRequest, upt_code: str, pk: int) -> HttpResponse:
     upt = _upt(request, upt_code)
-    file = person_file(user=request.user, upt=upt, pk=pk)
+    file = person_file_open(request=request, upt=upt, pk=pk)
     return render(request, "upt/person_detail.html", {"upt": upt, "file": file, "person": file.person})
 
 

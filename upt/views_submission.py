@@ -36,7 +36,7 @@ from central.selectors.inbox import (
     upt_for_view,
 )
 from central.services.inbox import PackageConflict, submission_receive
-from upt.services.package import package_build, package_send
+from upt.services.package import package_build, package_export, package_send
 
 HISTORY_PAGE = 50
 ISSUES_PAGE = 100
@@ -83,6 +83,7 @@ def submission_send(request: HttpRequest, upt_code: str) -> HttpResponse:
                     upt=upt,
                     force_full=form.cleaned_data["full"],
                     package_id=form.cleaned_data["package_id"],
+                    request=request,
                 )
             except PackageRejected as exc:
                 errors = exc.errors
@@ -140,7 +141,7 @@ def _result_message(request, submission, *, created: bool) -> None:
 def package_download(request: HttpRequest, upt_code: str) -> HttpResponse:
     """The package as a file, to carry on a disk to a place with a connection (nothing is sent or stored)."""
     upt = _upt_to_submit(request, upt_code)
-    built = package_build(user=request.user, upt=upt, force_full=request.GET.get("lengkap") == "1")
+    built = package_export(user=request.user, upt=upt, force_full=request.GET.get("lengkap") == "1", request=request)
     payload, filename, content_type = built.payload(), built.filename, "application/json"
     if request.GET.get("gz") == "1":
         payload, filename, content_type = gzip.compress(payload), f"{filename}.gz", "application/gzip"
@@ -161,7 +162,9 @@ def package_upload(request: HttpRequest, upt_code: str) -> HttpResponse:
         if form.is_valid():
             payload = form.cleaned_data["package"].read()
             try:
-                result = submission_receive(user=request.user, payload=payload, channel=Channel.FILE, expected_upt=upt)
+                result = submission_receive(
+                    user=request.user, payload=payload, channel=Channel.FILE, expected_upt=upt, request=request
+                )
             except PackageRejected as exc:
                 errors = exc.errors
             except PackageConflict as exc:

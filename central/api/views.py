@@ -144,7 +144,9 @@ class SubmissionListCreate(generics.GenericAPIView):
     )
     def post(self, request: Request) -> Response:
         try:
-            result = submission_receive(user=request.user, payload=request.data or b"", channel=Channel.API)
+            result = submission_receive(
+                user=request.user, payload=request.data or b"", channel=Channel.API, request=request
+            )
         except PackageRejected as exc:
             return rejected_response(exc)
         except PermissionDenied as exc:

@@ -41,3 +41,14 @@ def audit_record(
         detail=detail[:255],
         ip_address=client_ip(request),
     )
+
+
+def audit_person_viewed(*, request: HttpRequest, target: models.Model, upt: Upt | None) -> AuditEvent:
+    """Someone opened a page showing one person's data (their file, a conflict between records). Only the
+    object's id is kept; what they saw can be read from the register itself."""
+    return audit_record(action=AuditAction.PERSON_VIEWED, request=request, upt=upt, target=target)
+
+
+def audit_exported(*, request: HttpRequest | None, upt: Upt | None, what: str, actor=None) -> AuditEvent:
+    """Someone downloaded a file holding person-level rows (a UPT's package)."""
+    return audit_record(action=AuditAction.EXPORTED, actor=actor, request=request, upt=upt, detail=what)

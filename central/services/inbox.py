@@ -26,6 +26,7 @@ from central import package as pkg
 from central.bulkload import bulk_insert
 from central.linkage import name_key
 from central.models import (
+    AuditAction,
     DetentionLimit,
     PackageKind,
     ReceivedRecord,
@@ -39,6 +40,7 @@ from central.models import (
 )
 from central.scoping import Action, has_central_permission, scope_upts
 from central.sentence import Term, detention_window, expiry_date
+from central.services.audit import audit_record
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +84,7 @@ def submission_timeliness(received_at: datetime) -> Timeliness:
 
 
 def submission_receive(
-    *, user: Any, payload: bytes | str, channel: str, expected_upt: Upt | None = None
+    *, user: Any, payload: bytes | str, channel: str, expected_upt: Upt | None = None, request: Any = None
 ) -> ReceiveResult:
     """Receive one package (JSON bytes, optionally gzip-compressed).
 
@@ -90,6 +92,7 @@ def submission_receive(
     UPT's package, not even the admin); ``package.PackageRejected`` with every problem found for a
     package that cannot be received; ``PackageConflict`` when its id was used for different content.
     Nothing is stored in any of these cases. The same package received twice returns the original.
+    Each stored package is recorded in the audit trail with its sender (``request`` adds their address).
     """
     if isinstance(payload, str):
         payload = payload.encode()
@@ -107,7 +110,7 @@ def submission_receive(
     header = pkg.read_header(document)
     parsed = pkg.parse_records(document, header, resolve_upt_codes=_existing_upt_codes)
     del document, data  # the typed rows are all that is needed from here on
-    return _store(user=user, upt=upt, parsed=parsed, channel=channel)
+    return _store(user=user, upt=upt, parsed=parsed, channel=channel, request=request)
 
 
 def _submitting_upt(user: Any, code: str) -> Upt:
@@ -123,7 +126,7 @@ def _existing_upt_codes(codes: set[str]) -> set[str]:
 
 
 @transaction.atomic
-def _store(*, user: Any, upt: Upt, parsed: pkg.ParsedPackage, channel: str) -> ReceiveResult:
+def _store(*, user: Any, upt: Upt, parsed: pkg.ParsedPackage, channel: str, request: Any = None) -> ReceiveResult:
     header = parsed.header
     received_at = timezone.now()
     timeliness = submission_timeliness(received_at)
@@ -188,6 +191,15 @@ def _store(*, user: Any, upt: Upt, parsed: pkg.ParsedPackage, channel: str) -> R
         submission.drift_detected = True
         submission.save(update_fields=["drift_detected"])
         log.warning("Package %s of %s: state checksum differs from central's mirror", header.package_id, upt.code)
+    # In the same transaction as the submission: a package is never stored without its sender on record.
+    audit_record(
+        action=AuditAction.PACKAGE_SENT,
+        actor=user,
+        request=request,
+        upt=upt,
+        target=submission,
+        detail=f"{header.kind} · {channel} · {parsed.row_count} baris · {header.package_id}",
+    )
     log.info(
         "Received %s package %s of %s (%s rows, %s)",
         header.kind,
@@ -319,7 +331,7 @@ def _chunks(items: list, size: int = KEY_CHUNK) -> Iterable[list]:
 
 
 @transaction.atomic
-def sync_full_request(*, user: Any, upts: Iterable[Upt]) -> int:
+def sync_full_request(*, user: Any, upts: Iterable[Upt], request: Any = None) -> int:
     """Ask these UPTs to send a full snapshot next time (central and the admin). Returns how many."""
     if not has_central_permission(user, Action.RESOLVE):
         raise PermissionDenied(_("Hanya pusat yang dapat meminta kiriman lengkap."))
@@ -331,5 +343,6 @@ def sync_full_request(*, user: Any, upts: Iterable[Upt]) -> int:
             sync.full_reason = UptSyncState.FullReason.REQUESTED
         sync.full_requested_by = user
         sync.save()
+        audit_record(action=AuditAction.FULL_SNAPSHOT_REQUESTED, actor=user, request=request, upt=upt, target=sync)
         count += 1
     return count

@@ -25,6 +25,7 @@ from central import package as pkg
 from central.models import Channel, PackageKind, RecordType, Submission, Upt, UptSyncState
 from central.scoping import Action, scope_upts
 from central.selectors.inbox import submission_find, sync_state_for
+from central.services.audit import audit_exported
 from central.services.inbox import ReceiveResult, submission_receive
 from upt.models import Movement, Person, Remission
 
@@ -180,6 +181,19 @@ def package_build(
     return BuiltPackage(document=document, plan=plan, generated_at=generated_at, upt=upt, totals=totals)
 
 
+def package_export(*, user: Any, upt: Upt, force_full: bool = False, request: Any = None) -> BuiltPackage:
+    """The package as a file to carry to a connected place: it holds person-level rows, so the download is
+    recorded in the audit trail (nothing else is stored)."""
+    built = package_build(user=user, upt=upt, force_full=force_full)
+    audit_exported(
+        request=request,
+        actor=user,
+        upt=upt,
+        what=f"paket {built.plan.kind} · {built.row_count} baris · {built.package_id}",
+    )
+    return built
+
+
 def _history_changes(upt: Upt, since: datetime, people, movements, remissions) -> tuple[set[int], list]:
     """From the change history since ``since``: ids of people whose registration number changed, and
     tombstones for keys the UPT no longer has (deleted people, old registration numbers, deleted
@@ -217,6 +231,7 @@ def package_send(
     upt: Upt,
     force_full: bool = False,
     package_id: uuid.UUID | str | None = None,
+    request: Any = None,
 ) -> ReceiveResult:
     """Build the package and hand it to central ("Kirim ke pusat").
 
@@ -229,4 +244,6 @@ def package_send(
         if existing is not None:
             return ReceiveResult(existing, created=False)
     built = package_build(user=user, upt=upt, force_full=force_full, package_id=package_id)
-    return submission_receive(user=user, payload=built.payload(), channel=Channel.WEB, expected_upt=upt)
+    return submission_receive(
+        user=user, payload=built.payload(), channel=Channel.WEB, expected_upt=upt, request=request
+    )

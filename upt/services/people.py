@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from central.models import Upt
 from central.reference import DETAINEE_REGISTERS, MOVEMENT_RULES, MovementKind
 from central.scoping import Action, can, ensure_in_scope
+from central.services.audit import audit_person_viewed
 from upt.models import Movement, Person
 from upt.services.common import Errors, lock_in_scope, save_as, today
 from upt.services.derived import person_expiry
@@ -252,3 +253,12 @@ def person_delete(*, user: Any, person: Person) -> None:
     person.delete()
     if photo_name:
         transaction.on_commit(lambda: storage.delete(photo_name))
+
+
+def person_file_open(*, request: Any, upt: Upt, pk: Any):
+    """A person's page, opened by the signed-in user: who looked at whose file goes in the audit trail."""
+    from upt.selectors.people import person_file
+
+    file = person_file(user=request.user, upt=upt, pk=pk)
+    audit_person_viewed(request=request, target=file.person, upt=upt)
+    return file

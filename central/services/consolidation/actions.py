@@ -3,6 +3,8 @@ consolidated submission back in the inbox for the next run."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +19,8 @@ from central.models import (
     SubmissionState,
 )
 from central.scoping import Action, has_central_permission
-from central.services.audit import audit_record
+from central.selectors.consolidation import conflict_get
+from central.services.audit import audit_person_viewed, audit_record
 
 FINAL_SUBMISSION_STATES = (SubmissionState.ACCEPTED, SubmissionState.PARTIAL, SubmissionState.REJECTED)
 CLOSING_STATES = (ConflictState.RESOLVED, ConflictState.DISMISSED)
@@ -27,6 +30,14 @@ NOTE_MAX_LENGTH = 2000
 def _require_resolve(user) -> None:
     if not has_central_permission(user, Action.RESOLVE):
         raise PermissionDenied(_("Hanya pusat (Ditjenpas) yang dapat menyelesaikan konflik dan membuka ulang kiriman."))
+
+
+def conflict_open(*, request, conflict_id: Any) -> Conflict:
+    """A conflict's page shows the records of one person at several units: opening it is audited."""
+    conflict = conflict_get(request.user, conflict_id)
+    if request.method == "GET":
+        audit_person_viewed(request=request, target=conflict, upt=conflict.upt)
+    return conflict
 
 
 @transaction.atomic
