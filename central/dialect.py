@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -219,6 +220,10 @@ class ProgressWriter:
         self.connection = connection or connections[DEFAULT_DB_ALIAS]
         self._side: BaseDatabaseWrapper | None = None
         self._side_failed = False
+        # Wall time per step (a step lasts until the next one is written): where a slow run spends it.
+        self.step_seconds: dict[str, float] = {}
+        self._step: str | None = None
+        self._step_started = 0.0
 
     def _side_connection(self) -> BaseDatabaseWrapper | None:
         if self.connection.vendor != "postgresql" or self._side_failed:
@@ -242,7 +247,15 @@ class ProgressWriter:
                 return None
         return self._side
 
+    def _lap(self, step: str | None) -> None:
+        now = time.perf_counter()
+        if self._step is not None:
+            self.step_seconds[self._step] = self.step_seconds.get(self._step, 0.0) + now - self._step_started
+        self._step, self._step_started = step, now
+
     def write(self, step: str, progress: int) -> None:
+        if step != self._step:
+            self._lap(step)
         side = self._side_connection()
         table = self.run_table
         if side is None:
@@ -262,6 +275,15 @@ class ProgressWriter:
             log.warning("Could not record consolidation progress.", exc_info=True)
 
     def close(self) -> None:
+        """Ends the last step (it includes the run's commit) and logs the time of each step."""
+        self._lap(None)
+        if self.step_seconds:
+            log.info(
+                "Consolidation run %s steps: %s",
+                self.run_id,
+                ", ".join(f"{step} {seconds:.2f} s" for step, seconds in self.step_seconds.items()),
+                extra={"run_id": self.run_id, "step_seconds": dict(self.step_seconds)},
+            )
         if self._side is not None:
             self._side.close()
             self._side = None

@@ -23,6 +23,7 @@ Repetitions change different rows each time, so each is a real run with fresh da
 from __future__ import annotations
 
 import json
+import logging
 import platform
 import re
 import statistics
@@ -243,10 +244,19 @@ class NationalBench:
 
     def consolidate(self) -> dict:
         request = consolidation_request(user=self.central, trigger="command", enqueue=False)
+        steps = _StepTimes()
+        progress_log = logging.getLogger("central.dialect")
+        progress_log.addHandler(steps)
+        level = progress_log.level
+        progress_log.setLevel(logging.INFO)
         tracked = _hwm_reset()
-        started = time.perf_counter()
-        run = consolidation_execute(run_id=request.run.pk)
-        elapsed = time.perf_counter() - started
+        try:
+            started = time.perf_counter()
+            run = consolidation_execute(run_id=request.run.pk)
+            elapsed = time.perf_counter() - started
+        finally:
+            progress_log.removeHandler(steps)
+            progress_log.setLevel(level)
         if run is None or run.state != "succeeded":
             raise BenchError(f"Konsolidasi gagal: {run and run.error}")
         return {
@@ -255,6 +265,7 @@ class NationalBench:
             "rows_received": run.rows_received,
             "rows_written": run.rows_written,
             "rows_rejected": run.rows_rejected,
+            "steps": steps.seconds,
         }
 
     # --- scenarios ------------------------------------------------------------------------------------
@@ -438,6 +449,17 @@ class _Rollback(Exception):
     pass
 
 
+class _StepTimes(logging.Handler):
+    """Keeps the per-step wall times a run's progress writer logs when the run ends."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.seconds: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seconds.update(getattr(record, "step_seconds", None) or {})
+
+
 def write_results(result: dict, directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -455,6 +477,16 @@ def format_table(result: dict) -> str:
         lines.append(
             f"{row['what']:<58} {value + ' ' + row['unit']:>12} {row['target'] or '':>14}  {ok:<3} {row['note']}"
         )
+    runs = {key: s["runs"] for key, s in result["scenarios"].items() if any(r.get("steps") for r in s["runs"])}
+    if runs:
+        steps = list(dict.fromkeys(step for rs in runs.values() for r in rs for step in r.get("steps") or {}))
+        lines += ["", f"{'waktu per langkah (median, s)':<42}" + "".join(f"{key:>10}" for key in runs)]
+        for step in steps:
+            cells = []
+            for rs in runs.values():
+                values = [r["steps"][step] for r in rs if step in (r.get("steps") or {})]
+                cells.append(f"{statistics.median(values):>10.2f}" if values else f"{'':>10}")
+            lines.append(f"{step:<42}" + "".join(cells))
     return "\n".join(lines)
 
 

@@ -24,6 +24,9 @@ def test_bench_runs_every_scenario_and_writes_json(small_country, tmp_path, caps
         run = scenarios[key]["runs"][0]
         assert run["baseline_seconds"] > 0 and run["ratio"] > 0
         assert run["rows_rejected"] == 0 and run["rows_received"] == run["rows_sent"]
+        # Where the run's time went, step by step (from the run's progress writer).
+        assert {"Validasi data", "Memperbarui register nasional: WBP", "Snapshot hunian harian"} <= set(run["steps"])
+        assert sum(run["steps"].values()) <= run["seconds"]
     # ≈5 % of rows changed in the full run, all of them in the other; deltas are small.
     full, every = scenarios["full"]["runs"][0], scenarios["all"]["runs"][0]
     assert 0 < full["rows_changed"] < 0.2 * full["rows_sent"]
@@ -33,7 +36,7 @@ def test_bench_runs_every_scenario_and_writes_json(small_country, tmp_path, caps
     assert ConsolidationRun.objects.filter(state="succeeded").count() == 4
     assert NationalPerson.objects.count() == Person.objects.filter(upt__kanwil__code="75").count()
     out = capsys.readouterr().out
-    assert "rasio terhadap SQL polos" in out and "Terima paket" in out
+    assert "rasio terhadap SQL polos" in out and "Terima paket" in out and "waktu per langkah" in out
 
 
 def test_bench_refuses_unknown_scenarios(small_country):
