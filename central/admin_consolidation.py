@@ -117,11 +117,23 @@ class ConsolidationRunAdmin(NationalAdminMixin, ReadOnlyAdminMixin, ScopedModelA
 
 @admin.register(ValidationRule)
 class ValidationRuleAdmin(NationalAdminMixin, ReadOnlyAdminMixin, ScopedModelAdmin):
-    list_display = ["code", "record_type", "severity", "message", "is_active", "always_on"]
+    list_display = ["code", "record_type", "severity", "rule_message", "is_active", "always_on"]
     list_filter = ["record_type", "severity", "is_active"]
     search_fields = ["code", "message"]
     ordering = ["record_type", "code"]
     actions = ["switch_on", "switch_off"]
+    fields = ["code", "record_type", "severity", "rule_message", "rule_description", "is_active", "always_on"]
+    readonly_fields = fields
+
+    # The stored text is the Indonesian msgid (marked with gettext_noop in central/validation.py): it is
+    # translated when shown, so the rule catalogue follows the user's language.
+    @admin.display(description=gettext_lazy("pesan"), ordering="message")
+    def rule_message(self, obj) -> str:
+        return _(obj.message)
+
+    @admin.display(description=gettext_lazy("keterangan"))
+    def rule_description(self, obj) -> str:
+        return _(obj.description)
 
     @admin.display(boolean=True, description=gettext_lazy("selalu aktif"))
     def always_on(self, obj) -> bool:

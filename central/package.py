@@ -30,7 +30,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from central.models.inbox import PackageKind, RecordType, StagedMovement, StagedPerson, StagedRemission
 from central.models.records import PERSON_PACKAGE_FIELDS
@@ -141,20 +141,20 @@ def _spec(model_field: models.Field, name: str | None = None, choices=None, max_
 
 # Staging columns of movements and remissions carry no verbose names; the documentation still needs them.
 _LABELS = {
-    "uid": _lazy("pengenal unik rekaman (UUID)"),
-    "person_reg_number": _lazy("nomor registrasi WBP"),
-    "kind": _lazy("jenis"),
-    "date": _lazy("tanggal"),
-    "document_number": _lazy("nomor dokumen"),
-    "other_upt_code": _lazy("kode UPT asal/tujuan (pindahan)"),
-    "release_reason": _lazy("alasan bebas"),
-    "exit_reason": _lazy("alasan keluar sementara"),
-    "register_from": _lazy("dari register"),
-    "register_to": _lazy("ke register"),
-    "note": _lazy("catatan"),
-    "days": _lazy("jumlah hari"),
-    "decree_number": _lazy("nomor SK"),
-    "decree_date": _lazy("tanggal SK"),
+    "uid": gettext_lazy("pengenal unik rekaman (UUID)"),
+    "person_reg_number": gettext_lazy("nomor registrasi WBP"),
+    "kind": gettext_lazy("jenis"),
+    "date": gettext_lazy("tanggal"),
+    "document_number": gettext_lazy("nomor dokumen"),
+    "other_upt_code": gettext_lazy("kode UPT asal/tujuan (pindahan)"),
+    "release_reason": gettext_lazy("alasan bebas"),
+    "exit_reason": gettext_lazy("alasan keluar sementara"),
+    "register_from": gettext_lazy("dari register"),
+    "register_to": gettext_lazy("ke register"),
+    "note": gettext_lazy("catatan"),
+    "days": gettext_lazy("jumlah hari"),
+    "decree_number": gettext_lazy("nomor SK"),
+    "decree_date": gettext_lazy("tanggal SK"),
 }
 
 
@@ -192,14 +192,14 @@ DELETION_SPECS = (
         max_length=10,
         choices=tuple(RecordType.values),
         choice_labels=tuple(RecordType.choices),
-        label=_lazy("jenis data yang dihapus: person, movement, remission"),
+        label=gettext_lazy("jenis data yang dihapus: person, movement, remission"),
     ),
     FieldSpec(
         name="record_key",
         type="string",
         required=True,
         max_length=40,
-        label=_lazy("kunci data: nomor registrasi (person) atau uid (movement, remission)"),
+        label=gettext_lazy("kunci data: nomor registrasi (person) atau uid (movement, remission)"),
     ),
 )
 SECTION_SPECS: dict[str, tuple[FieldSpec, ...]] = {

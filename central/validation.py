@@ -211,16 +211,16 @@ def _duplicates_join(table: str, key: str) -> Sql:
     return joins
 
 
-_N = gettext_noop
-
 RULES: list[Rule] = [
     # --- people -------------------------------------------------------------------------------------
     Rule(
         "P_REQUIRED",
         PERSON,
         ERROR,
-        _N("Nomor registrasi atau nama lengkap kosong."),
-        "Tanpa nomor registrasi data tidak dapat disimpan di register nasional; tanpa nama tidak dapat ditautkan.",
+        gettext_noop("Nomor registrasi atau nama lengkap kosong."),
+        gettext_noop(
+            "Tanpa nomor registrasi data tidak dapat disimpan di register nasional; tanpa nama tidak dapat ditautkan."
+        ),
         where=lambda q: "trim(s.reg_number) = '' OR trim(s.full_name) = ''",
         detail=lambda q: (
             "CASE WHEN trim(s.reg_number) = '' THEN 'nomor registrasi kosong' ELSE 'nama lengkap kosong' END"
@@ -231,8 +231,10 @@ RULES: list[Rule] = [
         "P_CODE_UNKNOWN",
         PERSON,
         ERROR,
-        _N("Kode jenis kelamin, register, kategori kejahatan atau status tidak dikenal."),
-        "Kode harus sesuai daftar kode SDP (central/reference.py); snapshot hunian menghitung menurut kode ini.",
+        gettext_noop("Kode jenis kelamin, register, kategori kejahatan atau status tidak dikenal."),
+        gettext_noop(
+            "Kode harus sesuai daftar kode SDP (central/reference.py); snapshot hunian menghitung menurut kode ini."
+        ),
         where=lambda q: (
             f"s.sex NOT IN {sql_list(Sex.values)} OR s.register NOT IN {sql_list(Register.values)} "
             f"OR s.crime_category NOT IN {sql_list(CrimeCategory.values)} "
@@ -251,8 +253,8 @@ RULES: list[Rule] = [
         "P_CODE_OPTIONAL",
         PERSON,
         WARNING,
-        _N("Kode agama atau pendidikan tidak dikenal."),
-        "Agama dan pendidikan boleh kosong; jika diisi harus sesuai daftar kode SDP.",
+        gettext_noop("Kode agama atau pendidikan tidak dikenal."),
+        gettext_noop("Agama dan pendidikan boleh kosong; jika diisi harus sesuai daftar kode SDP."),
         where=lambda q: (
             f"(s.religion <> '' AND s.religion NOT IN {sql_list(Religion.values)}) "
             f"OR (s.education <> '' AND s.education NOT IN {sql_list(Education.values)})"
@@ -266,8 +268,8 @@ RULES: list[Rule] = [
         "P_NIK_FORMAT",
         PERSON,
         ERROR,
-        _N("NIK harus 16 digit angka (atau dikosongkan bila tidak ada)."),
-        "NIK (Nomor Induk Kependudukan) terdiri dari 16 digit angka.",
+        gettext_noop("NIK harus 16 digit angka (atau dikosongkan bila tidak ada)."),
+        gettext_noop("NIK (Nomor Induk Kependudukan) terdiri dari 16 digit angka."),
         where=lambda q: f"s.nik <> '' AND NOT {q.d.regex('s.nik', _NIK_16)}",
         detail=lambda q: "'NIK \"' || s.nik || '\"'",
     ),
@@ -275,10 +277,12 @@ RULES: list[Rule] = [
         "P_NIK_IMPLAUSIBLE",
         PERSON,
         WARNING,
-        _N("NIK tidak sesuai dengan provinsi, tanggal lahir atau jenis kelamin."),
-        "Pemeriksaan yang sama dengan pengisian data di UPT (central/nik.py): kode provinsi, kabupaten dan "
-        "kecamatan, tanggal lahir DDMMYY (tanggal + 40 untuk perempuan) yang sesuai, nomor urut bukan 0000. "
-        "NIK seperti ini tidak dipakai untuk menautkan identitas.",
+        gettext_noop("NIK tidak sesuai dengan provinsi, tanggal lahir atau jenis kelamin."),
+        gettext_noop(
+            "Pemeriksaan yang sama dengan pengisian data di UPT (central/nik.py): kode provinsi, kabupaten dan "
+            "kecamatan, tanggal lahir DDMMYY (tanggal + 40 untuk perempuan) yang sesuai, nomor urut bukan 0000. "
+            "NIK seperti ini tidak dipakai untuk menautkan identitas."
+        ),
         where=lambda q: (
             f"{q.d.regex('s.nik', _NIK_16)} AND NOT ({nik_linkable_sql(q, 's.nik')} AND {_nik_matches_person(q)})"
         ),
@@ -288,8 +292,10 @@ RULES: list[Rule] = [
         "P_DATE_FUTURE",
         PERSON,
         ERROR,
-        _N("Tanggal di masa depan."),
-        "Tanggal lahir, mulai ditahan, masuk UPT, register sejak dan tanggal putusan tidak boleh setelah hari ini.",
+        gettext_noop("Tanggal di masa depan."),
+        gettext_noop(
+            "Tanggal lahir, mulai ditahan, masuk UPT, register sejak dan tanggal putusan tidak boleh setelah hari ini."
+        ),
         where=lambda q: (
             "s.birth_date > %(today)s OR s.detention_start > %(today)s OR s.admission_date > %(today)s "
             "OR s.register_since > %(today)s OR s.verdict_date > %(today)s"
@@ -306,9 +312,11 @@ RULES: list[Rule] = [
         "P_DATE_ORDER",
         PERSON,
         ERROR,
-        _N("Urutan tanggal tidak masuk akal."),
-        "Lahir sebelum ditahan; ditahan tidak setelah masuk UPT; putusan dan register saat ini tidak sebelum "
-        "mulai ditahan.",
+        gettext_noop("Urutan tanggal tidak masuk akal."),
+        gettext_noop(
+            "Lahir sebelum ditahan; ditahan tidak setelah masuk UPT; putusan dan register saat ini tidak sebelum "
+            "mulai ditahan."
+        ),
         where=lambda q: (
             "s.birth_date >= s.detention_start OR s.birth_date >= s.admission_date "
             "OR s.detention_start > s.admission_date OR s.verdict_date < s.detention_start "
@@ -326,8 +334,10 @@ RULES: list[Rule] = [
         "P_AGE_IMPLAUSIBLE",
         PERSON,
         WARNING,
-        _N("Umur tidak wajar (di bawah 12 atau di atas 100 tahun)."),
-        "Anak dapat dipidana mulai umur 12 tahun (UU SPPA); umur di atas 100 tahun hampir pasti salah ketik.",
+        gettext_noop("Umur tidak wajar (di bawah 12 atau di atas 100 tahun)."),
+        gettext_noop(
+            "Anak dapat dipidana mulai umur 12 tahun (UU SPPA); umur di atas 100 tahun hampir pasti salah ketik."
+        ),
         where=lambda q: "s.birth_date > %(born_after)s OR s.birth_date < %(born_before)s",
         detail=lambda q: f"'tanggal lahir ' || {q.d.date_text('s.birth_date')}",
     ),
@@ -335,9 +345,11 @@ RULES: list[Rule] = [
         "P_REGISTER_SENTENCE",
         PERSON,
         ERROR,
-        _N("Register tidak sesuai dengan lama pidana."),
-        "B.I pidana lebih dari 1 tahun, B.IIa lebih dari 3 bulan s.d. 1 tahun, B.IIb 1 hari s.d. 3 bulan; "
-        "B.III (kurungan) harus mencantumkan lama pidana.",
+        gettext_noop("Register tidak sesuai dengan lama pidana."),
+        gettext_noop(
+            "B.I pidana lebih dari 1 tahun, B.IIa lebih dari 3 bulan s.d. 1 tahun, B.IIb 1 hari s.d. 3 bulan; "
+            "B.III (kurungan) harus mencantumkan lama pidana."
+        ),
         where=lambda q: (
             f"(s.register IN {_TERM_B} AND s.register <> COALESCE({b_register_sql()}, '')) "
             f"OR (s.register = '{Register.B_III.value}' AND {b_register_sql()} IS NULL)"
@@ -351,8 +363,8 @@ RULES: list[Rule] = [
         "P_VERDICT_MISSING",
         PERSON,
         WARNING,
-        _N("Narapidana tanpa tanggal putusan (petikan putusan belum ada)."),
-        "Narapidana harus memiliki petikan putusan; daftar ini dipakai untuk melengkapi berkas.",
+        gettext_noop("Narapidana tanpa tanggal putusan (petikan putusan belum ada)."),
+        gettext_noop("Narapidana harus memiliki petikan putusan; daftar ini dipakai untuk melengkapi berkas."),
         where=lambda q: f"s.register IN {_SENTENCED} AND s.verdict_date IS NULL",
         detail=lambda q: "'register ' || s.register",
     ),
@@ -360,8 +372,8 @@ RULES: list[Rule] = [
         "P_DETENTION_START_MISSING",
         PERSON,
         WARNING,
-        _N("Tanggal mulai ditahan kosong: tanggal ekspirasi tidak dapat dihitung."),
-        "Masa pidana dihitung sejak mulai ditahan.",
+        gettext_noop("Tanggal mulai ditahan kosong: tanggal ekspirasi tidak dapat dihitung."),
+        gettext_noop("Masa pidana dihitung sejak mulai ditahan."),
         where=lambda q: f"s.register IN {_TERM} AND s.detention_start IS NULL",
         detail=lambda q: "'register ' || s.register",
     ),
@@ -369,8 +381,10 @@ RULES: list[Rule] = [
         "P_DETENTION_OVERDUE",
         PERSON,
         WARNING,
-        _N("Tahanan melewati batas masa penahanan."),
-        "Batas = mulai register tahanan saat ini + masa penahanan awal + perpanjangan terpanjang (KUHAP).",
+        gettext_noop("Tahanan melewati batas masa penahanan."),
+        gettext_noop(
+            "Batas = mulai register tahanan saat ini + masa penahanan awal + perpanjangan terpanjang (KUHAP)."
+        ),
         where=lambda q: f"s.register IN {_DETAINEE} AND s.status IN {_HELD} AND s.detention_limit_date < %(today)s",
         detail=lambda q: f"'batas penahanan ' || {q.d.date_text('s.detention_limit_date')}",
     ),
@@ -378,8 +392,10 @@ RULES: list[Rule] = [
         "P_EXPIRY_PASSED",
         PERSON,
         WARNING,
-        _N("Tanggal ekspirasi sudah lewat tetapi masih tercatat ditahan."),
-        "Narapidana yang telah habis masa pidananya harus dibebaskan (bebas murni) atau datanya diperbaiki.",
+        gettext_noop("Tanggal ekspirasi sudah lewat tetapi masih tercatat ditahan."),
+        gettext_noop(
+            "Narapidana yang telah habis masa pidananya harus dibebaskan (bebas murni) atau datanya diperbaiki."
+        ),
         where=lambda q: f"s.register IN {_TERM} AND s.status IN {_HELD} AND s.expiry_date < %(today)s",
         detail=lambda q: f"'tanggal ekspirasi ' || {q.d.date_text('s.expiry_date')}",
     ),
@@ -387,8 +403,8 @@ RULES: list[Rule] = [
         "P_DUPLICATE_REG",
         PERSON,
         ERROR,
-        _N("Nomor registrasi muncul lebih dari sekali dalam satu paket."),
-        "Satu nomor registrasi hanya untuk satu orang di satu UPT.",
+        gettext_noop("Nomor registrasi muncul lebih dari sekali dalam satu paket."),
+        gettext_noop("Satu nomor registrasi hanya untuk satu orang di satu UPT."),
         where=lambda q: "1 = 1",
         detail=lambda q: "'nomor registrasi ' || s.reg_number",
         own_statement=True,
@@ -400,8 +416,8 @@ RULES: list[Rule] = [
         "M_KIND_UNKNOWN",
         MOVEMENT,
         ERROR,
-        _N("Jenis mutasi tidak dikenal."),
-        "Jenis mutasi harus sesuai daftar kode SDP.",
+        gettext_noop("Jenis mutasi tidak dikenal."),
+        gettext_noop("Jenis mutasi harus sesuai daftar kode SDP."),
         where=lambda q: f"s.kind NOT IN {sql_list(MovementKind.values)}",
         detail=lambda q: "'jenis \"' || s.kind || '\"'",
         structural=True,
@@ -410,8 +426,8 @@ RULES: list[Rule] = [
         "M_OTHER_UPT",
         MOVEMENT,
         ERROR,
-        _N("UPT asal/tujuan pemindahan kosong, tidak dikenal, atau sama dengan UPT sendiri."),
-        "Pindah keluar dan pindahan masuk harus menyebut kode UPT lain yang terdaftar.",
+        gettext_noop("UPT asal/tujuan pemindahan kosong, tidak dikenal, atau sama dengan UPT sendiri."),
+        gettext_noop("Pindah keluar dan pindahan masuk harus menyebut kode UPT lain yang terdaftar."),
         where=lambda q: (
             f"(s.kind IN {sql_list(k for k, r in MOVEMENT_RULES.items() if r.needs_other_upt)} "
             "AND (ou.id IS NULL OR ou.id = rs.upt_id)) OR (s.other_upt_code <> '' AND ou.id IS NULL)"
@@ -429,8 +445,8 @@ RULES: list[Rule] = [
         "M_PERSON_UNKNOWN",
         MOVEMENT,
         ERROR,
-        _N("Mutasi untuk orang yang tidak ada di paket maupun di register nasional."),
-        "Nomor registrasi pada mutasi harus merujuk orang di UPT yang sama.",
+        gettext_noop("Mutasi untuk orang yang tidak ada di paket maupun di register nasional."),
+        gettext_noop("Nomor registrasi pada mutasi harus merujuk orang di UPT yang sama."),
         where=_people_known_sql,
         detail=lambda q: "'nomor registrasi ' || s.person_reg_number",
         own_statement=True,
@@ -439,8 +455,8 @@ RULES: list[Rule] = [
         "M_DATE_FUTURE",
         MOVEMENT,
         ERROR,
-        _N("Tanggal mutasi di masa depan."),
-        "Mutasi dicatat setelah terjadi.",
+        gettext_noop("Tanggal mutasi di masa depan."),
+        gettext_noop("Mutasi dicatat setelah terjadi."),
         where=lambda q: "s.date > %(today)s",
         detail=lambda q: f"'tanggal ' || {q.d.date_text('s.date')}",
     ),
@@ -448,9 +464,11 @@ RULES: list[Rule] = [
         "M_DETAILS_MISSING",
         MOVEMENT,
         ERROR,
-        _N("Keterangan mutasi tidak lengkap (alasan bebas, alasan keluar sementara, atau register tujuan)."),
-        "Bebas memerlukan alasan bebas, keluar sementara memerlukan alasan, mutasi registrasi memerlukan "
-        "register tujuan — masing-masing sesuai daftar kode SDP.",
+        gettext_noop("Keterangan mutasi tidak lengkap (alasan bebas, alasan keluar sementara, atau register tujuan)."),
+        gettext_noop(
+            "Bebas memerlukan alasan bebas, keluar sementara memerlukan alasan, mutasi registrasi memerlukan "
+            "register tujuan — masing-masing sesuai daftar kode SDP."
+        ),
         where=lambda q: (
             f"(s.kind = '{MovementKind.RELEASE.value}' AND s.release_reason NOT IN {sql_list(ReleaseReason.values)}) "
             f"OR (s.kind = '{MovementKind.TEMPORARY_EXIT.value}' "
@@ -468,8 +486,8 @@ RULES: list[Rule] = [
         "M_DUPLICATE_UID",
         MOVEMENT,
         ERROR,
-        _N("Mutasi yang sama (uid) muncul lebih dari sekali dalam satu paket."),
-        "Setiap mutasi memiliki uid sendiri.",
+        gettext_noop("Mutasi yang sama (uid) muncul lebih dari sekali dalam satu paket."),
+        gettext_noop("Setiap mutasi memiliki uid sendiri."),
         where=lambda q: "1 = 1",
         detail=lambda q: "'nomor registrasi ' || s.person_reg_number",
         own_statement=True,
@@ -480,8 +498,8 @@ RULES: list[Rule] = [
         "M_BEFORE_ADMISSION",
         MOVEMENT,
         WARNING,
-        _N("Tanggal mutasi sebelum tanggal masuk UPT."),
-        "Mutasi di UPT ini terjadi sejak orang tersebut masuk UPT.",
+        gettext_noop("Tanggal mutasi sebelum tanggal masuk UPT."),
+        gettext_noop("Mutasi di UPT ini terjadi sejak orang tersebut masuk UPT."),
         where=lambda q: (
             f"EXISTS (SELECT 1 FROM {q.staged_person} p WHERE p.submission_id = s.submission_id "
             "AND p.reg_number = s.person_reg_number AND s.date < p.admission_date)"
@@ -494,8 +512,8 @@ RULES: list[Rule] = [
         "R_KIND_UNKNOWN",
         REMISSION,
         ERROR,
-        _N("Jenis remisi tidak dikenal."),
-        "Jenis remisi harus sesuai daftar kode SDP.",
+        gettext_noop("Jenis remisi tidak dikenal."),
+        gettext_noop("Jenis remisi harus sesuai daftar kode SDP."),
         where=lambda q: f"s.kind NOT IN {sql_list(RemissionKind.values)}",
         detail=lambda q: "'jenis \"' || s.kind || '\"'",
         structural=True,
@@ -504,8 +522,8 @@ RULES: list[Rule] = [
         "R_DAYS_RANGE",
         REMISSION,
         ERROR,
-        _N("Jumlah hari remisi harus 1 sampai 365."),
-        "Satu SK remisi memberikan paling sedikit 1 hari dan tidak lebih dari setahun.",
+        gettext_noop("Jumlah hari remisi harus 1 sampai 365."),
+        gettext_noop("Satu SK remisi memberikan paling sedikit 1 hari dan tidak lebih dari setahun."),
         where=lambda q: "s.days < 1 OR s.days > 365",
         detail=lambda q: "s.days || ' hari'",
     ),
@@ -513,8 +531,8 @@ RULES: list[Rule] = [
         "R_PERSON_UNKNOWN",
         REMISSION,
         ERROR,
-        _N("Remisi untuk orang yang tidak ada di paket maupun di register nasional."),
-        "Nomor registrasi pada remisi harus merujuk orang di UPT yang sama.",
+        gettext_noop("Remisi untuk orang yang tidak ada di paket maupun di register nasional."),
+        gettext_noop("Nomor registrasi pada remisi harus merujuk orang di UPT yang sama."),
         where=_people_known_sql,
         detail=lambda q: "'nomor registrasi ' || s.person_reg_number",
         own_statement=True,
@@ -523,8 +541,8 @@ RULES: list[Rule] = [
         "R_DATE_FUTURE",
         REMISSION,
         ERROR,
-        _N("Tanggal SK remisi di masa depan."),
-        "Remisi dicatat setelah SK terbit.",
+        gettext_noop("Tanggal SK remisi di masa depan."),
+        gettext_noop("Remisi dicatat setelah SK terbit."),
         where=lambda q: "s.decree_date > %(today)s",
         detail=lambda q: f"'tanggal SK ' || {q.d.date_text('s.decree_date')}",
     ),
@@ -532,8 +550,8 @@ RULES: list[Rule] = [
         "R_DUPLICATE_UID",
         REMISSION,
         ERROR,
-        _N("Remisi yang sama (uid) muncul lebih dari sekali dalam satu paket."),
-        "Setiap remisi memiliki uid sendiri.",
+        gettext_noop("Remisi yang sama (uid) muncul lebih dari sekali dalam satu paket."),
+        gettext_noop("Setiap remisi memiliki uid sendiri."),
         where=lambda q: "1 = 1",
         detail=lambda q: "'nomor registrasi ' || s.person_reg_number",
         own_statement=True,
@@ -544,8 +562,8 @@ RULES: list[Rule] = [
         "R_DECREE_MISSING",
         REMISSION,
         WARNING,
-        _N("Nomor atau tanggal SK remisi belum diisi."),
-        "Remisi harus dapat ditelusuri ke SK-nya.",
+        gettext_noop("Nomor atau tanggal SK remisi belum diisi."),
+        gettext_noop("Remisi harus dapat ditelusuri ke SK-nya."),
         where=lambda q: "trim(s.decree_number) = '' OR s.decree_date IS NULL",
         detail=lambda q: "'nomor registrasi ' || s.person_reg_number",
     ),

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from central.selectors.reports import UPT_TYPE_CHOICES, WIB, SendState
@@ -264,7 +264,7 @@ def constant(text: str) -> Callable[[Any], str]:
 
 
 def never_sent_title() -> Callable[[Any], str]:
-    text = _t("Belum pernah mengirim")
+    text = gettext("Belum pernah mengirim")
     return lambda row: "" if row.last_sent_date else text
 
 
@@ -314,7 +314,7 @@ def upt_status_table(statuses: Sequence, totals, *, title, show_kanwil: bool = F
             lambda s: s.occupancy_state,
             STATE,
             level=lambda s: SendState.LEVELS[s.occupancy_state],
-            title=constant(_t("Data tahanan dan hunian, batas 10.00 WIB")),
+            title=constant(gettext("Data tahanan dan hunian, batas 10.00 WIB")),
         ),
         Column(
             "lain_14",
@@ -322,7 +322,7 @@ def upt_status_table(statuses: Sequence, totals, *, title, show_kanwil: bool = F
             lambda s: s.other_state,
             STATE,
             level=lambda s: SendState.LEVELS[s.other_state],
-            title=constant(_t("Perubahan lainnya, batas 14.00 WIB")),
+            title=constant(gettext("Perubahan lainnya, batas 14.00 WIB")),
         ),
         Column("diterima", _("Pertama diterima"), lambda s: s.first_received_at, TIME),
         Column(
@@ -624,11 +624,11 @@ def issue_reasons_table(reasons: Sequence, *, title) -> Table:
     columns = [
         Column("upt", _("UPT"), lambda r: r.upt_name),
         Column("aturan", _("Aturan"), lambda r: r.rule_code),
-        Column("alasan", _("Alasan"), lambda r: r.message),
+        Column("alasan", _("Alasan"), lambda r: gettext(r.message)),
         Column(
             "tingkat",
             _("Tingkat"),
-            lambda r: _t("Galat") if r.severity == "error" else _t("Peringatan"),
+            lambda r: gettext("Galat") if r.severity == "error" else gettext("Peringatan"),
             level=lambda r: "red" if r.severity == "error" else "yellow",
         ),
         Column("baris", _("Jumlah baris"), lambda r: r.rows, INT),
@@ -644,7 +644,7 @@ def issues_table(issues: Iterable, *, title) -> Table:
         Column("kunci", _("Data"), lambda i: i.record_key, sortable=False),
         Column("jenis_data", _("Jenis data"), lambda i: i.get_record_type_display(), sortable=False),
         Column("aturan", _("Aturan"), lambda i: i.rule_id, sortable=False),
-        Column("alasan", _("Alasan"), lambda i: i.rule.message, sortable=False),
+        Column("alasan", _("Alasan"), lambda i: gettext(i.rule.message), sortable=False),
         Column("rincian", _("Rincian"), lambda i: i.detail, sortable=False),
         Column(
             "tingkat",

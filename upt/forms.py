@@ -11,6 +11,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from central.models import Upt
@@ -115,12 +117,19 @@ _PERSON_WIDGETS = {
     "articles": forms.TextInput(attrs={"placeholder": _("mis. Pasal 112 ayat (1) UU 35/2009")}),
     "fine_amount": forms.NumberInput(attrs={"min": 0, "step": 1000, "inputmode": "numeric"}),
 }
+
+
+def _photo_help() -> str:
+    """Formatted when shown, not at import: a lazy string's ``%`` would freeze the import-time language."""
+    return gettext("JPG, PNG atau WebP, paling besar %(mb)d MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)}
+
+
 _PERSON_HELP = {
     "nik": _("16 angka sesuai KTP/KK. Warga negara asing: kosongkan, isi kewarganegaraan dan nomor paspor."),
     "nationality": _("Indonesia, atau nama negara untuk warga negara asing."),
     "register_since": _("Tahanan: tanggal surat perintah/penetapan penahanan instansi saat ini."),
     "verdict_number": _("Boleh dikosongkan bila petikan putusan belum diterima; WBP masuk daftar kerja."),
-    "photo": _("JPG, PNG atau WebP, paling besar %(mb)d MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)},
+    "photo": lazy(_photo_help, str)(),
 }
 
 
