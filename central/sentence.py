@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.utils.translation import ngettext
 
 from central.reference import DETAINEE_REGISTERS, TERM_REGISTERS, Register
 
@@ -56,11 +57,11 @@ class Term:
     def __str__(self) -> str:
         parts = []
         if self.years:
-            parts.append(f"{self.years} tahun")
+            parts.append(ngettext("%(n)d tahun", "%(n)d tahun", self.years) % {"n": self.years})
         if self.months:
-            parts.append(f"{self.months} bulan")
+            parts.append(ngettext("%(n)d bulan", "%(n)d bulan", self.months) % {"n": self.months})
         if self.days or not parts:
-            parts.append(f"{self.days} hari")
+            parts.append(ngettext("%(n)d hari", "%(n)d hari", self.days) % {"n": self.days})
         return " ".join(parts)
 
 

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from central.models import Upt
@@ -126,4 +127,4 @@ class Remission(models.Model):
         ordering = ["person", "decree_date"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.days} hari"
+        return f"{self.get_kind_display()} " + ngettext("%(n)d hari", "%(n)d hari", self.days) % {"n": self.days}
