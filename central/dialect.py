@@ -22,8 +22,10 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 log = logging.getLogger(__name__)
 
-# First key of PostgreSQL's two-key advisory locks taken by consolidation ("SDP" on a phone keypad).
+# First key of PostgreSQL's two-key advisory locks taken by consolidation ("SDP" on a phone keypad), and of
+# those held on one part of a run split per Kanwil (the second key is the part's id).
 _ADVISORY_LOCK_CLASS = 737
+_PART_LOCK_CLASS = 738
 
 
 class Dialect:
@@ -202,6 +204,41 @@ class RunnerLock:
             self.release()
             return False
         return True
+
+
+class PartLock:
+    """Held by the process doing one part of a run split per Kanwil, for as long as it works on it.
+    PostgreSQL frees it when that process or its connection dies, so a pending part whose lock is free
+    has nobody working on it, and the run's executor does it itself.
+
+    On SQLite parts are never handed to other processes (the executor does each in turn), so the lock
+    is always granted there.
+    """
+
+    def __init__(self, part_id: int, connection: BaseDatabaseWrapper | None = None):
+        self.part_id = part_id
+        self.connection = connection or connections[DEFAULT_DB_ALIAS]
+        self._held = False
+
+    def acquire(self) -> bool:
+        """Take the lock without waiting; False if another live process holds it."""
+        if self.connection.vendor != "postgresql":
+            return True
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_PART_LOCK_CLASS, self.part_id])
+            self._held = bool(cursor.fetchone()[0])
+        return self._held
+
+    def release(self) -> None:
+        if not self._held:
+            return
+        self._held = False
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_PART_LOCK_CLASS, self.part_id])
+        except Exception:  # a broken connection has already released it
+            log.warning("Could not release a consolidation part lock; the connection is gone.", exc_info=True)
+            self.connection.close()
 
 
 # --- progress that other sessions can see ----------------------------------------------------------

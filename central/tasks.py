@@ -11,6 +11,7 @@ from central.models import RunTrigger
 from central.services.consolidation import (
     ConsolidationRetry,
     consolidation_execute,
+    consolidation_part_execute,
     consolidation_reap_stale,
     consolidation_request,
 )
@@ -30,6 +31,16 @@ def consolidation_run_task(self, run_id: int) -> str | None:
     """Execute one queued run. Retried only for transient database errors."""
     run = consolidation_execute(run_id=run_id, final_attempt=self.request.retries >= self.max_retries)
     return None if run is None else run.state
+
+
+@shared_task
+def consolidation_part_task(run_id: int, part_id: int) -> bool:
+    """One Kanwil's part of a split run. Never retried: a part left undone is done by the run's executor."""
+    try:
+        return consolidation_part_execute(run_id=run_id, part_id=part_id)
+    except Exception:
+        log.exception("Part %s of consolidation run %s failed here; the run's executor takes it.", part_id, run_id)
+        return False
 
 
 @shared_task

@@ -240,6 +240,12 @@ if SUBMISSION_DEADLINE_OTHER < SUBMISSION_DEADLINE_OCCUPANCY:
     raise ImproperlyConfigured("SUBMISSION_DEADLINE_OTHER must not be earlier than SUBMISSION_DEADLINE_OCCUPANCY.")
 # A transfer out with no transfer in at the destination within this many days is a conflict for central.
 CONSOLIDATION_TRANSFER_MATCH_DAYS = env_int("CONSOLIDATION_TRANSFER_MATCH_DAYS", 7, minimum=1, maximum=365)
+# "kanwil": a run's validation is split per Kanwil across the Celery workers, then one final national step
+# writes the register; "none": one worker does all of it. Same result either way (README: "How a
+# deployment grows").
+CONSOLIDATION_SPLIT = env_str("CONSOLIDATION_SPLIT", "none").lower()
+if CONSOLIDATION_SPLIT not in ("none", "kanwil"):
+    raise ImproperlyConfigured(f"CONSOLIDATION_SPLIT={CONSOLIDATION_SPLIT!r} is not one of: none, kanwil.")
 if CONSOLIDATION_TIME < SUBMISSION_DEADLINE_OTHER:
     raise ImproperlyConfigured("CONSOLIDATION_TIME must not be earlier than SUBMISSION_DEADLINE_OTHER.")
 # Largest daily package accepted, in MiB of JSON (after gunzip): a full snapshot of the largest UPT,

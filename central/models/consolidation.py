@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from central.models.inbox import RecordType, Submission
-from central.models.organisation import Upt
+from central.models.organisation import Kanwil, Upt
 from central.models.register import NationalMovement, NationalPerson, PersonIdentity
 from central.scoping import ScopedQuerySet
 
@@ -28,6 +28,13 @@ class RunState(models.TextChoices):
 ACTIVE_RUN_STATES = (RunState.QUEUED, RunState.RUNNING)
 
 
+class RunSplit(models.TextChoices):
+    """How a run spreads over Celery workers (``CONSOLIDATION_SPLIT``, or chosen per run)."""
+
+    NONE = "none", _("Satu proses")
+    KANWIL = "kanwil", _("Dibagi per Kanwil")
+
+
 class ConsolidationRun(models.Model):
     """One national consolidation: who or what started it, how far it got, and what it found."""
 
@@ -48,6 +55,7 @@ class ConsolidationRun(models.Model):
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     error = models.TextField(_("galat"), blank=True)
+    split = models.CharField(_("pembagian kerja"), max_length=10, choices=RunSplit.choices, default=RunSplit.NONE)
     submissions_count = models.PositiveIntegerField(_("kiriman"), default=0)
     rows_received = models.PositiveIntegerField(_("baris diterima"), default=0)
     rows_accepted = models.PositiveIntegerField(_("baris lolos"), default=0)
@@ -71,6 +79,26 @@ class ConsolidationRun(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_state_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ConsolidationPart(models.Model):
+    """One Kanwil's share of a run split per Kanwil: its submissions validated into the run's row issues.
+    A part never touches the national register; the run's final step does, in one transaction, once
+    every part is done (``central.services.consolidation.parts``)."""
+
+    run = models.ForeignKey(ConsolidationRun, on_delete=models.CASCADE, related_name="parts")
+    kanwil = models.ForeignKey(Kanwil, on_delete=models.PROTECT, related_name="+", verbose_name=_("Kanwil"))
+    submissions_count = models.PositiveIntegerField(_("kiriman"), default=0)
+    done_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    done_by = models.CharField(_("dikerjakan oleh"), max_length=200, blank=True)  # host and process id
+
+    class Meta:
+        verbose_name = _("bagian konsolidasi")
+        verbose_name_plural = _("bagian konsolidasi")
+        constraints = [models.UniqueConstraint(fields=["run", "kanwil"], name="consolidation_part_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kanwil_id} @ run {self.run_id}"
 
 
 class RunUptResultQuerySet(ScopedQuerySet):

@@ -284,3 +284,36 @@ def comparable_state() -> dict:
         RowIssue.objects.values_list("submission__upt__code", "record_type", "record_key", "rule", "severity", "detail")
     )
     return {key: [[str(v) for v in row] for row in rows] for key, rows in state.items()}
+
+
+def full_state() -> dict:
+    """``comparable_state`` plus each run's per-UPT results (runs in order, without their ids)."""
+    from central.models import RunUptResult
+
+    state = comparable_state()
+    runs = {pk: i for i, pk in enumerate(ConsolidationRun.objects.order_by("pk").values_list("pk", flat=True))}
+    state["results"] = sorted(
+        [str(runs[row[0]]), *(str(v) for v in row[1:])]
+        for row in RunUptResult.objects.values_list(
+            "run_id",
+            "upt__code",
+            "submissions_count",
+            "rows_received",
+            "rows_accepted",
+            "rows_rejected",
+            "rows_warned",
+            "conflicts",
+        )
+    )
+    return state
+
+
+def consolidation_wipe() -> None:
+    """Forget every submission, run and everything runs wrote, so the same packages can be consolidated
+    again from nothing (to compare two ways of running over the same input)."""
+    from central.models import PersonIdentity, Submission
+
+    for model in (Conflict, NationalRemission, NationalMovement, NationalPerson, PersonIdentity):
+        model.objects.all().delete()
+    for model in (OccupancyBreakdown, OccupancySnapshot, Submission, ConsolidationRun):
+        model.objects.all().delete()

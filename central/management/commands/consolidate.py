@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from central.models import RunState, RunTrigger
+from central.models import RunSplit, RunState, RunTrigger
 from central.services.consolidation import consolidation_execute, consolidation_request
 
 
@@ -19,8 +19,14 @@ class Command(BaseCommand):
         who = parser.add_mutually_exclusive_group(required=True)
         who.add_argument("--user", help="Nama pengguna pusat (Ditjenpas) yang menjalankan konsolidasi.")
         who.add_argument("--scheduled", action="store_true", help="Jalankan sebagai jadwal harian (sistem).")
+        parser.add_argument(
+            "--split",
+            choices=[c.value for c in RunSplit],
+            help="Pembagian kerja untuk proses baru (bawaan: CONSOLIDATION_SPLIT). 'kanwil': validasi dibagi "
+            "per Kanwil ke pekerja Celery lain bila ada.",
+        )
 
-    def handle(self, *args, user=None, scheduled=False, **options):
+    def handle(self, *args, user=None, scheduled=False, split=None, **options):
         actor = None
         if user:
             actor = get_user_model().objects.filter(username=user, is_active=True).first()
@@ -28,7 +34,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Pengguna aktif '{user}' tidak ditemukan.")
         trigger = RunTrigger.SCHEDULE if scheduled else RunTrigger.COMMAND
         try:
-            request = consolidation_request(user=actor, trigger=trigger, enqueue=False)
+            request = consolidation_request(user=actor, trigger=trigger, enqueue=False, split=split)
         except PermissionDenied as exc:
             raise CommandError(f"Ditolak: {exc}") from exc
         run = request.run

@@ -3,6 +3,7 @@
 The public services are re-exported here; see ``runs`` for the life of a run and ``engine`` for its steps.
 """
 
+from central.services.consolidation.parts import consolidation_part_execute, consolidation_parts_execute
 from central.services.consolidation.runs import (
     ConsolidationRetry,
     RunRequest,
@@ -15,6 +16,8 @@ __all__ = [
     "ConsolidationRetry",
     "RunRequest",
     "consolidation_execute",
+    "consolidation_part_execute",
+    "consolidation_parts_execute",
     "consolidation_reap_stale",
     "consolidation_request",
 ]

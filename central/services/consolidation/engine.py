@@ -223,11 +223,14 @@ class ConsolidationEngine:
         )
 
     # --- the run ------------------------------------------------------------------------------------
-    def run_steps(self) -> Outcome:
+    def run_steps(self, *, validated: bool = False) -> Outcome:
+        """Every step; with ``validated`` the run's row issues were already written by its parts (a run
+        split per Kanwil, see ``validate_part``) and validation is not done again."""
         try:
             self.progress(gettext_noop("Menyiapkan kiriman"), 3)
             self.prepare_submissions()
-            self.validate(first=5, last=35)
+            if not validated:
+                self.validate(first=5, last=35)
             self.progress(gettext_noop("Memperbarui register nasional: WBP"), 36)
             self.capture_reappearances()
             self.merge(self.specs[0])
@@ -247,13 +250,23 @@ class ConsolidationEngine:
             self.drop_temp_tables()
         return self.outcome
 
+    def validate_part(self, kanwil_id: int) -> int:
+        """Validation of one Kanwil's submissions only, for a run split per Kanwil. Every rule compares a
+        row with rows of its own UPT (and reads the register, which no part writes), so the parts' issues
+        together are exactly those of one validation over the whole run. Returns the submissions taken."""
+        try:
+            self.prepare_submissions(kanwil_id=kanwil_id)
+            self.validate(first=5, last=35)
+        finally:
+            self.drop_temp_tables()
+        return self.outcome.submissions
+
     # --- 1. the run's submissions --------------------------------------------------------------------
-    def prepare_submissions(self) -> None:
-        subs = list(
-            Submission.objects.filter(run=self.run)
-            .order_by("upt_id", "received_at", "pk")
-            .values_list("pk", "upt_id", "kind")
-        )
+    def prepare_submissions(self, kanwil_id: int | None = None) -> None:
+        subs = Submission.objects.filter(run=self.run)
+        if kanwil_id is not None:
+            subs = subs.filter(upt__kanwil_id=kanwil_id)
+        subs = list(subs.order_by("upt_id", "received_at", "pk").values_list("pk", "upt_id", "kind"))
         by_upt: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for pk, upt_id, kind in subs:
             by_upt[upt_id].append((pk, kind))

@@ -11,6 +11,10 @@ claims the run with a conditional ``UPDATE … WHERE state = 'queued'`` and mark
 then does all the work in one transaction. If the process dies or the database fails midway, that
 transaction rolls back: the national register is as it was, the run is marked failed with the reason, and
 its submissions wait for the next run, which gives exactly the result a clean run would have.
+
+A run split per Kanwil (``split="kanwil"``, from ``CONSOLIDATION_SPLIT`` or chosen per run) first has its
+validation done in parts across the Celery workers (``parts``); the parts write only run-scoped row issues,
+which a failed run drops, and the one transaction above then does the rest reading them.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -29,7 +34,10 @@ from central.dialect import ProgressWriter, RunnerLock
 from central.models import (
     ACTIVE_RUN_STATES,
     AuditAction,
+    ConsolidationPart,
     ConsolidationRun,
+    RowIssue,
+    RunSplit,
     RunState,
     RunTrigger,
     Submission,
@@ -38,6 +46,7 @@ from central.models import (
 from central.scoping import Action, has_central_permission
 from central.services.audit import audit_record
 from central.services.consolidation.engine import ConsolidationEngine
+from central.services.consolidation.parts import consolidation_parts_execute
 from central.validation import validation_rules_sync
 
 log = logging.getLogger(__name__)
@@ -76,14 +85,18 @@ def _enqueue(run_id: int) -> None:
     consolidation_run_task.delay(run_id)
 
 
-def consolidation_request(*, user=None, trigger: RunTrigger, enqueue: bool = True, request=None) -> RunRequest:
+def consolidation_request(
+    *, user=None, trigger: RunTrigger, enqueue: bool = True, request=None, split: RunSplit | str | None = None
+) -> RunRequest:
     """Start a consolidation, or return the one already queued or running.
 
     Only holders of central's ``execute_consolidation`` object permission may start one; the daily
     schedule (``RunTrigger.SCHEDULE``) acts as the system. With ``enqueue`` the run is handed to a Celery
     worker once this transaction commits; without it the caller executes it (``manage.py consolidate``).
+    ``split`` (default ``CONSOLIDATION_SPLIT``) says whether a new run is split per Kanwil across workers.
     """
     trigger = RunTrigger(trigger)
+    split = RunSplit(split or settings.CONSOLIDATION_SPLIT)
     if trigger is RunTrigger.SCHEDULE:
         user = None
     elif user is None or not has_central_permission(user, Action.CONSOLIDATE):
@@ -101,7 +114,7 @@ def consolidation_request(*, user=None, trigger: RunTrigger, enqueue: bool = Tru
                 return RunRequest(active, False)
             try:
                 with transaction.atomic():
-                    run = ConsolidationRun.objects.create(trigger=trigger, triggered_by=user)
+                    run = ConsolidationRun.objects.create(trigger=trigger, triggered_by=user, split=split)
             except IntegrityError:
                 continue  # another trigger created one at the same instant: return that one
             audit_record(
@@ -180,11 +193,16 @@ def _claim(run_id: int) -> ConsolidationRun | None:
 
 def _execute_claimed(run: ConsolidationRun, *, final_attempt: bool) -> ConsolidationRun:
     progress = ProgressWriter(ConsolidationRun._meta.db_table, run.pk)
+    split = run.split == RunSplit.KANWIL
     try:
-        # Durable: the whole run commits or nothing does (never nested in a caller's transaction).
-        with transaction.atomic(durable=True):
+        if split:
             validation_rules_sync()
-            outcome = ConsolidationEngine(run, progress.write, today=run.snapshot_date).run_steps()
+            consolidation_parts_execute(run=run)  # every Kanwil's row issues, committed part by part
+        # Durable: the register changes all at once or not at all (never nested in a caller's transaction).
+        with transaction.atomic(durable=True):
+            if not split:
+                validation_rules_sync()
+            outcome = ConsolidationEngine(run, progress.write, today=run.snapshot_date).run_steps(validated=split)
             ConsolidationRun.objects.filter(pk=run.pk).update(
                 state=RunState.SUCCEEDED,
                 finished_at=timezone.now(),
@@ -225,13 +243,22 @@ def _reset_connection() -> None:
         connection.close_if_unusable_or_obsolete()
 
 
+def _drop_parts(run_id: int) -> None:
+    # What parts of a split run committed is of no use to the next run, which takes the submissions anew
+    # (perhaps with more); its issues would otherwise show twice on the UPT's correction list.
+    RowIssue.objects.filter(run_id=run_id).delete()
+    ConsolidationPart.objects.filter(run_id=run_id).delete()
+
+
 def _fail(run_id: int, reason: str) -> None:
     """Mark the run failed and give its submissions back to the inbox for the next run."""
     try:
         with transaction.atomic():
+            # First, so a part finishing now (it locks the run's row before it commits) sees the run failed.
             ConsolidationRun.objects.filter(pk=run_id).update(
                 state=RunState.FAILED, finished_at=timezone.now(), step=STEP_FAILED, error=reason
             )
+            _drop_parts(run_id)
             Submission.objects.filter(run_id=run_id, state=SubmissionState.VALIDATING).update(
                 state=SubmissionState.RECEIVED, run=None
             )
@@ -245,6 +272,7 @@ def _requeue(run_id: int, reason: str) -> None:
     try:
         with transaction.atomic():
             ConsolidationRun.objects.filter(pk=run_id).update(state=RunState.QUEUED, error=reason, progress=0)
+            _drop_parts(run_id)
             Submission.objects.filter(run_id=run_id, state=SubmissionState.VALIDATING).update(
                 state=SubmissionState.RECEIVED, run=None
             )
