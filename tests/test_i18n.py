@@ -1,0 +1,210 @@
+"""The English translation: the committed catalogue is complete and well-formed, the compiled ``.mo`` matches
+it, and the pages speak Indonesian by default and English once the language menu switches to it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from central.sentence import Term
+from central.validation import RULES
+
+ROOT = Path(settings.BASE_DIR)
+PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+MAKEMESSAGES_IGNORE = [".venv", "staticfiles", "test-artifacts", "tests", "var", "bench-results", "static/vendor"]
+
+# %(name)s, %(n)d, %(mb).1f, %% — and str.format's {name}.
+PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[sdfir]|%%|%[sd]|\{[a-z_0-9]*\}")
+TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def catalogue() -> polib.POFile:
+    return polib.pofile(str(PO))
+
+
+def translations(entry: polib.POEntry) -> list[str]:
+    return list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+
+
+# --- The catalogue ---------------------------------------------------------------------------------------
+
+
+def test_every_message_is_translated_and_none_is_fuzzy_or_obsolete():
+    po = catalogue()
+    assert len(po) > 900
+    assert not [e.msgid for e in po if any(not t.strip() for t in translations(e))], "empty msgstr"
+    assert not [e.msgid for e in po if "fuzzy" in e.flags], "fuzzy entries"
+    assert not po.obsolete_entries(), "obsolete (#~) entries: run makemessages and drop them"
+    assert po.metadata["Language"] == "en"
+    assert po.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    assert not po.metadata_is_fuzzy
+
+
+def test_placeholders_and_html_are_kept():
+    """A dropped or renamed placeholder raises KeyError at runtime; a lost tag breaks the page."""
+    problems = []
+    for entry in catalogue():
+        wanted = sorted(PLACEHOLDER.findall(entry.msgid))
+        wanted_plural = sorted(PLACEHOLDER.findall(entry.msgid_plural)) if entry.msgid_plural else wanted
+        tags = sorted(TAG.findall(entry.msgid))
+        for index, text in enumerate(translations(entry)):
+            expected = wanted if index == 0 else wanted_plural
+            # A singular may spell out its number ("one day"), so it may drop %(n)s, never invent one.
+            got = sorted(PLACEHOLDER.findall(text))
+            if got != expected and not (entry.msgid_plural and set(got) <= set(expected)):
+                problems.append((entry.msgid, text))
+            if sorted(TAG.findall(text)) != tags:
+                problems.append((entry.msgid, text))
+    assert not problems
+
+
+def test_terms_keep_their_fixed_english_names():
+    """Register names and unit types stay as the correctional system writes them."""
+    po = {e.msgid: e.msgstr for e in catalogue() if not e.msgid_plural}
+    assert po["Lapas"] == "Prison (Lapas)"
+    assert po["Rutan"] == "Detention centre (Rutan)"
+    assert po["Narapidana"] == "Convicts"
+    assert po["B.III — kurungan"].startswith("B.III — ")
+    assert po["A.I — tahanan penyidik"].startswith("A.I — ")
+    assert po["Kanwil"] == "Kanwil"
+
+
+def test_compiled_catalogue_matches_the_po():
+    """The committed .mo is what Django reads: a fresh clone needs no gettext tools, so it must be current."""
+    mo = {(e.msgctxt, e.msgid): translations(e) for e in polib.mofile(str(MO)) if e.msgid}
+    po = {(e.msgctxt, e.msgid): translations(e) for e in catalogue()}
+    assert mo == po, "run: python manage.py compilemessages -l en"
+
+
+def test_catalogue_covers_every_message_in_the_code(tmp_path):
+    """A fresh extraction merged into a copy of the catalogue leaves nothing untranslated, fuzzy or obsolete:
+    every gettext string in the code and templates has its English, and nothing stale is kept."""
+    if not (shutil.which("xgettext") and shutil.which("msgmerge")):
+        if os.environ.get("SDP_REQUIRE_GETTEXT"):
+            pytest.fail("gettext tools are required here (apt-get install gettext)")
+        pytest.skip("gettext tools (xgettext, msgmerge) are not installed")
+    copy = tmp_path / "sdp"
+    ignore = shutil.ignore_patterns(*MAKEMESSAGES_IGNORE, "__pycache__", ".git", "media", "*.mo")
+    shutil.copytree(ROOT, copy, ignore=ignore, symlinks=True)
+    command = [sys.executable, "manage.py", "makemessages", "-l", "en", "--verbosity", "0"]
+    for pattern in MAKEMESSAGES_IGNORE:
+        command += ["-i", pattern]
+    env = {**os.environ, "DEBUG": "true"}
+    subprocess.run(command, cwd=copy, env=env, check=True, timeout=240)
+    merged = polib.pofile(str(copy / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+    assert not [e.msgid for e in merged.untranslated_entries()], "new messages need English"
+    assert not [e.msgid for e in merged.fuzzy_entries()], "changed messages need their English checked"
+    assert not [e.msgid for e in merged.obsolete_entries()], "messages no longer in the code"
+
+
+# --- Strings built in Python -----------------------------------------------------------------------------
+
+
+def test_sentence_lengths_follow_the_language():
+    with translation.override("id"):
+        assert str(Term(4, 1, 0)) == "4 tahun 1 bulan"
+    with translation.override("en"):
+        assert str(Term(4, 1, 0)) == "4 years 1 month"
+        assert str(Term(0, 0, 1)) == "1 day"
+
+
+def test_validation_rule_texts_are_in_the_catalogue():
+    """Rules store the Indonesian text in the database and translate it when shown."""
+    with translation.override("en"):
+        untranslated = [r.code for r in RULES if translation.gettext(r.message) == r.message]
+        undescribed = [r.code for r in RULES if translation.gettext(r.description) == r.description]
+    assert not untranslated
+    assert not undescribed
+
+
+# --- Pages per role --------------------------------------------------------------------------------------
+
+pytestmark_db = pytest.mark.django_db
+
+# (user, start page, an Indonesian heading shown by default, its English)
+PAGES = [
+    ("operator_a", "/upt/LP3301/", "Masa penahanan hampir habis", "Detention period almost over"),
+    ("monitor_x", "/kanwil/", "UPT di wilayah", "UPTs in the region"),
+    ("central", "/pusat/", "Dasbor nasional", "National dashboard"),
+    ("admin", "/admin/", "Administrasi", "Administration"),
+]
+
+
+def switch_language(client, language: str, next_url: str):
+    """What the header's language menu does: POST to Django's set_language view."""
+    return client.post(reverse("set_language"), {"language": language, "next": next_url}, follow=True)
+
+
+@pytestmark_db
+@pytest.mark.parametrize(("who", "url", "indonesian", "english"), PAGES)
+def test_each_role_reads_indonesian_first_then_english(client_for, world, who, url, indonesian, english):
+    client = client_for(getattr(world, who))
+    page = client.get(url, follow=True).content.decode()
+    assert indonesian in page
+    assert english not in page
+    assert '<html lang="id">' in page or who == "admin"  # the admin has its own base template
+    assert f'action="{reverse("set_language")}"' in page  # the language menu is in the header
+
+    response = switch_language(client, "en", url)
+    assert response.redirect_chain[0][0] == url
+    page = response.content.decode()
+    assert english in page
+    assert indonesian not in page
+    assert 'lang="en' in page
+
+    # And back: the choice is the user's, kept in the language cookie.
+    page = switch_language(client, "id", url).content.decode()
+    assert indonesian in page
+
+
+@pytestmark_db
+def test_english_navigation_and_footer(client_for, world):
+    client = client_for(world.central)
+    page = switch_language(client, "en", "/pusat/").content.decode()
+    for text in ("Consolidation", "Conflicts", "National report", "Log out", "Directorate General of Corrections"):
+        assert text in page
+    for text in ("Konflik</a>", "Laporan nasional", "Keluar", "Direktorat Jenderal Pemasyarakatan"):
+        assert text not in page
+
+
+@pytestmark_db
+def test_login_page_follows_the_browser_language(client):
+    assert "Masuk ke SDP" in client.get(reverse("login")).content.decode()
+    english = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Log in to SDP" in english
+    assert "Masuk ke SDP" not in english
+
+
+@pytestmark_db
+def test_forbidden_and_missing_pages_in_english(client_for, world):
+    client = client_for(world.monitor_x)
+    switch_language(client, "en", "/")
+    forbidden = client.get(reverse("upt:home", args=["LP3301"]))
+    assert forbidden.status_code == 403
+    missing = client.get("/upt/LP3301/tidak-ada/")
+    assert missing.status_code == 404
+    assert "Access denied" in forbidden.content.decode()
+    assert "Akses ditolak" not in forbidden.content.decode()
+    assert "Page not found" in missing.content.decode()
+
+
+@pytestmark_db
+def test_rule_catalogue_in_the_admin_is_translated(client_for, world):
+    client = client_for(world.central)
+    url = reverse("admin:central_validationrule_changelist") + "?all="
+    page = client.get(url).content.decode()
+    assert "Tanggal di masa depan." in page
+    page = switch_language(client, "en", url).content.decode()
+    assert "Date in the future." in page
+    assert "Tanggal di masa depan." not in page
