@@ -183,6 +183,7 @@ def test_login_page_follows_the_browser_language(client):
     assert "Masuk ke SDP" in client.get(reverse("login")).content.decode()
     english = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Log in to SDP" in english
+    assert ">Log in</button>" in english  # the button, not the audit trail's "Logged in" (same msgid)
     assert "Masuk ke SDP" not in english
 
 
