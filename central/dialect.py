@@ -84,6 +84,13 @@ class Dialect:
         # Temporary tables are never analysed by autovacuum; without statistics the planner guesses.
         return [f"ANALYZE {name}"]
 
+    def estimated_rows(self, table: str) -> float | None:
+        """The row count the planner believes (negative: never analysed); None where there is none."""
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [table])
+            row = cursor.fetchone()
+        return float(row[0]) if row else None
+
 
 class SQLiteDialect(Dialect):
     vendor = "sqlite"
@@ -125,6 +132,9 @@ class SQLiteDialect(Dialect):
 
     def analyze(self, name: str) -> list[str]:
         return []
+
+    def estimated_rows(self, table: str) -> float | None:
+        return None
 
 
 def dialect_for(connection: BaseDatabaseWrapper | None = None) -> Dialect:

@@ -59,6 +59,10 @@ log = logging.getLogger(__name__)
 # Transfers out older than this (beyond the matching window) are no longer checked: a run may be skipped
 # for weeks and still catch up, without rereading years of transfers every day.
 TRANSFER_LOOKBACK_DAYS = 90
+# A step that wrote at least this share of a table (and this many rows) analyses it before the next step
+# reads it: autovacuum's own threshold, which it cannot apply to rows the run has not yet committed.
+STATISTICS_STALE_SHARE = 0.1
+STATISTICS_STALE_MIN_ROWS = 1000
 
 _HELD = sql_list(HELD_STATUSES)
 _DETAINEE = sql_list(DETAINEE_REGISTERS)
@@ -216,6 +220,17 @@ class ConsolidationEngine:
             self.raw(self.d.temp_table_drop(name))
         self._temp_tables.clear()
 
+    def refresh_statistics(self, table: str, written: int) -> None:
+        """Analyse ``table`` after a step wrote a large share of it. The planner otherwise keeps the
+        statistics of before the run: on a first national load it took the empty identity table for a
+        tiny one and linkage ran for minutes (a scan per person) instead of seconds."""
+        if written < STATISTICS_STALE_MIN_ROWS:
+            return
+        known = self.d.estimated_rows(table)
+        if known is not None and known >= 0 and written < STATISTICS_STALE_SHARE * known:
+            return
+        self.raw(self.d.analyze(table))
+
     def error_free(self, record_type: str, alias: str = "s") -> str:
         return (
             f"NOT EXISTS (SELECT 1 FROM {self.t_issue} i WHERE i.run_id = %(run)s AND i.record_type = '{record_type}' "
@@ -338,6 +353,7 @@ class ConsolidationEngine:
         )
 
     def merge(self, spec: KeySpec) -> None:
+        written_before = self.outcome.rows_written
         columns = list(spec.copy_columns)
         insert_cols = ["upt_id", *columns, *spec.extra_select, "last_run_id"]
         select_cols = ["rs.upt_id", *[f"s.{c}" for c in columns], *spec.extra_select.values(), "%(run)s"]
@@ -353,6 +369,7 @@ class ConsolidationEngine:
             + f" WHERE {spec.national}.content_hash <> excluded.content_hash"
         )
         self.remove_gone(spec)
+        self.refresh_statistics(spec.national, self.outcome.rows_written - written_before)
 
     def remove_gone(self, spec: KeySpec) -> None:
         gone = f"sdp_gone_{spec.record_type}"
@@ -415,15 +432,16 @@ class ConsolidationEngine:
             f"WHERE identity_id IS NULL AND nik <> '' AND name_key <> '' AND NOT EXISTS (SELECT 1 FROM sdp_link o "
             f"WHERE o.name_key = sdp_link.name_key AND o.nik <> '' AND o.nik <> sdp_link.nik)"
         )
-        self.sql(
+        created = self.sql(
             f"INSERT INTO {ident} (nik, name_key, full_name, birth_date, birth_place, created_at) "
             f"SELECT g.nik, n.name_key, n.full_name, n.birth_date, n.birth_place, %(now)s "
             f"FROM (SELECT nik, MIN(person_id) AS person_id FROM sdp_link WHERE identity_id IS NULL AND nik <> '' "
             f"GROUP BY nik) g JOIN {p} n ON n.id = g.person_id ORDER BY g.nik"
         )
+        self.refresh_statistics(ident, created)
         self.sql(by_nik)
         self.sql(by_name)
-        self.sql(
+        created = self.sql(
             f"INSERT INTO {ident} (nik, name_key, full_name, birth_date, birth_place, created_at) "
             f"SELECT '', n.name_key, n.full_name, n.birth_date, n.birth_place, %(now)s "
             f"FROM (SELECT name_key, MIN(person_id) AS person_id FROM sdp_link "
@@ -431,11 +449,13 @@ class ConsolidationEngine:
             f"JOIN {p} n ON n.id = g.person_id "
             f"WHERE NOT EXISTS (SELECT 1 FROM {ident} pi WHERE pi.name_key = g.name_key) ORDER BY g.name_key"
         )
+        self.refresh_statistics(ident, created)
         self.sql(by_name)
-        self.sql(
+        linked = self.sql(
             f"UPDATE {p} SET identity_id = l.identity_id FROM sdp_link l "
             f"WHERE {p}.id = l.person_id AND {self.d.not_same(f'{p}.identity_id', 'l.identity_id')}"
         )
+        self.refresh_statistics(p, linked)  # conflicts are found by identity next
         self.sql(
             f"UPDATE {ident} SET nik = (SELECT MIN(l.nik) FROM sdp_link l WHERE l.identity_id = {ident}.id "
             f"AND l.nik <> '') WHERE nik = '' AND id IN (SELECT identity_id FROM sdp_link WHERE nik <> '')"
