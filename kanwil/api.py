@@ -9,6 +9,7 @@ operator naming their own UPT's region, whose reports are not theirs). Only GET 
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
@@ -75,7 +76,7 @@ class OccupancyReportView(ReportView):
 
     @extend_schema(
         operation_id="reports_occupancy",
-        summary="Hunian per UPT (tahanan, narapidana, kapasitas, kelebihan hunian)",
+        summary=gettext_lazy("Hunian per UPT (tahanan, narapidana, kapasitas, kelebihan hunian)"),
         parameters=[OccupancyQuerySerializer],
         responses=OccupancyReportSerializer,
         tags=["reports"],
@@ -101,7 +102,7 @@ class ComplianceReportView(ReportView):
 
     @extend_schema(
         operation_id="reports_compliance",
-        summary="Kepatuhan kiriman per UPT (terlambat, tidak kirim, hari beruntun)",
+        summary=gettext_lazy("Kepatuhan kiriman per UPT (terlambat, tidak kirim, hari beruntun)"),
         parameters=[ComplianceQuerySerializer],
         responses=ComplianceReportSerializer,
         tags=["reports"],

@@ -209,3 +209,16 @@ def test_rule_catalogue_in_the_admin_is_translated(client_for, world):
     page = switch_language(client, "en", url).content.decode()
     assert "Date in the future." in page
     assert "Tanggal di masa depan." not in page
+
+
+@pytestmark_db
+def test_api_schema_follows_the_language(client_for, world):
+    """The OpenAPI descriptions are lazy strings: Swagger UI shows them in the reader's language."""
+    client = client_for(world.central)
+    accept = {"HTTP_ACCEPT": "application/vnd.oai.openapi+json"}
+    indonesian = client.get("/api/schema/", **accept).json()
+    english = client.get("/api/schema/", HTTP_ACCEPT_LANGUAGE="en", **accept).json()
+    post = "/api/v1/submissions/"
+    assert indonesian["paths"][post]["post"]["summary"] == "Kirim paket harian UPT"
+    assert english["paths"][post]["post"]["summary"] == "Send a UPT's daily package"
+    assert "Kirim" not in english["paths"][post]["post"]["summary"]

@@ -6,6 +6,7 @@ and the failure reason only to central."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -120,8 +121,8 @@ class ConsolidationListCreate(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="consolidations_list",
-        summary="Daftar proses konsolidasi",
-        description=(
+        summary=gettext_lazy("Daftar proses konsolidasi"),
+        description=gettext_lazy(
             "Terbaru lebih dulu. Hasil per UPT dibatasi pada cakupan pengguna; total nasional hanya untuk pusat."
         ),
     )
@@ -133,8 +134,8 @@ class ConsolidationListCreate(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="consolidations_create",
-        summary="Jalankan konsolidasi",
-        description=(
+        summary=gettext_lazy("Jalankan konsolidasi"),
+        description=gettext_lazy(
             "Hanya pusat (Ditjenpas). Jika sudah ada konsolidasi dalam antrean atau berjalan, konsolidasi itu yang "
             "dikembalikan (200), tidak dibuat yang baru; selain itu 202 dan konsolidasi dijalankan oleh worker."
         ),
@@ -142,7 +143,7 @@ class ConsolidationListCreate(generics.GenericAPIView):
         responses={
             202: ConsolidationRunSerializer,
             200: ConsolidationRunSerializer,
-            403: OpenApiResponse(description="Bukan pengguna pusat."),
+            403: OpenApiResponse(description=gettext_lazy("Bukan pengguna pusat.")),
         },
     )
     def post(self, request: Request) -> Response:
@@ -155,7 +156,8 @@ class ConsolidationDetail(generics.GenericAPIView):
     serializer_class = ConsolidationRunSerializer
 
     @extend_schema(
-        operation_id="consolidations_retrieve", summary="Satu proses konsolidasi, dengan kemajuan (langkah, persen)"
+        operation_id="consolidations_retrieve",
+        summary=gettext_lazy("Satu proses konsolidasi, dengan kemajuan (langkah, persen)"),
     )
     def get(self, request: Request, pk: int) -> Response:
         _scope_or_403(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -73,11 +74,15 @@ class PackageSerializer(serializers.Serializer):
 
     format = serializers.ChoiceField(choices=[pkg.FORMAT])
     format_version = serializers.ChoiceField(choices=sorted(pkg.SUPPORTED_VERSIONS))
-    package_id = serializers.UUIDField(help_text="UUID paket; kunci idempotensi (kirim ulang dengan ID yang sama).")
-    upt_code = serializers.CharField(max_length=20, help_text="Kode UPT pengirim.")
+    package_id = serializers.UUIDField(
+        help_text=gettext_lazy("UUID paket; kunci idempotensi (kirim ulang dengan ID yang sama).")
+    )
+    upt_code = serializers.CharField(max_length=20, help_text=gettext_lazy("Kode UPT pengirim."))
     kind = serializers.ChoiceField(choices=PackageKind.choices)
-    generated_at = serializers.DateTimeField(help_text="Waktu paket dibuat (ISO 8601 dengan zona waktu).")
-    since = serializers.DateTimeField(allow_null=True, help_text="Paket delta: perubahan sejak waktu ini; full: null.")
+    generated_at = serializers.DateTimeField(help_text=gettext_lazy("Waktu paket dibuat (ISO 8601 dengan zona waktu)."))
+    since = serializers.DateTimeField(
+        allow_null=True, help_text=gettext_lazy("Paket delta: perubahan sejak waktu ini; full: null.")
+    )
     counts = PackageCountsSerializer()
     records_checksum = serializers.RegexField(r"^[0-9a-f]{64}$")
     state_checksum = serializers.RegexField(r"^[0-9a-f]{64}$")
@@ -88,15 +93,19 @@ class PackageSerializer(serializers.Serializer):
 
 
 class PackageErrorSerializer(serializers.Serializer):
-    path = serializers.CharField(help_text="Letak kesalahan, mis. persons[12].register.")
-    code = serializers.CharField(help_text="Kode kesalahan yang dapat dibaca mesin, mis. invalid_choice.")
-    message = serializers.CharField(help_text="Pesan dalam Bahasa Indonesia.")
+    path = serializers.CharField(help_text=gettext_lazy("Letak kesalahan, mis. persons[12].register."))
+    code = serializers.CharField(help_text=gettext_lazy("Kode kesalahan yang dapat dibaca mesin, mis. invalid_choice."))
+    message = serializers.CharField(
+        help_text=gettext_lazy("Pesan dalam bahasa permintaan (Accept-Language), bawaan Bahasa Indonesia.")
+    )
 
 
 class PackageRejectedSerializer(serializers.Serializer):
     detail = serializers.CharField()
     errors = PackageErrorSerializer(many=True)
-    truncated = serializers.BooleanField(help_text="Daftar dipotong: ada kesalahan lain yang tidak ditampilkan.")
+    truncated = serializers.BooleanField(
+        help_text=gettext_lazy("Daftar dipotong: ada kesalahan lain yang tidak ditampilkan.")
+    )
 
 
 class DetailSerializer(serializers.Serializer):
@@ -107,10 +116,12 @@ class DetailSerializer(serializers.Serializer):
 
 
 class TimelinessSerializer(serializers.Serializer):
-    on_time_occupancy = serializers.BooleanField(help_text="Diterima sebelum batas data tahanan dan hunian.")
-    deadline_occupancy = serializers.CharField(help_text="Batas waktu (WIB), mis. 10:00.")
-    on_time_other = serializers.BooleanField(help_text="Diterima sebelum batas data lainnya.")
-    deadline_other = serializers.CharField(help_text="Batas waktu (WIB), mis. 14:00.")
+    on_time_occupancy = serializers.BooleanField(
+        help_text=gettext_lazy("Diterima sebelum batas data tahanan dan hunian.")
+    )
+    deadline_occupancy = serializers.CharField(help_text=gettext_lazy("Batas waktu (WIB), mis. 10:00."))
+    on_time_other = serializers.BooleanField(help_text=gettext_lazy("Diterima sebelum batas data lainnya."))
+    deadline_other = serializers.CharField(help_text=gettext_lazy("Batas waktu (WIB), mis. 14:00."))
 
 
 class ResultsSerializer(serializers.Serializer):
@@ -118,7 +129,9 @@ class ResultsSerializer(serializers.Serializer):
     rows_rejected = serializers.IntegerField()
     rows_warned = serializers.IntegerField()
     consolidated_at = serializers.DateTimeField(allow_null=True)
-    run = serializers.IntegerField(allow_null=True, help_text="Proses konsolidasi yang mengolah kiriman ini.")
+    run = serializers.IntegerField(
+        allow_null=True, help_text=gettext_lazy("Proses konsolidasi yang mengolah kiriman ini.")
+    )
 
 
 class IssueCountsSerializer(serializers.Serializer):
@@ -200,7 +213,9 @@ class RowIssueSerializer(serializers.Serializer):
     record_key = serializers.CharField()
     rule = serializers.CharField(source="rule_id")
     severity = serializers.ChoiceField(choices=Severity.choices)
-    message = serializers.CharField(source="rule.message", help_text="Pesan aturan dalam Bahasa Indonesia.")
+    message = serializers.CharField(
+        source="rule.message", help_text=gettext_lazy("Pesan aturan dalam Bahasa Indonesia.")
+    )
     detail = serializers.CharField()
 
 

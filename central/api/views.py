@@ -8,6 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, parsers, status
@@ -69,10 +70,12 @@ def rejected_response(exc: PackageRejected) -> Response:
 
 
 _ERRORS = {
-    400: OpenApiResponse(PackageRejectedSerializer, description="Paket ditolak; tidak ada yang disimpan."),
-    401: OpenApiResponse(DetailSerializer, description="Belum masuk (token atau sesi)."),
-    403: OpenApiResponse(DetailSerializer, description="Pengirim bukan operator UPT paket ini."),
-    409: OpenApiResponse(DetailSerializer, description="ID paket sudah dipakai untuk isi yang berbeda."),
+    400: OpenApiResponse(
+        PackageRejectedSerializer, description=gettext_lazy("Paket ditolak; tidak ada yang disimpan.")
+    ),
+    401: OpenApiResponse(DetailSerializer, description=gettext_lazy("Belum masuk (token atau sesi).")),
+    403: OpenApiResponse(DetailSerializer, description=gettext_lazy("Pengirim bukan operator UPT paket ini.")),
+    409: OpenApiResponse(DetailSerializer, description=gettext_lazy("ID paket sudah dipakai untuk isi yang berbeda.")),
 }
 
 
@@ -82,12 +85,12 @@ class SubmissionListCreate(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="submissions_list",
-        summary="Daftar kiriman dalam cakupan pengguna",
+        summary=gettext_lazy("Daftar kiriman dalam cakupan pengguna"),
         parameters=[
-            OpenApiParameter("upt", str, description="Kode UPT"),
+            OpenApiParameter("upt", str, description=gettext_lazy("Kode UPT")),
             OpenApiParameter("state", str, enum=SubmissionState.values),
             OpenApiParameter("kind", str, enum=PackageKind.values),
-            OpenApiParameter("report_date", OpenApiTypes.DATE, description="Tanggal laporan (WIB)"),
+            OpenApiParameter("report_date", OpenApiTypes.DATE, description=gettext_lazy("Tanggal laporan (WIB)")),
         ],
         responses={200: SubmissionSerializer(many=True)},
     )
@@ -114,8 +117,8 @@ class SubmissionListCreate(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="submissions_create",
-        summary="Kirim paket harian UPT",
-        description=(
+        summary=gettext_lazy("Kirim paket harian UPT"),
+        description=gettext_lazy(
             "Menerima satu paket harian (JSON, boleh gzip). Paket baru: 201. Paket yang sama (ID dan isi sama) "
             "dikirim ulang: 200 dengan kiriman aslinya, tidak disimpan dua kali. ID sama dengan isi berbeda: 409. "
             "Hanya operator UPT paket itu yang boleh mengirim (403 untuk yang lain). Kesalahan bentuk, versi, "
@@ -123,8 +126,12 @@ class SubmissionListCreate(generics.GenericAPIView):
         ),
         request={"application/json": PackageSerializer, "application/gzip": OpenApiTypes.BINARY},
         responses={
-            201: OpenApiResponse(SubmissionDetailSerializer, description="Paket diterima, menunggu konsolidasi."),
-            200: OpenApiResponse(SubmissionDetailSerializer, description="Paket ini sudah diterima sebelumnya."),
+            201: OpenApiResponse(
+                SubmissionDetailSerializer, description=gettext_lazy("Paket diterima, menunggu konsolidasi.")
+            ),
+            200: OpenApiResponse(
+                SubmissionDetailSerializer, description=gettext_lazy("Paket ini sudah diterima sebelumnya.")
+            ),
             **_ERRORS,
         },
         examples=[
@@ -163,7 +170,7 @@ class SubmissionDetail(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="submissions_retrieve",
-        summary="Status dan hasil satu kiriman",
+        summary=gettext_lazy("Status dan hasil satu kiriman"),
         responses={200: SubmissionDetailSerializer, 404: OpenApiResponse(DetailSerializer)},
     )
     def get(self, request: Request, package_id) -> Response:
