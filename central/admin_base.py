@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext
 
+from central.private_search import PARAM, search_query, search_text
 from central.scoping import Action, can, ensure_in_scope, restrict
 from central.services.audit import audit_person_viewed
 
@@ -106,3 +109,68 @@ class PersonViewAuditMixin:
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
         return self._audit_view(request, object_id, response)
+
+
+class PrivateSearchAdminMixin:
+    """For admin lists searchable by name or NIK: the search box POSTs and the list's URL carries a session
+    token instead of the text, as on the operator's register (``central.private_search``)."""
+
+    change_list_template = "admin/private_search_change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        posted = request.method == "POST" and "_cari" in request.POST
+        if (posted or SEARCH_VAR in request.GET) and self.has_view_or_change_permission(request):
+            source = request.POST if posted else request.GET
+            keep = tuple(name for name in source if name not in {SEARCH_VAR, PARAM, "_cari", "csrfmiddlewaretoken"})
+            query = search_query(request, source, keep)
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+        if PARAM not in request.GET:
+            return super().changelist_view(request, extra_context)
+        original = request.GET
+        text, found = search_text(request, original)
+        if not found:
+            self.message_user(request, gettext("Pencarian sebelumnya sudah tidak tersimpan; silakan ketik lagi."))
+        # The admin's ChangeList reads the search from ``q``: it gets the text for building the list, while
+        # every link it makes (pages, sorting, filters, a row and back) carries the token instead.
+        searching = original.copy()
+        token = searching.pop(PARAM)[-1]
+        if text:
+            searching[SEARCH_VAR] = text
+        request.GET = searching
+        request.sdp_search = (token, original)
+        try:
+            return super().changelist_view(request, extra_context)
+        finally:
+            request.GET = original
+
+    def get_changelist(self, request, **kwargs):
+        changelist = super().get_changelist(request, **kwargs)
+        search = getattr(request, "sdp_search", None)
+        if search is None:
+            return changelist
+        return type("PrivateSearchChangeList", (_TokenLinks, changelist), {"search_token": search[0]})
+
+    def get_preserved_filters(self, request):
+        search = getattr(request, "sdp_search", None)
+        if search is None or request.GET is search[1]:
+            return super().get_preserved_filters(request)
+        searching, request.GET = request.GET, search[1]
+        try:
+            return super().get_preserved_filters(request)
+        finally:
+            request.GET = searching
+
+
+class _TokenLinks:
+    """A ChangeList whose links name the search by its token."""
+
+    search_token = ""
+
+    def get_query_string(self, new_params=None, remove=None):
+        params = self.filter_params
+        self.filter_params = {name: value for name, value in params.items() if name != SEARCH_VAR}
+        self.filter_params[PARAM] = [self.search_token]
+        try:
+            return super().get_query_string(new_params, remove)
+        finally:
+            self.filter_params = params

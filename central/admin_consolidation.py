@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from central.admin_base import PersonViewAuditMixin, ReadOnlyAdminMixin, ScopedModelAdmin
+from central.admin_base import PersonViewAuditMixin, PrivateSearchAdminMixin, ReadOnlyAdminMixin, ScopedModelAdmin
 from central.models import Conflict, ConsolidationRun, RowIssue, RunTrigger, RunUptResult, ValidationRule
 from central.scoping import Action, has_central_permission
 from central.services.consolidation import consolidation_request
@@ -194,7 +194,7 @@ class RunUptResultAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
 
 
 @admin.register(Conflict)
-class ConflictAdmin(PersonViewAuditMixin, ReadOnlyAdminMixin, ScopedModelAdmin):
+class ConflictAdmin(PrivateSearchAdminMixin, PersonViewAuditMixin, ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ["detected_at", "kind", "state", "upt", "other_upt", "identity", "detail", "page_link"]
     list_filter = ["state", "kind"]
     search_fields = ["identity__full_name", "identity__nik", "upt__code", "detail"]

@@ -253,11 +253,16 @@ if CONSOLIDATION_TIME < SUBMISSION_DEADLINE_OTHER:
 SUBMISSION_MAX_BYTES = env_int("SUBMISSION_MAX_MB", 64, minimum=1, maximum=1024) * 1024 * 1024
 
 # --- Logging -------------------------------------------------------------------------------------
+# Error reports (the 500 e-mail to ADMINS) leave out POSTed fields, traceback values and the query string.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "sdp_project.log_privacy.PersonDataReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "sdp_project.log_privacy.PersonDataExceptionReporter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Database errors name the values of a violated key (a NIK, a name): blanked before anything is written.
+    "filters": {"redact_key_values": {"()": "sdp_project.log_privacy.RedactKeyValues"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_key_values"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-axes logs every successful login at INFO; the audit trail already records them.
     "loggers": {"axes": {"level": "WARNING"}},

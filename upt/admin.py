@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from central.admin_base import PersonViewAuditMixin, ScopedModelAdmin
+from central.admin_base import PersonViewAuditMixin, PrivateSearchAdminMixin, ScopedModelAdmin
 from central.models import Upt
 from central.reference import MOVEMENT_RULES, MovementKind
 from central.scoping import Action
@@ -36,7 +36,7 @@ def _copy(source: Any, target: Any) -> None:
     target._state.adding = False
 
 
-class RegisterAdmin(SimpleHistoryAdmin, ScopedModelAdmin):
+class RegisterAdmin(PrivateSearchAdminMixin, SimpleHistoryAdmin, ScopedModelAdmin):
     """Scoped admin with a read-only, scoped change history."""
 
     def revert_disabled(self, request, obj=None):

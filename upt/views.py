@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from central.models import Upt
+from central.private_search import carries_search_text, search_query, search_text
 from central.reference import CrimeCategory, PersonStatus, Register
 from central.scoping import Action, get_scoped_or_404
 from central.selectors.organisation import upts_for
@@ -81,10 +83,14 @@ WORKLIST_TITLES = {
 }
 
 
-def _filters(request: HttpRequest) -> PersonFilters:
+#: The list's filters that say nothing about a person: they stay in the URL (the search text does not).
+LIST_PARAMS = ("register", "status", "kategori", "urut", "daftar")
+
+
+def _filters(request: HttpRequest, q: str) -> PersonFilters:
     get = request.GET
     return PersonFilters(
-        q=get.get("q", "")[:100],
+        q=q,
         register=get.get("register", ""),
         status=get.get("status", STATUS_HELD),
         category=get.get("kategori", ""),
@@ -93,12 +99,23 @@ def _filters(request: HttpRequest) -> PersonFilters:
     )
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def person_list_view(request: HttpRequest, upt_code: str) -> HttpResponse:
-    """The register: search by name, registration number or NIK; filter by register, status, category."""
+    """The register: search by name, registration number or NIK; filter by register, status, category.
+
+    The search form POSTs; the text is kept in the session and the URL carries only a token
+    (``central.private_search``), so no name or NIK reaches a log, the history or a Referer."""
     upt = _upt(request, upt_code)
-    filters = _filters(request)
+    if carries_search_text(request):
+        source = request.POST if request.method == "POST" else request.GET
+        query = search_query(request, source, LIST_PARAMS)
+        target = reverse("upt:person_list", args=[upt.code])
+        return redirect(f"{target}?{query.urlencode()}" if query else target)
+    q, found = search_text(request, request.GET)
+    if not found:
+        messages.info(request, _("Pencarian sebelumnya sudah tidak tersimpan; silakan ketik lagi."))
+    filters = _filters(request, q)
     limits = detention_limits()
     page = Paginator(person_list(user=request.user, upt=upt, filters=filters, limits=limits), PAGE_SIZE).get_page(
         request.GET.get("hal")

@@ -96,6 +96,7 @@ def test_release_and_search_from_the_keyboard(page, world):
     page.keyboard.type("kartika")
     page.keyboard.press("Enter")
     page.wait_for_url("**/wbp/?**")
+    assert "cari=" in page.url and "kartika" not in page.url.lower()  # the name stays out of the URL
     page.click("text=Dewi Kartika")
     page.wait_for_url("**/wbp/*/")
     page.keyboard.press("m")

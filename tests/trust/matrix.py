@@ -198,7 +198,8 @@ ROUTES: dict[str, Route] = {
     "upt:choose": Route(read_only(OPERATORS)),
     "upt:home": Route(read_only(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
     # The UPT's register: its operators (and the admin) only.
-    "upt:person_list": Route(read_only(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
+    # (POST: the search form, whose text goes to the session rather than the URL.)
+    "upt:person_list": Route(get_and_post(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
     "upt:person_create": Route(get_and_post(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
     "upt:person_by_reg": Route(
         read_only(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code, "reg_number": o.person_a.reg_number}

@@ -171,11 +171,11 @@ def test_tampered_person_and_upt_fields_are_ignored(client_for, world, people):
 def test_search_never_finds_another_upts_people(client_for, world, people):
     _a, b = people
     response = client_for(world.operator_a).get(
-        reverse("upt:person_list", args=[world.upt_a.code]), {"q": b.nik, "status": "semua"}
+        reverse("upt:person_list", args=[world.upt_a.code]), {"q": b.nik, "status": "semua"}, follow=True
     )
     assert list(response.context["page"].object_list) == []
     response = client_for(world.operator_a).get(
-        reverse("upt:person_list", args=[world.upt_a.code]), {"q": b.full_name, "status": "semua"}
+        reverse("upt:person_list", args=[world.upt_a.code]), {"q": b.full_name, "status": "semua"}, follow=True
     )
     assert b.full_name not in [p.full_name for p in response.context["page"].object_list]
 

@@ -80,11 +80,17 @@ class Command(BaseCommand):
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
         code = upt.code
+        list_url = reverse("upt:person_list", args=[code])
+
+        def search(**params) -> str:
+            # The search text travels by POST; the list it leads to is a GET with a session token.
+            return client.post(list_url, params)["Location"]
+
         pages = [
             ("home", reverse("upt:home", args=[code])),
-            ("list", reverse("upt:person_list", args=[code])),
-            ("list, search by name", reverse("upt:person_list", args=[code]) + "?q=santoso&status=semua"),
-            ("list, NIK prefix", reverse("upt:person_list", args=[code]) + "?q=3171"),
+            ("list", list_url),
+            ("list, search by name", search(q="santoso", status="semua")),
+            ("list, NIK prefix", search(q="3171")),
             ("list, detention ≤ 10 days", reverse("upt:person_list", args=[code]) + "?daftar=tahanan-10&urut=batas"),
             ("list, releases ≤ 3 months", reverse("upt:person_list", args=[code]) + "?daftar=bebas-3&urut=ekspirasi"),
             ("list, page 30", reverse("upt:person_list", args=[code]) + "?status=semua&hal=30"),
