@@ -224,6 +224,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# Consolidation's tasks (a run's executor and its per-Kanwil parts) may have workers of their own
+# (`celery worker -Q konsolidasi`); by default they share Celery's default queue with every other task.
+CONSOLIDATION_QUEUE = env_str("CONSOLIDATION_QUEUE", "celery")
+CELERY_TASK_ROUTES = {
+    "central.tasks.consolidation_run_task": {"queue": CONSOLIDATION_QUEUE},
+    "central.tasks.consolidation_part_task": {"queue": CONSOLIDATION_QUEUE},
+}
+
 CONSOLIDATION_TIME = env_time("CONSOLIDATION_TIME", time(15, 0))
 CELERY_BEAT_SCHEDULE = {
     "konsolidasi-harian": {

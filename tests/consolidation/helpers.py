@@ -287,11 +287,12 @@ def comparable_state() -> dict:
 
 
 def full_state() -> dict:
-    """``comparable_state`` plus each run's per-UPT results (runs in order, without their ids)."""
+    """``comparable_state`` plus the per-UPT results of each run that succeeded (in order, without ids)."""
     from central.models import RunUptResult
 
     state = comparable_state()
-    runs = {pk: i for i, pk in enumerate(ConsolidationRun.objects.order_by("pk").values_list("pk", flat=True))}
+    succeeded = ConsolidationRun.objects.filter(state="succeeded").order_by("pk").values_list("pk", flat=True)
+    runs = {pk: i for i, pk in enumerate(succeeded)}
     state["results"] = sorted(
         [str(runs[row[0]]), *(str(v) for v in row[1:])]
         for row in RunUptResult.objects.values_list(

@@ -73,10 +73,11 @@ def consolidation_parts_create(*, run: ConsolidationRun) -> list[int]:
     return list(ConsolidationPart.objects.filter(run=run).order_by("kanwil__code").values_list("pk", flat=True))
 
 
-def consolidation_parts_execute(*, run: ConsolidationRun) -> None:
+def consolidation_parts_execute(*, run: ConsolidationRun, progress=_no_progress) -> None:
     """Create the run's parts, hand them to the workers, do those nobody works on, and return once every
     part is done. Errors of a part done here propagate (the run fails or retries, see ``runs``)."""
     part_ids = consolidation_parts_create(run=run)
+    progress(STEP_PARTS, PROGRESS_FIRST)
     if part_ids and _dispatch_to_workers():
         from celery import group
 

@@ -197,7 +197,8 @@ def _execute_claimed(run: ConsolidationRun, *, final_attempt: bool) -> Consolida
     try:
         if split:
             validation_rules_sync()
-            consolidation_parts_execute(run=run)  # every Kanwil's row issues, committed part by part
+            # Every Kanwil's row issues, committed part by part; nothing of the register yet.
+            consolidation_parts_execute(run=run, progress=progress.write)
         # Durable: the register changes all at once or not at all (never nested in a caller's transaction).
         with transaction.atomic(durable=True):
             if not split:
