@@ -22,6 +22,30 @@ FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# A text cell starting with one of these is run as a formula by Excel, LibreOffice or Google Sheets
+# (CSV/formula injection: ``=HYPERLINK(…)``, ``@SUM(…)``, DDE through ``+``/``-``; tab and CR shift cells).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Every text cell of every export goes through here: one that a spreadsheet would evaluate gets a
+    leading apostrophe, so it is shown as the text it is. Numbers and dates are left as they are (a
+    negative number is a number, not text)."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    """``csv.writer`` whose every cell has been through ``spreadsheet_safe``."""
+
+    def __init__(self, buffer):
+        self._writer = csv.writer(buffer)
+
+    def writerow(self, values) -> None:
+        self._writer.writerow([spreadsheet_safe(v) for v in values])
+
+
 def header_lines(title: str, filters: list[tuple[str, str]], generated_at: dt.datetime) -> list[str]:
     """What precedes the table in every export: title, each filter, and when it was made."""
     lines = [str(title)]
@@ -51,7 +75,7 @@ def csv_response(table: Table, *, title: str, filters, generated_at: dt.datetime
     """UTF-8 with a byte-order mark, so that spreadsheet programs read Indonesian names correctly."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    writer = _SafeWriter(buffer)
     for line in header_lines(title, filters, generated_at):
         writer.writerow([line])
     writer.writerow([])
@@ -97,14 +121,14 @@ def xlsx_response(table: Table, *, title: str, filters, generated_at: dt.datetim
     sheet.freeze_panes = f"A{len(lines) + 3}"
 
     for i, line in enumerate(lines):
-        cell = WriteOnlyCell(sheet, value=line)
+        cell = WriteOnlyCell(sheet, value=spreadsheet_safe(line))
         if i == 0:
             cell.font = Font(bold=True, size=13)
         sheet.append([cell])
     sheet.append([])
     header = []
     for column in table.columns:
-        cell = WriteOnlyCell(sheet, value=str(column.label))
+        cell = WriteOnlyCell(sheet, value=spreadsheet_safe(str(column.label)))
         cell.font = bold
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -112,6 +136,7 @@ def xlsx_response(table: Table, *, title: str, filters, generated_at: dt.datetim
     sheet.append(header)
 
     def typed(column, value, *, font=None):
+        value = spreadsheet_safe(value)
         number_format = NUMBER_FORMATS.get(column.kind)
         if font is None and (number_format is None or value is None):
             return value
@@ -125,7 +150,7 @@ def xlsx_response(table: Table, *, title: str, filters, generated_at: dt.datetim
     for row in table.rows:
         sheet.append([typed(c, export_value(c, c.value(row))) for c in table.columns])
     if table.has_totals and table.rows:
-        totals = [WriteOnlyCell(sheet, value=str(table.totals_label))]
+        totals = [WriteOnlyCell(sheet, value=spreadsheet_safe(str(table.totals_label)))]
         totals[0].font = bold
         totals += [
             typed(c, None if c.total is None else export_value(c, c.total), font=bold) for c in table.columns[1:]

@@ -7,6 +7,7 @@ problem at once, next to the field to fix.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -140,12 +141,17 @@ def is_indonesian(nationality: str) -> bool:
     return nationality.strip().lower() in {"", "indonesia", "wni", "warga negara indonesia"}
 
 
+# Direction overrides and zero-width characters: invisible on screen, they can turn a name around
+# (U+202E) or make two different spellings look the same (U+200B), which defeats searching and matching.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def normalise(data: Mapping[str, Any]) -> dict[str, Any]:
     """Input as typed, made comparable: trimmed text, NIK without separators, blanks as zeros."""
     clean: dict[str, Any] = {}
     for field, value in data.items():
         if field in _TEXT_FIELDS:
-            value = " ".join(str(value or "").split())
+            value = " ".join(_INVISIBLE.sub("", str(value or "")).split())
             if field == "nik":
                 value = value.replace(" ", "").replace(".", "").replace("-", "")
             if field == "nationality":
