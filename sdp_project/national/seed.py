@@ -29,6 +29,7 @@ from central.bulkload import bulk_insert
 from central.models import (
     AuditEvent,
     Conflict,
+    ConsolidationPart,
     ConsolidationRun,
     Kanwil,
     NationalMovement,
@@ -85,6 +86,7 @@ _UNIT_DATA = [
     OccupancyBreakdown,
     OccupancySnapshot,
     Submission,
+    ConsolidationPart,
     ConsolidationRun,
 ]
 
