@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from central.admin_base import PersonViewAuditMixin, PrivateSearchAdminMixin, ReadOnlyAdminMixin, ScopedModelAdmin
-from central.models import Conflict, ConsolidationRun, RowIssue, RunTrigger, RunUptResult, ValidationRule
+from central.models import (
+    Conflict,
+    ConsolidationPart,
+    ConsolidationRun,
+    RowIssue,
+    RunTrigger,
+    RunUptResult,
+    ValidationRule,
+)
 from central.scoping import Action, has_central_permission
 from central.services.consolidation import consolidation_request
 from central.validation import RULES_BY_CODE
@@ -51,6 +59,26 @@ class RunUptResultInline(admin.TabularInline):
         return False
 
 
+class ConsolidationPartInline(admin.TabularInline):
+    """A split run's parts: which Kanwil, how many submissions, and which worker process did each."""
+
+    model = ConsolidationPart
+    fields = ["kanwil", "submissions_count", "done_at", "done_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("kanwil").order_by("kanwil__code")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ConsolidationRun)
 class ConsolidationRunAdmin(NationalAdminMixin, ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = [
@@ -62,16 +90,17 @@ class ConsolidationRunAdmin(NationalAdminMixin, ReadOnlyAdminMixin, ScopedModelA
         "started_at",
         "finished_at",
         "progress",
+        "split",
         "submissions_count",
         "rows_received",
         "rows_rejected",
         "rows_written",
         "conflicts_found",
     ]
-    list_filter = ["state", "trigger", "snapshot_date"]
+    list_filter = ["state", "trigger", "split", "snapshot_date"]
     list_select_related = ["triggered_by"]
     date_hierarchy = "created_at"
-    inlines = [RunUptResultInline]
+    inlines = [ConsolidationPartInline, RunUptResultInline]
     actions = ["run_again"]
     change_list_template = "admin/central/consolidationrun/change_list.html"
 

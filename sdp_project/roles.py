@@ -41,6 +41,7 @@ _VIEW_CONSOLIDATION_UNIT = ["central.view_rowissue", "central.view_runuptresult"
 _VIEW_CONSOLIDATION_NATIONAL = [
     *_VIEW_CONSOLIDATION_UNIT,
     "central.view_consolidationrun",
+    "central.view_consolidationpart",
     "central.view_validationrule",
 ]
 

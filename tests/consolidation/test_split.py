@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.db import connections
+from django.urls import reverse
 
 from central.models import ConsolidationPart, ConsolidationRun, RowIssue, Submission
 from central.services.consolidation import consolidation_execute, consolidation_part_execute, consolidation_request
@@ -112,3 +113,14 @@ def test_a_part_of_a_run_no_longer_running_is_not_done(world):
     assert not RowIssue.objects.exists()
     assert ConsolidationPart.objects.get(pk=part).done_at is None
     assert Submission.objects.get().state == "validating"
+
+
+@pytest.mark.django_db
+def test_the_run_admin_shows_each_part_and_who_did_it(world, client_for):
+    package(world.upt_a, persons=[person_values("A/1")])
+    run = _consolidate(world.central, "kanwil")
+    (part,) = run.parts.all()
+    page = client_for(world.central).get(reverse("admin:central_consolidationrun_change", args=[run.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Dibagi per Kanwil" in body and world.kanwil_x.name in body and part.done_by in body
