@@ -389,6 +389,11 @@ def _too_large(max_bytes: int) -> PackageRejected:
 
 
 def load_document(data: bytes) -> dict[str, Any]:
+    # JSON can carry a NUL only as this escape; PostgreSQL cannot store it in any text column.
+    if b"\\u0000" in data:
+        raise PackageRejected.one(
+            "malformed", _("Paket memuat karakter NUL (kode 0), yang tidak boleh ada dalam teks.")
+        )
     try:
         document = json.loads(data)
     except UnicodeDecodeError:
