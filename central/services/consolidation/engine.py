@@ -415,13 +415,17 @@ class ConsolidationEngine:
             f"FROM {p} n WHERE n.last_run_id = %(run)s OR n.identity_id IS NULL"
         )
         self.raw(self.d.analyze("sdp_link"))
+        # Each UPDATE touches only the rows it can link (EXISTS): rewriting every unlinked row with NULL
+        # cost a first national load seconds per statement.
         by_nik = (
             f"UPDATE sdp_link SET identity_id = (SELECT MIN(pi.id) FROM {ident} pi WHERE pi.nik = sdp_link.nik) "
-            f"WHERE identity_id IS NULL AND nik <> ''"
+            f"WHERE identity_id IS NULL AND nik <> '' "
+            f"AND EXISTS (SELECT 1 FROM {ident} pi WHERE pi.nik = sdp_link.nik)"
         )
         by_name = (
             f"UPDATE sdp_link SET identity_id = (SELECT CASE WHEN COUNT(*) = 1 THEN MIN(pi.id) END FROM {ident} pi "
-            f"WHERE pi.name_key = sdp_link.name_key) WHERE identity_id IS NULL AND nik = '' AND name_key <> ''"
+            f"WHERE pi.name_key = sdp_link.name_key) WHERE identity_id IS NULL AND nik = '' AND name_key <> '' "
+            f"AND EXISTS (SELECT 1 FROM {ident} pi WHERE pi.name_key = sdp_link.name_key)"
         )
         self.sql(by_nik)
         # A NIK seen for the first time adopts the one identity known only by the same name key (the UPT
@@ -430,7 +434,8 @@ class ConsolidationEngine:
             f"UPDATE sdp_link SET identity_id = (SELECT CASE WHEN COUNT(*) = 1 THEN MIN(pi.id) END FROM {ident} pi "
             f"WHERE pi.name_key = sdp_link.name_key AND pi.nik = '') "
             f"WHERE identity_id IS NULL AND nik <> '' AND name_key <> '' AND NOT EXISTS (SELECT 1 FROM sdp_link o "
-            f"WHERE o.name_key = sdp_link.name_key AND o.nik <> '' AND o.nik <> sdp_link.nik)"
+            f"WHERE o.name_key = sdp_link.name_key AND o.nik <> '' AND o.nik <> sdp_link.nik) "
+            f"AND EXISTS (SELECT 1 FROM {ident} pi WHERE pi.name_key = sdp_link.name_key AND pi.nik = '')"
         )
         created = self.sql(
             f"INSERT INTO {ident} (nik, name_key, full_name, birth_date, birth_place, created_at) "
