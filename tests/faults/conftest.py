@@ -20,7 +20,7 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-READY_TIMEOUT = 60
+READY_TIMEOUT = 120
 RUN_TIMEOUT = 120
 
 

@@ -58,6 +58,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 RUNNER_LOCK, PART_LOCK = 737, 738
 SNAPSHOT_STEP = "Snapshot hunian harian"
+PARTS_STEP = "Validasi data per Kanwil"
 
 
 def _trigger(world, split: str) -> ConsolidationRun:
@@ -121,7 +122,7 @@ def _terminate(pid: int) -> None:
 
 
 # --- scale-out -----------------------------------------------------------------------------------------
-def test_two_workers_split_a_run_with_the_same_result_as_one(world, workers, real_celery):
+def test_two_workers_split_a_run_with_the_same_result_as_one(world, workers, real_celery, client_for):
     workers.ensure("w1", "w2")
     for phase in (1, 2):
         scenario(phase, world.upt_a, world.upt_b, world.upt_c)
@@ -137,6 +138,10 @@ def test_two_workers_split_a_run_with_the_same_result_as_one(world, workers, rea
     try:
         run = _trigger(world, "kanwil")
         wait_for(lambda: len(workers.lock_holders(PART_LOCK)) == 2, "both workers to hold a part", workers=workers)
+        # The status the "Jalankan konsolidasi" page polls shows the parts under way. (The page itself also
+        # counts row issues, whose table is held here.)
+        status = client_for(world.central).get(f"/api/v1/consolidations/{run.pk}/").json()
+        assert (status["state"], status["step"], status["progress"]) == ("running", PARTS_STEP, 5)
     finally:
         holder.close()
     assert _ended(run.pk, workers).state == "succeeded"
