@@ -389,11 +389,6 @@ def _too_large(max_bytes: int) -> PackageRejected:
 
 
 def load_document(data: bytes) -> dict[str, Any]:
-    # JSON can carry a NUL only as this escape; PostgreSQL cannot store it in any text column.
-    if b"\\u0000" in data:
-        raise PackageRejected.one(
-            "malformed", _("Paket memuat karakter NUL (kode 0), yang tidak boleh ada dalam teks.")
-        )
     try:
         document = json.loads(data)
     except UnicodeDecodeError:
@@ -437,6 +432,8 @@ def read_upt_code(document: Mapping[str, Any]) -> str:
     code = document.get("upt_code")
     if not isinstance(code, str) or not code.strip():
         raise PackageRejected.one("required", _("Kode UPT (upt_code) wajib diisi."), "upt_code")
+    if "\x00" in code:  # looked up before the record checks: PostgreSQL cannot compare a NUL
+        raise PackageRejected.one("invalid_character", _("Mengandung karakter NUL."), "upt_code")
     return code
 
 
