@@ -10,11 +10,18 @@ import pytest
 from django.db import connections
 from django.urls import reverse
 
-from central.models import ConsolidationPart, ConsolidationRun, RowIssue, Submission
+from central.models import ConsolidationPart, ConsolidationRun, RowIssue, StagedMovement, Submission
 from central.services.consolidation import consolidation_execute, consolidation_part_execute, consolidation_request
 from central.services.consolidation.parts import consolidation_parts_create
-from central.services.consolidation.runs import _claim
-from tests.consolidation.helpers import consolidation_wipe, full_state, package, person_values, scenario
+from central.services.consolidation.runs import _claim, _requeue
+from tests.consolidation.helpers import (
+    consolidation_wipe,
+    full_state,
+    movement_values,
+    package,
+    person_values,
+    scenario,
+)
 from tests.consolidation.test_runs import _break_snapshot_table, _raw_connection, _repair_snapshot_table
 
 
@@ -124,3 +131,41 @@ def test_the_run_admin_shows_each_part_and_who_did_it(world, client_for):
     assert page.status_code == 200
     body = page.content.decode()
     assert "Dibagi per Kanwil" in body and world.kanwil_x.name in body and part.done_by in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_part_outlived_by_its_claim_keeps_nothing(world):
+    """A part still validating when its run is queued again (a transient error) and claimed again must not
+    commit: the new claim's parts write the run's issues anew, and they would be doubled."""
+    package(world.upt_a, persons=[person_values("A/2", nik="12")], movements=[movement_values("A/2")])
+    run = consolidation_request(user=world.central, trigger="button", enqueue=False, split="kanwil").run
+    _claim(run.pk)
+    (part,) = consolidation_parts_create(run=ConsolidationRun.objects.get(pk=run.pk))
+    table = StagedMovement._meta.db_table
+    holder = _raw_connection()  # the part stops at the movements, after writing the people's issues
+    holder.execute("BEGIN")
+    holder.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+    outcome = {}
+
+    def work():
+        try:
+            outcome["done"] = consolidation_part_execute(run_id=run.pk, part_id=part)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not holder.execute(
+            "SELECT 1 FROM pg_locks WHERE NOT granted AND relation = %s::regclass", [table]
+        ).fetchone():
+            assert time.monotonic() < deadline, "the part never reached the movements"
+            time.sleep(0.05)
+        _requeue(run.pk, "uji")
+        assert _claim(run.pk) is not None
+    finally:
+        holder.close()
+        worker.join(60)
+    assert outcome["done"] is False
+    assert not RowIssue.objects.exists()

@@ -107,12 +107,16 @@ def consolidation_part_execute(*, run_id: int, part_id: int) -> bool:
             if part is None or run is None:
                 return False
             taken = ConsolidationEngine(run, _no_progress, today=run.snapshot_date).validate_part(part.kanwil_id)
-            # A run marked failed meanwhile (its executor died) has dropped its issues: lock the run's row
-            # so that cannot happen between this check and the commit, and keep nothing if it did.
-            if not list(
+            # A run failed or queued again meanwhile has dropped its parts and their issues (and may have
+            # been claimed again, with new parts): lock the run's row, then this part's, so that cannot
+            # happen between this check and the commit, and keep nothing if it did.
+            still_wanted = (
                 ConsolidationRun.objects.select_for_update(no_key=True)
                 .filter(pk=run_id, state=RunState.RUNNING)
                 .values_list("pk", flat=True)
+            )
+            if not list(still_wanted) or not list(
+                ConsolidationPart.objects.select_for_update().filter(pk=part_id, done_at__isnull=True).values("pk")
             ):
                 transaction.set_rollback(True)
                 return False
