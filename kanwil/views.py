@@ -322,7 +322,7 @@ def compliance(request: HttpRequest, level: str, code: str | None = None) -> Htt
 def _period(start: dt.date, end: dt.date) -> str:
     if start == end:
         return start.strftime("%d-%m-%Y")
-    return f"{start:%d-%m-%Y} s.d. {end:%d-%m-%Y}"
+    return _("%(start)s s.d. %(end)s") % {"start": f"{start:%d-%m-%Y}", "end": f"{end:%d-%m-%Y}"}
 
 
 def _presets(now: dt.datetime) -> list[dict]:

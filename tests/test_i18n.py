@@ -222,3 +222,19 @@ def test_api_schema_follows_the_language(client_for, world):
     assert indonesian["paths"][post]["post"]["summary"] == "Kirim paket harian UPT"
     assert english["paths"][post]["post"]["summary"] == "Send a UPT's daily package"
     assert "Kirim" not in english["paths"][post]["post"]["summary"]
+
+
+@pytestmark_db
+def test_report_export_in_english(client_for, world):
+    """A CSV export carries the reader's language: title lines, filters and column headings."""
+    client = client_for(world.monitor_x)
+    url = "/laporan/wilayah/33/kepatuhan/?dari=2026-03-01&sampai=2026-03-10&format=csv&tabel=kepatuhan"
+    indonesian = client.get(url).content.decode("utf-8-sig")
+    assert "Periode: 01-03-2026 s.d. 10-03-2026" in indonesian
+    switch_language(client, "en", "/")
+    english = client.get(url).content.decode("utf-8-sig")
+    assert "01-03-2026 to 10-03-2026" in english
+    assert "Generated at:" in english
+    assert "Days sent" in english
+    for word in ("Periode", "Dibuat pada", "Hari kirim", "s.d."):
+        assert word not in english
