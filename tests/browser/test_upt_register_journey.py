@@ -1,8 +1,11 @@
-"""A new operator's day in real Chromium: enter a detainee from the keyboard, record the verdict, a
-transfer, and a release — and see a refused form explain itself. Screenshots go to test-artifacts/."""
+"""A new operator's day in real Chromium. One journey: an operator at Lapas Karanganyar Nusakambangan signs
+in, enters a detainee from the keyboard, records the verdict and sends the day's package to central. Then a
+transfer (after a refused form explains itself), and a release found by searching from the keyboard.
+Screenshots go to test-artifacts/."""
 
 import pytest
 
+from central.models import Submission
 from tests.browser.conftest import ARTIFACTS, login
 from tests.upt.conftest import days_ago, person_data
 from upt.models import Person
@@ -16,7 +19,7 @@ def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"upt-journey-{name}.png"), full_page=True)
 
 
-def test_enter_a_detainee_record_the_verdict_and_a_transfer(page, world):
+def test_operator_registers_a_detainee_records_the_verdict_and_sends_the_package(page, world):
     login(page, "op_a")
     assert page.url.endswith("/upt/LP3301/")
     # "n" opens the new-person form; the cursor is in the first field.
@@ -65,6 +68,32 @@ def test_enter_a_detainee_record_the_verdict_and_a_transfer(page, world):
     assert person.register == "B.IIa" and person.expiry_date is not None
     assert person.expiry_date.strftime("%d-%m-%Y") in page.locator(".key-dates").inner_text()
 
+    # The day's package: from the UPT's home, "Kirim ke pusat", see what goes, send it.
+    page.click("nav.subnav >> text=Beranda UPT")
+    page.wait_for_load_state("networkidle")
+    page.click(".submission-card >> text=Kirim ke pusat")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Kirim ke pusat"
+    shot(page, "4-package")
+    page.click("form.send-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "Paket diterima pusat" in page.locator(".messages").inner_text()
+    submission = Submission.objects.get()
+    assert (submission.upt, submission.sent_by, submission.channel) == (world.upt_a, world.operator_a, "web")
+    assert submission.person_count == 1 and submission.movement_count == 2  # admission and the verdict
+    shot(page, "5-sent")
+
+
+def test_a_refused_transfer_explains_itself_then_goes_through(page, world):
+    person = person_create(
+        user=world.operator_a,
+        upt=world.upt_a,
+        data=person_data(full_name="Slamet Riyadi", reg_number="AII.0501/2026"),
+        admission_document="SP.Han/77/XI/2026",
+    )
+    login(page, "op_a")
+    page.goto(f"{page.base_url}/upt/{world.upt_a.code}/wbp/{person.pk}/")
+
     # A transfer to another UPT: a wrong choice first (its own UPT is not even offered).
     page.keyboard.press("m")
     page.wait_for_url("**/mutasi/")
@@ -75,13 +104,13 @@ def test_enter_a_detainee_record_the_verdict_and_a_transfer(page, world):
     page.click("button.primary")
     assert "Pilih UPT tujuan" in page.locator("#field-other_upt").inner_text()
     assert page.evaluate("document.activeElement.id") == "id_other_upt"
-    shot(page, "4-refused")
+    shot(page, "6-refused")
     page.select_option("#id_other_upt", str(world.upt_c.pk))
     page.click("button.primary")
     page.wait_for_url("**/wbp/*/")
     assert "Dipindahkan" in page.locator(".page-head").inner_text()
     assert page.locator("[data-key=m]").count() == 0  # nothing more can be recorded
-    shot(page, "5-transferred")
+    shot(page, "7-transferred")
 
 
 def test_release_and_search_from_the_keyboard(page, world):
@@ -108,4 +137,4 @@ def test_release_and_search_from_the_keyboard(page, world):
     page.wait_for_url("**/wbp/*/")
     assert "Bebas" in page.locator(".page-head").inner_text()
     assert Person.objects.get(reg_number="AII.0600/2026").status == "RELEASED"
-    shot(page, "6-released")
+    shot(page, "8-released")

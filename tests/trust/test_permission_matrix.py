@@ -6,7 +6,9 @@ the policy DESIGN §4 gives it (the module's docstring explains the outcomes).
 
 from __future__ import annotations
 
-import re
+import json
+from collections import Counter
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -58,6 +60,30 @@ PNG = bytes.fromhex(
     "1f15c4890000000d49444154789c6300010000050001 0d0a2db40000000049454e44ae426082".replace(" ", "")
 )
 ADMIN_SUFFIXES = ("changelist", "add", "change", "delete", "history")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Every request the matrix made: (route or admin model, page, verb, role, how the role stands to the object).
+CHECKS: list[tuple[str, str, str, str, str]] = []
+OWNERSHIP = {
+    "own": "own unit's object",
+    "other": "another unit's object",
+    "region": "object in own region",
+    "national": "object in national scope",
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _summary():
+    """After the module: how many URL × role × verb × object-ownership checks were made, as JSON in
+    ``test-artifacts/permission-matrix.json`` and printed (``-s``)."""
+    yield
+    if not CHECKS:
+        return
+    summary = matrix_summary()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "permission-matrix.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"\npermission matrix: {json.dumps(summary)}")
+
+
 LOGIN_PATHS = ("/akun/masuk/", "/admin/login/")
 
 
@@ -180,12 +206,36 @@ def _request(client: Client, verb: str, url: str, *, api: bool):
     return client.generic(verb, url)
 
 
+def matrix_summary() -> dict:
+    routes = {name for name, *_ in CHECKS if name in ROUTES}
+    models = {name for name, *_ in CHECKS if name in ADMIN_MODELS}
+    return {
+        "requests": len(CHECKS),
+        "urls": len(routes),
+        "admin_models": len(models),
+        "admin_pages": len({(name, page) for name, page, *_ in CHECKS if name in ADMIN_MODELS}),
+        "by_role": dict(sorted(Counter(c[3] for c in CHECKS).items())),
+        "by_verb": dict(sorted(Counter(c[2] for c in CHECKS).items())),
+        "by_object_ownership": dict(sorted(Counter(c[4] for c in CHECKS).items())),
+    }
+
+
+def _ownership(role: str, with_object: bool) -> str:
+    if not with_object:
+        return "no object in the URL"
+    if role == "anonymous":
+        return "anonymous"
+    return OWNERSHIP[RELATION[role]]
+
+
 def _check(cases, clients, *, api=False) -> list[str]:
-    """cases: (label, url, verb, {role: expected}) -> list of mismatches, each a readable line."""
+    """cases: (name, page, url, verb, {role: expected}, with_object) -> mismatches, each a readable line."""
     problems = []
-    for label, url, verb, policy in cases:
+    for name, page, url, verb, policy, with_object in cases:
+        label = f"{name} {page}".strip()
         for role in ROLES:
             actual = _outcome(_request(clients[role], verb, url, api=api), api=api)
+            CHECKS.append((name, page, verb, role, _ownership(role, with_object)))
             if not _matches(policy[role], actual, role=role, api=api):
                 problems.append(f"{label} {verb} as {role}: expected {policy[role]}, got {actual}")
     return problems
@@ -196,7 +246,8 @@ def test_route(name, objects):
     route = ROUTES[name]
     args = route.args(objects)
     url = reverse(name, args=args) if args else reverse(name, kwargs=route.kwargs(objects))
-    cases = [(name, url, verb, policy) for verb, policy in route.access.items()]
+    with_object = bool(args or route.kwargs(objects))
+    cases = [(name, "", url, verb, policy, with_object) for verb, policy in route.access.items()]
     problems = _check(cases, _clients(objects), api=route.api)
     assert not problems, "\n".join(problems)
 
@@ -239,27 +290,26 @@ def test_admin_model(label, objects):
     cases = []
     for page in ("changelist", "add"):
         for verb in ("GET", "POST"):
-            cases.append((label, reverse(f"{prefix}_{page}"), verb, _admin_policy(spec, page, verb)))
+            cases.append((label, page, reverse(f"{prefix}_{page}"), verb, _admin_policy(spec, page, verb), False))
     if spec.obj is not None:
         pk = spec.obj(objects).pk
         for page, verbs in (("change", ("GET", "POST")), ("history", ("GET",)), ("delete", ("GET", "POST"))):
             url = reverse(f"{prefix}_{page}", args=[pk])
             for verb in verbs:
-                cases.append((f"{label} {page}", url, verb, _admin_policy(spec, page, verb)))
+                cases.append((label, page, url, verb, _admin_policy(spec, page, verb), True))
     problems = _check(cases, _clients(objects))
     assert not problems, "\n".join(problems)
 
 
-def test_matrix_counts(capsys):
-    """Prints how many URL × role × verb combinations the matrix checks (quoted in the closing note)."""
-    route_cases = sum(len(route.access) for route in ROUTES.values()) * len(ROLES)
-    admin_cases = 0
+def test_matrix_counts():
+    """Runs last: when the whole matrix ran, it made exactly the checks the table asks for — every route's
+    verbs and every admin model's pages, each for every role (the summary written after the module)."""
+    if {name for name, *_ in CHECKS} != set(ROUTES) | set(ADMIN_MODELS):
+        pytest.skip("only part of the matrix ran (-k)")
+    expected = sum(len(route.access) for route in ROUTES.values()) * len(ROLES)
     for spec in ADMIN_MODELS.values():
-        pages = 4 + (5 if spec.obj is not None else 0)
-        admin_cases += pages * len(ROLES)
-    with capsys.disabled():
-        print(
-            f"\npermission matrix: {len(ROUTES)} URLs and {len(ADMIN_MODELS)} admin models, "
-            f"{route_cases + admin_cases} role × verb checks"
-        )
-    assert re.match(r"\d+", str(route_cases))
+        expected += (4 + (5 if spec.obj is not None else 0)) * len(ROLES)
+    summary = matrix_summary()
+    assert summary["requests"] == expected
+    assert set(summary["by_role"]) == set(ROLES)
+    assert summary["by_object_ownership"]["another unit's object"] > 0
