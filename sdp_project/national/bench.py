@@ -42,6 +42,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from central.dialect import dialect_for
 from central.models import (
     ConsolidationRun,
     Kanwil,
@@ -251,6 +252,9 @@ class NationalBench:
         elapsed = statements_only = 0.0
         try:
             with transaction.atomic():
+                with connection.cursor() as cursor:
+                    for setting in dialect_for(connection).run_settings():
+                        cursor.execute(setting)  # the settings a run's statements have
                 started = time.perf_counter()
                 with connection.cursor() as cursor:
                     for statement in statements:

@@ -278,6 +278,7 @@ class ConsolidationEngine:
 
     # --- 1. the run's submissions --------------------------------------------------------------------
     def prepare_submissions(self, kanwil_id: int | None = None) -> None:
+        self.raw(self.d.run_settings())  # the first step of every run and part: settings for its transaction
         subs = Submission.objects.filter(run=self.run)
         if kanwil_id is not None:
             subs = subs.filter(upt__kanwil_id=kanwil_id)
