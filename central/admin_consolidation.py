@@ -25,6 +25,7 @@ from central.models import (
 )
 from central.scoping import Action, has_central_permission
 from central.services.consolidation import consolidation_request
+from central.services.consolidation.actions import validation_rules_switch
 from central.validation import RULES_BY_CODE
 
 
@@ -174,16 +175,17 @@ class ValidationRuleAdmin(NationalAdminMixin, ReadOnlyAdminMixin, ScopedModelAdm
 
     @admin.action(description=gettext_lazy("Aktifkan aturan terpilih"), permissions=["switch"])
     def switch_on(self, request, queryset):
-        count = queryset.update(is_active=True)
-        self.message_user(request, _("%(count)d aturan diaktifkan.") % {"count": count}, messages.SUCCESS)
+        changed, _kept = validation_rules_switch(
+            user=request.user, codes=list(queryset.values_list("code", flat=True)), active=True, request=request
+        )
+        self.message_user(request, _("%(count)d aturan diaktifkan.") % {"count": len(changed)}, messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("Nonaktifkan aturan terpilih"), permissions=["switch"])
     def switch_off(self, request, queryset):
-        structural = [
-            c for c in queryset.values_list("code", flat=True) if RULES_BY_CODE.get(c) and RULES_BY_CODE[c].structural
-        ]
-        count = queryset.exclude(code__in=structural).update(is_active=False)
-        self.message_user(request, _("%(count)d aturan dinonaktifkan.") % {"count": count}, messages.SUCCESS)
+        changed, structural = validation_rules_switch(
+            user=request.user, codes=list(queryset.values_list("code", flat=True)), active=False, request=request
+        )
+        self.message_user(request, _("%(count)d aturan dinonaktifkan.") % {"count": len(changed)}, messages.SUCCESS)
         if structural:
             self.message_user(
                 request,

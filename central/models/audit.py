@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     CONSOLIDATION_TRIGGERED = "consolidation_run", _("Konsolidasi dijalankan")
     SUBMISSION_REOPENED = "submission_reopened", _("Kiriman dibuka ulang")
     CONFLICT_CLOSED = "conflict_closed", _("Konflik diselesaikan/diabaikan")
+    RULES_SWITCHED = "rules_switched", _("Aturan validasi diaktifkan/dinonaktifkan")
     PERSON_VIEWED = "person_viewed", _("Data WBP dilihat")
     EXPORTED = "exported", _("Data diekspor")
 

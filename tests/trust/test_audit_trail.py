@@ -138,3 +138,20 @@ def test_downloading_the_package_file_is_an_export(client_for, world, register_a
     client.get(reverse("upt:submission_send", args=[world.upt_a.code]))
     assert len(events(AuditAction.EXPORTED)) == 1
     assert not Submission.objects.exists()
+
+
+def test_switching_validation_rules_is_recorded(client_for, world):
+    url = reverse("admin:central_validationrule_changelist")
+    client_for(world.central).post(
+        url, {"action": "switch_off", "_selected_action": ["P_CODE_OPTIONAL", "P_DUPLICATE_REG"]}
+    )
+    [event] = events(AuditAction.RULES_SWITCHED)
+    # The structural rule stays on and is not named as switched.
+    assert (event.actor, event.detail) == (world.central, "nonaktif: P_CODE_OPTIONAL")
+    client_for(world.central).post(url, {"action": "switch_off", "_selected_action": ["P_CODE_OPTIONAL"]})
+    assert len(events(AuditAction.RULES_SWITCHED)) == 1  # nothing changed, nothing recorded
+    client_for(world.admin).post(url, {"action": "switch_on", "_selected_action": ["P_CODE_OPTIONAL"]})
+    assert [e.detail for e in events(AuditAction.RULES_SWITCHED)] == [
+        "nonaktif: P_CODE_OPTIONAL",
+        "aktif: P_CODE_OPTIONAL",
+    ]

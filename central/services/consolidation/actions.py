@@ -17,10 +17,12 @@ from central.models import (
     RowIssue,
     Submission,
     SubmissionState,
+    ValidationRule,
 )
 from central.scoping import Action, has_central_permission
 from central.selectors.consolidation import conflict_get
 from central.services.audit import audit_person_viewed, audit_record
+from central.validation import RULES_BY_CODE
 
 FINAL_SUBMISSION_STATES = (SubmissionState.ACCEPTED, SubmissionState.PARTIAL, SubmissionState.REJECTED)
 CLOSING_STATES = (ConflictState.RESOLVED, ConflictState.DISMISSED)
@@ -114,3 +116,23 @@ def submission_reopen(*, user, submission_id: int, request=None) -> Submission:
         detail=f"dari konsolidasi #{old_run}",
     )
     return submission
+
+
+@transaction.atomic
+def validation_rules_switch(*, user, codes: list[str], active: bool, request=None) -> tuple[list[str], list[str]]:
+    """Switch validation rules on or off for the next runs (central and the admin). Structural rules, which
+    consolidation depends on, stay on. Returns the codes changed and the structural codes left alone."""
+    if not has_central_permission(user, Action.CONSOLIDATE):
+        raise PermissionDenied(_("Hanya pusat (Ditjenpas) yang dapat mengubah aturan validasi."))
+    rules = ValidationRule.objects.select_for_update().filter(code__in=codes).exclude(is_active=active)
+    kept = [] if active else sorted(c for c in codes if RULES_BY_CODE.get(c) and RULES_BY_CODE[c].structural)
+    changed = sorted(rules.exclude(code__in=kept).values_list("code", flat=True))
+    ValidationRule.objects.filter(code__in=changed).update(is_active=active)
+    if changed:
+        audit_record(
+            action=AuditAction.RULES_SWITCHED,
+            actor=user,
+            request=request,
+            detail=f"{'aktif' if active else 'nonaktif'}: {', '.join(changed)}",
+        )
+    return changed, kept
