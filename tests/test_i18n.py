@@ -35,6 +35,15 @@ PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[sdfir]|%%|%[sd]|\{[a-
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """LocaleMiddleware activates each request's language in this thread and leaves it active; an English
+    request here must not make later tests (which call gettext outside any request) speak English."""
+    previous = translation.get_language()
+    yield
+    translation.activate(previous)
+
+
 def catalogue() -> polib.POFile:
     return polib.pofile(str(PO))
 
