@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import platform
 import re
 import statistics
@@ -287,6 +288,7 @@ class NationalBench:
             raise BenchError(f"Konsolidasi gagal: {run and run.error}")
         return {
             "seconds": elapsed,
+            "load": round(os.getloadavg()[0], 2),  # the machine is shared: the 1-minute load as the run ends
             "peak_mib": _hwm_mib() if tracked else None,
             "rows_received": run.rows_received,
             "rows_written": run.rows_written,
@@ -330,6 +332,7 @@ class NationalBench:
                 f"konsolidasi {result['seconds']:.2f} s"
                 + (f", SQL polos {base:.2f} s, rasio {result['ratio']:.2f}×" if base else "")
                 + (f", memori puncak {result['peak_mib']:.0f} MiB" if result["peak_mib"] else "")
+                + f" (beban mesin {result['load']:.1f})"
             )
 
     def receive(self) -> None:
@@ -357,6 +360,7 @@ class NationalBench:
             scenario.runs.append(
                 {
                     "seconds": elapsed,
+                    "load": round(os.getloadavg()[0], 2),
                     "rows": built.row_count,
                     "upt": upt.code,
                     "peak_mib": _hwm_mib() if tracked else None,
@@ -390,7 +394,10 @@ class NationalBench:
                 started = time.perf_counter()
                 _get(client, url, query)
                 elapsed = time.perf_counter() - started
-                scenario.runs.append({"ms": elapsed * 1000, "queries": len(queries), "url": url, "query": query})
+                scenario.runs.append(
+                    {"ms": elapsed * 1000, "queries": len(queries), "url": url, "query": query,
+                     "load": round(os.getloadavg()[0], 2)}
+                )  # fmt: skip
             self.say(f"  {label}: median {scenario.median('ms'):.0f} ms, {scenario.runs[-1]['queries']} kueri")
 
     # --- the whole thing ------------------------------------------------------------------------------
@@ -425,8 +432,6 @@ class NationalBench:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             server = cursor.fetchone()[0]
-        import os
-
         return {
             "when": datetime.now(tz=timezone.get_current_timezone()).isoformat(timespec="seconds"),
             "machine": {
