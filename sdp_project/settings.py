@@ -156,6 +156,12 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language menu's choice is kept for a year on that browser (a shared terminal keeps its last choice:
+# it is a display preference, not a credential), with the same cookie flags as the session.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

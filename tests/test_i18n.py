@@ -173,6 +173,8 @@ def test_each_role_reads_indonesian_first_then_english(client_for, world, who, u
 
     response = switch_language(client, "en", url)
     assert response.redirect_chain[0][0] == url
+    cookie = client.cookies["django_language"]
+    assert (cookie.value, cookie["max-age"], cookie["httponly"], cookie["samesite"]) == ("en", 31536000, True, "Lax")
     page = response.content.decode()
     assert english in page
     assert indonesian not in page
