@@ -18,14 +18,7 @@ import re
 
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
-_KEY_VALUES = re.compile(r"(Key \([^)]*\)=\().*?(\) (?:already exists|is not present|conflicts with)|\)\.?$)", re.M)
-_FAILING_ROW = re.compile(r"(Failing row contains \().*?(\)\.?)$", re.M)
-REDACTED = "…"
-
-
-def redact(text: str) -> str:
-    text = _KEY_VALUES.sub(rf"\g<1>{REDACTED}\g<2>", text)
-    return _FAILING_ROW.sub(rf"\g<1>{REDACTED}\g<2>", text)
+from central.redaction import redact
 
 
 class RedactKeyValues(logging.Filter):

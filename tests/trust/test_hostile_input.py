@@ -69,6 +69,12 @@ def hostile(world):
     Conflict.objects.filter(pk=conflict.pk).update(detail=LONG)
     world.upt_c.name = f"{FORMULA}{SCRIPT}"
     world.upt_c.save()
+    # Names the admin types: a region's, and the people's own (shown in every page's header).
+    world.kanwil_y.name = f"Kanwil {BREAKOUT}"
+    world.kanwil_y.save()
+    for user in (world.operator_a, world.central, world.admin):
+        user.first_name, user.last_name = SCRIPT, BREAKOUT
+        user.save()
     return person, conflict
 
 

@@ -72,3 +72,12 @@ def test_the_error_report_leaves_out_posted_fields_and_local_values(world, setti
         text = report.get_traceback_text() + report.get_traceback_html()
     assert "ValueError" in text and "full_name" in text
     assert person.nik not in text and person.full_name not in text
+
+
+def test_a_failed_runs_reason_keeps_the_constraint_but_not_the_values(world):
+    from central.services.consolidation.runs import _describe
+
+    exc, person = _duplicate_error(world)
+    reason = _describe(exc)
+    assert reason.startswith("IntegrityError: ") and "person_reg_number_unique_in_upt" in reason
+    assert person.reg_number not in reason

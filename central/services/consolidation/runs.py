@@ -43,6 +43,7 @@ from central.models import (
     Submission,
     SubmissionState,
 )
+from central.redaction import redact
 from central.scoping import Action, has_central_permission
 from central.services.audit import audit_record
 from central.services.consolidation.engine import ConsolidationEngine
@@ -235,7 +236,8 @@ def _execute_claimed(run: ConsolidationRun, *, final_attempt: bool) -> Consolida
 
 
 def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:4000]
+    # Shown on the run's page to central and the Kanwil: a database error's quoted values (a NIK) are not.
+    return redact(f"{type(exc).__name__}: {exc}")[:4000]
 
 
 def _reset_connection() -> None:
