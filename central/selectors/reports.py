@@ -591,6 +591,8 @@ def compliance(
         )
         .order_by("kanwil__name", "name")
     )
+    if not upts:  # no unit matches the filter (say, a type the region has none of): nothing to count
+        return []
     packages_sql, packages_params = (
         Submission.objects.restrict(user, Action.VIEW)
         .filter(upt_id__in=[u.pk for u in upts], report_date__gte=start, report_date__lte=end)

@@ -275,3 +275,11 @@ def test_report_queries_never_fail_the_server(world, endpoint, who, params):
         body = response.json()
         assert {"count", "results", "totals"} <= set(body)
     assert _census() == before  # reading a report writes nothing
+
+
+def test_compliance_for_a_unit_type_the_scope_has_none_of(client_for, world):
+    """Found by schemathesis: the compliance report over no unit at all failed with a server error."""
+    response = api_for(world.monitor_x).get("/api/v1/reports/compliance/", {"upt_type": "LPP"})
+    assert response.status_code == 200 and response.json()["results"] == []
+    page = client_for(world.monitor_x).get(f"/laporan/wilayah/{world.kanwil_x.code}/kepatuhan/", {"jenis": "LPP"})
+    assert page.status_code == 200
