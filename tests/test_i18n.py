@@ -239,6 +239,8 @@ def test_api_schema_follows_the_language(client_for, world):
     assert indonesian["paths"][post]["post"]["summary"] == "Kirim paket harian UPT"
     assert english["paths"][post]["post"]["summary"] == "Send a UPT's daily package"
     assert "Kirim" not in english["paths"][post]["post"]["summary"]
+    person = english["components"]["schemas"]["PackagePersonRequest"]["description"]
+    assert person.startswith("One inmate:")
 
 
 @pytestmark_db

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from central import package as pkg
@@ -31,26 +31,29 @@ def _field(spec: pkg.FieldSpec) -> serializers.Field:
     return serializers.BooleanField(**common)
 
 
-def _record_serializer(name: str, specs, doc: str) -> type[serializers.Serializer]:
+def _record_serializer(name: str, specs, doc) -> type[serializers.Serializer]:
     fields = {spec.name: _field(spec) for spec in specs}
-    return type(name, (serializers.Serializer,), {**fields, "__doc__": doc})
+    # A lazy description (not the docstring) so the schema follows the reader's language.
+    return extend_schema_serializer(description=doc)(type(name, (serializers.Serializer,), fields))
 
 
 PackagePersonSerializer = _record_serializer(
     "PackagePerson",
     pkg.PERSON_SPECS,
-    "Seorang WBP: seluruh kolom catatan orang, dikunci dengan nomor registrasi di UPT pengirim.",
+    gettext_lazy("Seorang WBP: seluruh kolom catatan orang, dikunci dengan nomor registrasi di UPT pengirim."),
 )
 PackageMovementSerializer = _record_serializer(
     "PackageMovement",
     pkg.MOVEMENT_SPECS,
-    "Satu mutasi, dikunci dengan uid; merujuk orang lewat nomor registrasinya, UPT lain lewat kodenya.",
+    gettext_lazy("Satu mutasi, dikunci dengan uid; merujuk orang lewat nomor registrasinya, UPT lain lewat kodenya."),
 )
 PackageRemissionSerializer = _record_serializer(
-    "PackageRemission", pkg.REMISSION_SPECS, "Satu SK remisi, dikunci dengan uid."
+    "PackageRemission", pkg.REMISSION_SPECS, gettext_lazy("Satu SK remisi, dikunci dengan uid.")
 )
 PackageDeletionSerializer = _record_serializer(
-    "PackageDeletion", pkg.DELETION_SPECS, "Tanda hapus (hanya paket delta): data yang dihapus UPT sejak kiriman lalu."
+    "PackageDeletion",
+    pkg.DELETION_SPECS,
+    gettext_lazy("Tanda hapus (hanya paket delta): data yang dihapus UPT sejak kiriman lalu."),
 )
 
 
