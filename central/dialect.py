@@ -90,6 +90,11 @@ class Dialect:
         more than it saved (the person rules: ≈12 s with JIT, ≈10 s without, at national scale)."""
         return ["SET LOCAL jit = off"]
 
+    def prefer_index_joins(self, on: bool) -> list[str]:
+        """Joins by index (nested loops) for the rest of the transaction, or back to the planner's choice."""
+        value = "off" if on else "on"
+        return [f"SET LOCAL enable_hashjoin = {value}", f"SET LOCAL enable_mergejoin = {value}"]
+
     def estimated_rows(self, table: str) -> float | None:
         """The row count the planner believes (negative: never analysed); None where there is none."""
         with self.connection.cursor() as cursor:
@@ -140,6 +145,9 @@ class SQLiteDialect(Dialect):
         return []
 
     def run_settings(self) -> list[str]:
+        return []
+
+    def prefer_index_joins(self, on: bool) -> list[str]:
         return []
 
     def estimated_rows(self, table: str) -> float | None:

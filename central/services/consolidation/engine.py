@@ -63,6 +63,8 @@ TRANSFER_LOOKBACK_DAYS = 90
 # reads it: autovacuum's own threshold, which it cannot apply to rows the run has not yet committed.
 STATISTICS_STALE_SHARE = 0.1
 STATISTICS_STALE_MIN_ROWS = 1000
+# A run with fewer rows than 1/SMALL_RUN_SHARE of the staging tables reads them through their index.
+SMALL_RUN_SHARE = 20
 
 _HELD = sql_list(HELD_STATUSES)
 _DETAINEE = sql_list(DETAINEE_REGISTERS)
@@ -147,6 +149,7 @@ class ConsolidationEngine:
             self.params[key] = self.conn.ops.adapt_datefield_value(self.params[key])
         self.outcome = Outcome()
         self._temp_tables: list[str] = []
+        self._index_joins = False
         from central.models import (
             NationalMovement,
             NationalRemission,
@@ -220,6 +223,19 @@ class ConsolidationEngine:
             self.raw(self.d.temp_table_drop(name))
         self._temp_tables.clear()
 
+    def plan_for_size(self, run_rows: int) -> None:
+        """A run whose rows are a small share of the staging tables (a day of deltas beside months of
+        packages) reads them by submission through their index. The planner cannot tell: it estimates a
+        submission's rows from the average over all packages, full ones included, and chose to scan the
+        whole staging history (seconds for ten thousand rows). Hash and merge joins are off until linkage,
+        the first step that no longer reads staging."""
+        from central.models import StagedMovement
+
+        known = self.d.estimated_rows(StagedMovement._meta.db_table)
+        if known is not None and run_rows * SMALL_RUN_SHARE < known:
+            self.raw(self.d.prefer_index_joins(True))
+            self._index_joins = True
+
     def refresh_statistics(self, table: str, written: int) -> None:
         """Analyse ``table`` after a step wrote a large share of it. The planner otherwise keeps the
         statistics of before the run: on a first national load it took the empty identity table for a
@@ -282,9 +298,14 @@ class ConsolidationEngine:
         subs = Submission.objects.filter(run=self.run)
         if kanwil_id is not None:
             subs = subs.filter(upt__kanwil_id=kanwil_id)
-        subs = list(subs.order_by("upt_id", "received_at", "pk").values_list("pk", "upt_id", "kind"))
+        subs = list(
+            subs.order_by("upt_id", "received_at", "pk").values_list(
+                "pk", "upt_id", "kind", "person_count", "movement_count", "remission_count"
+            )
+        )
+        self.plan_for_size(sum(people + movements + remissions for *_sub, people, movements, remissions in subs))
         by_upt: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for pk, upt_id, kind in subs:
+        for pk, upt_id, kind, *_counts in subs:
             by_upt[upt_id].append((pk, kind))
         rows = []
         for upt_id, items in by_upt.items():
@@ -403,6 +424,9 @@ class ConsolidationEngine:
     def link_identities(self) -> None:
         """One ``PersonIdentity`` per human: by a plausible NIK, else by name key (normalised name, birth
         date and place). A NIK never links to another NIK; a name key links only where it is unambiguous."""
+        if self._index_joins:  # staging is read no more: the national tables are joined as a whole
+            self.raw(self.d.prefer_index_joins(False))
+            self._index_joins = False
         p, ident = self.t_person, self.t_identity
         self.temp_table(
             "sdp_link",
