@@ -15,7 +15,6 @@ import statistics
 import time
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
@@ -26,6 +25,7 @@ from django.test.utils import CaptureQueriesContext
 from central.models import ConsolidationRun, OccupancySnapshot, Upt
 from central.roles import Role
 from central.services.roles import role_set
+from sdp_project.national.bench import production_like_requests
 from sdp_project.report_dataset import NATIONAL_UPTS, report_dataset_generate
 
 
@@ -176,14 +176,4 @@ class Command(BaseCommand):
         return {"national": central, "kanwil": monitor, "operator": operator}
 
     def _settings(self):
-        """Production-like request handling: no query log, plain static URLs, the test client's host."""
-        from django.test.utils import override_settings
-
-        return override_settings(
-            DEBUG=False,
-            ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
-            STORAGES={
-                **settings.STORAGES,
-                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-            },
-        )
+        return production_like_requests()
