@@ -196,12 +196,26 @@ def test_english_navigation_and_footer(client_for, world):
 
 
 @pytestmark_db
-def test_login_page_follows_the_browser_language(client):
-    assert "Masuk ke SDP" in client.get(reverse("login")).content.decode()
-    english = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_pages_stay_indonesian_for_an_english_browser_until_english_is_chosen(client):
+    """An English-language browser alone does not switch the national system to English."""
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Masuk ke SDP" in page
+    assert "Log in to SDP" not in page
+    english = switch_language(client, "en", reverse("login")).content.decode()
     assert "Log in to SDP" in english
     assert ">Log in</button>" in english  # the button, not the audit trail's "Logged in" (same msgid)
     assert "Masuk ke SDP" not in english
+    back = switch_language(client, "id", reverse("login")).content.decode()
+    assert "Masuk ke SDP" in back
+
+
+@pytestmark_db
+def test_api_follows_accept_language_unless_the_menu_chose(client):
+    """API clients have no language menu: their Accept-Language is their choice."""
+    url = "/api/v1/reports/occupancy/"  # refused without a login: the message is in the asked language
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["detail"] != client.get(url).json()["detail"]
+    switch_language(client, "id", reverse("login"))
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["detail"] == client.get(url).json()["detail"]
 
 
 @pytestmark_db
