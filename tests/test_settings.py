@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.middleware.locale import LocaleMiddleware
 
 from sdp_project import env
+from sdp_project.middleware import IndonesianFirstLocaleMiddleware
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -111,6 +113,8 @@ def test_broker_follows_redis_url(tmp_path):
 def test_language_and_time_zone(settings):
     assert settings.LANGUAGE_CODE == "id"
     assert ("en", "English") in settings.LANGUAGES
-    assert "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+    # Django's LocaleMiddleware, choosing Indonesian unless the reader picked English (tests/test_i18n.py).
+    assert "sdp_project.middleware.IndonesianFirstLocaleMiddleware" in settings.MIDDLEWARE
+    assert issubclass(IndonesianFirstLocaleMiddleware, LocaleMiddleware)
     assert settings.TIME_ZONE == "Asia/Jakarta"
     assert settings.USE_TZ is True
