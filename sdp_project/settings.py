@@ -20,9 +20,17 @@ VAR_DIR = Path(env_str("SDP_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
+# The key scripts/start generated for this installation: `manage.py` commands run in the same checkout
+# afterwards (migrate, makemigrations, consolidate …) use it without exporting SECRET_KEY by hand.
+_KEY_FILE = VAR_DIR / "secret_key"
+if not SECRET_KEY and _KEY_FILE.is_file():
+    SECRET_KEY = _KEY_FILE.read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off: export SECRET_KEY, or run scripts/start once "
+            "(it generates var/secret_key), or set DEBUG=true for development."
+        )
     SECRET_KEY = "sdp-development-only-key-not-for-production"  # noqa: S105 — used only with DEBUG on
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])

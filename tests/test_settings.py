@@ -84,6 +84,18 @@ def test_secret_key_required_when_debug_is_off(tmp_path):
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+def test_the_key_scripts_start_generated_is_used(tmp_path):
+    (tmp_path / "secret_key").write_text("k" * 50 + "\n")
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "REDIS_URL"}}
+    environment.update({"SDP_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"})
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "k" * 50
+
+
 def test_bad_values_fail_loudly(tmp_path):
     for bad in (
         {"DEBUG": "sometimes"},
