@@ -96,6 +96,87 @@ def test_a_corrected_nik_relinks_the_record(world):
     assert identity_of(world.upt_a, "A/1") == identity_of(world.upt_b, "B/1")
 
 
+# --- a record rewritten without a change of who it is --------------------------------------------------
+# A run relinks every record it writes. One whose NIK or name key did not change keeps its identity without a
+# look-up, unless a look-up would now find another one: these tests pin what a look-up finds.
+def test_a_rewritten_record_keeps_its_identity(world):
+    package(world.upt_a, persons=[person_values("A/1"), person_values("A/2", nik="", full_name="Wati")])
+    consolidate(world.central)
+    before = {reg: identity_of(world.upt_a, reg) for reg in ("A/1", "A/2")}
+    package(
+        world.upt_a, persons=[person_values("A/1", cell="9"), person_values("A/2", nik="", full_name="Wati", cell="9")]
+    )
+    run = consolidate(world.central)
+    assert run.rows_written == 2
+    assert {reg: identity_of(world.upt_a, reg) for reg in ("A/1", "A/2")} == before
+    assert PersonIdentity.objects.count() == 2
+
+
+def test_a_corrected_name_relinks_a_record_without_nik(world):
+    package(world.upt_a, persons=[person_values("A/1", nik="")])
+    package(world.upt_b, persons=[person_values("B/1", nik="", full_name="Budi Santosa")])
+    consolidate(world.central)
+    assert identity_of(world.upt_a, "A/1") != identity_of(world.upt_b, "B/1")
+    package(world.upt_b, persons=[person_values("B/1", nik="")])
+    consolidate(world.central)
+    assert identity_of(world.upt_a, "A/1") == identity_of(world.upt_b, "B/1")
+
+
+@pytest.mark.parametrize("rewritten", ["in the same run", "in a later run"])
+def test_a_rewritten_record_whose_name_key_became_ambiguous_is_unlinked(world, rewritten):
+    """C/1 (no NIK) is linked by name key. The identity later learns NIK X; then a record with NIK Y and the
+    same name key arrives: once C/1 is rewritten, its name key no longer says who it is."""
+    package(world.upt_a, persons=[person_values("A/1", nik="")])
+    package(world.upt_c, persons=[person_values("C/1", nik="")])
+    consolidate(world.central)
+    first = identity_of(world.upt_c, "C/1")
+    assert first is not None and identity_of(world.upt_a, "A/1") == first
+    package(world.upt_b, persons=[person_values("B/1", nik="3301021705900001")])
+    consolidate(world.central)
+    assert PersonIdentity.objects.get(pk=first).nik == "3301021705900001"
+    package(
+        world.upt_b,
+        persons=[person_values("B/1", nik="3301021705900001"), person_values("B/2", nik="3301021705900002")],
+    )
+    if rewritten == "in a later run":
+        consolidate(world.central)
+        assert identity_of(world.upt_c, "C/1") == first  # not rewritten: not looked at again
+    package(world.upt_c, persons=[person_values("C/1", nik="", cell="9")])
+    consolidate(world.central)
+    assert PersonIdentity.objects.filter(name_key=person_values()["name_key"]).count() == 2
+    assert identity_of(world.upt_c, "C/1") is None
+    assert identity_of(world.upt_a, "A/1") == first
+
+
+def test_a_rewritten_record_whose_nik_two_identities_adopted_links_to_the_first(world):
+    """Two identities known by name key only adopt the same NIK in one run (from two records that carry it
+    under different names). A record of the second, rewritten later, is linked to the first by NIK."""
+    package(world.upt_a, persons=[person_values("A/1", nik="", full_name="Ani")])
+    package(world.upt_b, persons=[person_values("B/1", nik="", full_name="Wati")])
+    consolidate(world.central)
+    ani, wati = identity_of(world.upt_a, "A/1"), identity_of(world.upt_b, "B/1")
+    package(
+        world.upt_a,
+        persons=[
+            person_values("A/1", nik="", full_name="Ani"),
+            person_values("A/2", nik="3301021705900001", full_name="Wati"),
+        ],
+    )
+    package(world.upt_c, persons=[person_values("C/1", nik="3301021705900001", full_name="Ani")])
+    consolidate(world.central)
+    assert (identity_of(world.upt_c, "C/1"), identity_of(world.upt_a, "A/2")) == (ani, wati)
+    assert PersonIdentity.objects.filter(nik="3301021705900001").count() == 2
+    package(
+        world.upt_a,
+        persons=[
+            person_values("A/1", nik="", full_name="Ani"),
+            person_values("A/2", nik="3301021705900001", full_name="Wati", cell="9"),
+        ],
+    )
+    consolidate(world.central)
+    assert identity_of(world.upt_a, "A/2") == min(ani, wati)
+
+
 # --- conflicts ---------------------------------------------------------------------------------------
 def test_the_same_person_held_in_two_units(world):
     package(world.upt_a, persons=[person_values("A/1")])

@@ -423,21 +423,43 @@ class ConsolidationEngine:
     # --- 4. linkage ---------------------------------------------------------------------------------
     def link_identities(self) -> None:
         """One ``PersonIdentity`` per human: by a plausible NIK, else by name key (normalised name, birth
-        date and place). A NIK never links to another NIK; a name key links only where it is unambiguous."""
+        date and place). A NIK never links to another NIK; a name key links only where it is unambiguous.
+
+        Every person the run wrote is linked again, but a person keeps the identity a fresh look-up would
+        find anyway without being looked up: the identity already bears the person's NIK (and no other
+        identity does), or, for a person without a usable NIK, the person's name key (and no other identity
+        does, before or after this run's new identities). Most rows a run rewrites change a cell or a note,
+        not who the person is: they need no look-up (docs/BENCHMARKS.md, the all-rows-changed run)."""
         if self._index_joins:  # staging is read no more: the national tables are joined as a whole
             self.raw(self.d.prefer_index_joins(False))
             self._index_joins = False
         p, ident = self.t_person, self.t_identity
+        self.temp_table("sdp_shared_nik", "nik varchar(32) PRIMARY KEY")
+        self.sql(
+            f"INSERT INTO sdp_shared_nik (nik) SELECT nik FROM {ident} WHERE nik <> '' GROUP BY nik HAVING COUNT(*) > 1"
+        )
+        self.temp_table("sdp_shared_name", "name_key varchar(250) PRIMARY KEY")
+        self.sql(
+            f"INSERT INTO sdp_shared_name (name_key) SELECT name_key FROM {ident} WHERE name_key <> '' "
+            f"GROUP BY name_key HAVING COUNT(*) > 1"
+        )
+        newest_before = self.fetch(f"SELECT COALESCE(MAX(id), 0) FROM {ident}")[0][0]
         self.temp_table(
             "sdp_link",
             "person_id bigint PRIMARY KEY, nik varchar(32) NOT NULL, name_key varchar(250) NOT NULL, "
             "identity_id bigint",
             indexes=("nik", "name_key"),
         )
+        linkable = nik_linkable_sql(self.q, "n.nik")
         self.sql(
             f"INSERT INTO sdp_link (person_id, nik, name_key, identity_id) "
-            f"SELECT n.id, CASE WHEN {nik_linkable_sql(self.q, 'n.nik')} THEN n.nik ELSE '' END, n.name_key, NULL "
-            f"FROM {p} n WHERE n.last_run_id = %(run)s OR n.identity_id IS NULL"
+            f"SELECT n.id, CASE WHEN {linkable} THEN n.nik ELSE '' END, n.name_key, "
+            f"CASE WHEN {linkable} THEN CASE WHEN cur.nik = n.nik "
+            f"AND NOT EXISTS (SELECT 1 FROM sdp_shared_nik x WHERE x.nik = n.nik) THEN cur.id END "
+            f"WHEN n.name_key <> '' AND cur.name_key = n.name_key "
+            f"AND NOT EXISTS (SELECT 1 FROM sdp_shared_name x WHERE x.name_key = n.name_key) THEN cur.id END "
+            f"FROM {p} n LEFT JOIN {ident} cur ON cur.id = n.identity_id "
+            f"WHERE n.last_run_id = %(run)s OR n.identity_id IS NULL"
         )
         self.raw(self.d.analyze("sdp_link"))
         # Each UPDATE touches only the rows it can link (EXISTS): rewriting every unlinked row with NULL
@@ -469,6 +491,14 @@ class ConsolidationEngine:
             f"GROUP BY nik) g JOIN {p} n ON n.id = g.person_id ORDER BY g.nik"
         )
         self.refresh_statistics(ident, created)
+        if created:
+            # A new NIK identity may share the name key a NIK-less person was linked by: then the name key
+            # is ambiguous and the person is looked up again (and stays unlinked), as on a first link.
+            self.sql(
+                f"UPDATE sdp_link SET identity_id = NULL WHERE nik = '' AND identity_id IS NOT NULL "
+                f"AND name_key IN (SELECT name_key FROM {ident} WHERE id > %(newest)s)",
+                {"newest": newest_before},
+            )
         self.sql(by_nik)
         self.sql(by_name)
         created = self.sql(
@@ -598,13 +628,6 @@ class ConsolidationEngine:
     # --- 7. results ---------------------------------------------------------------------------------
     def record_results(self) -> None:
         """Final state and row counts of each submission, and each UPT's result."""
-        received: dict[int, int] = defaultdict(int)
-        for spec in self.specs:
-            for submission_id, count in self.fetch(
-                f"SELECT s.submission_id, COUNT(*) FROM {spec.staged} s "
-                f"JOIN {RUN_SUB_TABLE} rs ON rs.submission_id = s.submission_id GROUP BY s.submission_id"
-            ):
-                received[submission_id] += count
         rejected: dict[int, int] = defaultdict(int)
         warned: dict[int, int] = defaultdict(int)
         for submission_id, errors, warnings_only in self.fetch(
@@ -620,10 +643,17 @@ class ConsolidationEngine:
         conflicts_by_upt = dict(
             Conflict.objects.filter(detected_run=self.run).values("upt").annotate(n=Count("pk")).values_list("upt", "n")
         )
-        submissions = list(Submission.objects.filter(run=self.run).only("pk", "upt_id"))
+        # A submission's row counts are those of its staged rows (receiving stages every row it counts):
+        # counting the staged rows again read the whole run's staging once more.
+        submissions = list(
+            Submission.objects.filter(run=self.run).only(
+                "pk", "upt_id", "person_count", "movement_count", "remission_count"
+            )
+        )
         per_upt: dict[int, RunUptResult] = {}
         for sub in submissions:
-            total, bad, warn = received[sub.pk], rejected[sub.pk], warned[sub.pk]
+            total = sub.person_count + sub.movement_count + sub.remission_count
+            bad, warn = rejected[sub.pk], warned[sub.pk]
             sub.rows_rejected = bad
             sub.rows_accepted = total - bad
             sub.rows_warned = warn
