@@ -72,6 +72,12 @@ class Dialect:
         """NULL-safe inequality."""
         return f"({left} IS DISTINCT FROM {right})"
 
+    def evaluate_once(self) -> str:
+        """Ends a derived table whose computed columns the outer query reads more than once. PostgreSQL
+        merges a plain derived table into the outer query and computes such a column at every use; an
+        ``OFFSET 0`` keeps it a table of its own, computed once per row."""
+        return "OFFSET 0"
+
     # --- temporary tables --------------------------------------------------------------------------
     def temp_table(self, name: str, columns: str) -> list[str]:
         # Dropped at commit or rollback: a failed run leaves nothing behind in a pooled connection.
@@ -134,6 +140,9 @@ class SQLiteDialect(Dialect):
 
     def not_same(self, left: str, right: str) -> str:
         return f"({left} IS NOT {right})"
+
+    def evaluate_once(self) -> str:
+        return "LIMIT -1 OFFSET 0"  # SQLite's spelling of an offset without a limit
 
     def temp_table(self, name: str, columns: str) -> list[str]:
         return [f"DROP TABLE IF EXISTS temp.{name}", f"CREATE TEMPORARY TABLE {name} ({columns})"]

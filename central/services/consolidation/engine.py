@@ -448,18 +448,22 @@ class ConsolidationEngine:
             "sdp_link",
             "person_id bigint PRIMARY KEY, nik varchar(32) NOT NULL, name_key varchar(250) NOT NULL, "
             "identity_id bigint",
-            indexes=("nik", "name_key"),
         )
-        linkable = nik_linkable_sql(self.q, "n.nik")
+        # The NIK check is computed once per person (``evaluate_once``): it is a long expression.
         self.sql(
             f"INSERT INTO sdp_link (person_id, nik, name_key, identity_id) "
-            f"SELECT n.id, CASE WHEN {linkable} THEN n.nik ELSE '' END, n.name_key, "
-            f"CASE WHEN {linkable} THEN CASE WHEN cur.nik = n.nik "
+            f"SELECT n.id, n.nik, n.name_key, CASE WHEN n.nik <> '' THEN CASE WHEN cur.nik = n.nik "
             f"AND NOT EXISTS (SELECT 1 FROM sdp_shared_nik x WHERE x.nik = n.nik) THEN cur.id END "
             f"WHEN n.name_key <> '' AND cur.name_key = n.name_key "
             f"AND NOT EXISTS (SELECT 1 FROM sdp_shared_name x WHERE x.name_key = n.name_key) THEN cur.id END "
-            f"FROM {p} n LEFT JOIN {ident} cur ON cur.id = n.identity_id "
-            f"WHERE n.last_run_id = %(run)s OR n.identity_id IS NULL"
+            f"FROM (SELECT w.id, w.identity_id, w.name_key, "
+            f"CASE WHEN {nik_linkable_sql(self.q, 'w.nik')} THEN w.nik ELSE '' END AS nik "
+            f"FROM {p} w WHERE w.last_run_id = %(run)s OR w.identity_id IS NULL {self.d.evaluate_once()}) n "
+            f"LEFT JOIN {ident} cur ON cur.id = n.identity_id"
+        )
+        # Indexed once filled: building an index over the rows costs less than keeping it up row by row.
+        self.raw(
+            ["CREATE INDEX sdp_link_nik ON sdp_link (nik)", "CREATE INDEX sdp_link_name_key ON sdp_link (name_key)"]
         )
         self.raw(self.d.analyze("sdp_link"))
         # Each UPDATE touches only the rows it can link (EXISTS): rewriting every unlinked row with NULL
