@@ -145,6 +145,9 @@ class NationalBench:
         self.say = say
         self.results: dict[str, Scenario] = {}
         self.round = 0
+        # In the rows' new content: a round of a later invocation must not write what one before it wrote
+        # (rows left as they were are not rewritten, and the run would be measured on fewer changed rows).
+        self.started = timezone.now()
         if Upt.objects.count() < 500 or not Person.objects.exists():
             raise BenchError("Data nasional belum ada: jalankan dulu `manage.py seed_national`.")
         User = get_user_model()
@@ -194,7 +197,7 @@ class NationalBench:
         )
         changed += _sql(
             f"UPDATE {Movement._meta.db_table} SET note = %s, updated_at = %s WHERE {units} AND {pick(share_records)}",
-            [f"Koreksi catatan putaran {r}", now],
+            [f"Koreksi catatan putaran {r} ({self.started:%Y%m%d%H%M%S})", now],
         )
         changed += _sql(
             f"UPDATE {Remission._meta.db_table} SET decree_number = %s || decree_number, updated_at = %s "

@@ -43,3 +43,12 @@ def test_bench_runs_every_scenario_and_writes_json(small_country, tmp_path, caps
 def test_bench_refuses_unknown_scenarios(small_country):
     with pytest.raises(CommandError, match="tidak dikenal"):
         call_command("bench", "--only", "semuanya")
+
+
+def test_a_later_invocation_still_changes_every_row(small_country, tmp_path):
+    """Each invocation counts its rounds from 1; its edits must still differ from an earlier one's, or the
+    all-rows-changed run would rewrite only part of the register and be compared with a full upsert."""
+    for _invocation in range(2):
+        call_command("bench", "--runs", "1", "--only", "all", "--kanwil", "75", "--out", str(tmp_path))
+        run = json.loads((tmp_path / "latest.json").read_text())["scenarios"]["all"]["runs"][0]
+        assert run["rows_written"] == run["rows_sent"] == run["rows_changed"]
