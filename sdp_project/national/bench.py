@@ -30,6 +30,7 @@ import platform
 import re
 import statistics
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -147,7 +148,7 @@ class NationalBench:
         self.round = 0
         # In the rows' new content: a round of a later invocation must not write what one before it wrote
         # (rows left as they were are not rewritten, and the run would be measured on fewer changed rows).
-        self.started = timezone.now()
+        self.invocation = uuid.uuid4().hex[:12]
         if Upt.objects.count() < 500 or not Person.objects.exists():
             raise BenchError("Data nasional belum ada: jalankan dulu `manage.py seed_national`.")
         User = get_user_model()
@@ -197,7 +198,7 @@ class NationalBench:
         )
         changed += _sql(
             f"UPDATE {Movement._meta.db_table} SET note = %s, updated_at = %s WHERE {units} AND {pick(share_records)}",
-            [f"Koreksi catatan putaran {r} ({self.started:%Y%m%d%H%M%S})", now],
+            [f"Koreksi catatan putaran {r} ({self.invocation})", now],
         )
         changed += _sql(
             f"UPDATE {Remission._meta.db_table} SET decree_number = %s || decree_number, updated_at = %s "
