@@ -89,3 +89,16 @@ def env_database(name: str, default: str) -> dict[str, Any]:
     if scheme != "sqlite" and not config.get("NAME"):
         raise ImproperlyConfigured(f"{name}={url!r} names no database.")
     return config
+
+
+def require_secret_key() -> None:
+    """Refuse to serve without a secret key: sessions, CSRF tokens and password resets are signed with it.
+    Called by the WSGI and ASGI entry points (``runserver`` loads the WSGI one), not by settings, so that
+    commands which sign nothing run without one."""
+    from django.conf import settings
+
+    if settings.SDP_SECRET_KEY_MISSING:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off: export SECRET_KEY, or run scripts/start once "
+            "(it generates var/secret_key), or set DEBUG=true for development."
+        )

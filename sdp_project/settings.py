@@ -25,13 +25,12 @@ SECRET_KEY = env_str("SECRET_KEY")
 _KEY_FILE = VAR_DIR / "secret_key"
 if not SECRET_KEY and _KEY_FILE.is_file():
     SECRET_KEY = _KEY_FILE.read_text().strip()
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off: export SECRET_KEY, or run scripts/start once "
-            "(it generates var/secret_key), or set DEBUG=true for development."
-        )
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "sdp-development-only-key-not-for-production"  # noqa: S105 — used only with DEBUG on
+# Without a key and with DEBUG off, SECRET_KEY stays empty: commands that sign nothing (makemigrations,
+# migrate, consolidate, a Celery worker) still run in a fresh checkout, and serving refuses to start
+# (``sdp_project.env.require_secret_key`` in wsgi.py and asgi.py); Django refuses any other use of the key.
+SDP_SECRET_KEY_MISSING = not SECRET_KEY  # read by require_secret_key: Django raises on reading an empty key
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
