@@ -26,7 +26,6 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from central.dialect import Dialect
 from central.nik import FEMALE_DAY_OFFSET, NIK_PROVINCE_CODES
 from central.reference import (
     DETAINEE_REGISTERS,
@@ -55,9 +54,8 @@ MAX_AGE_YEARS = 100
 
 @dataclass(frozen=True)
 class SqlContext:
-    """Table names and the dialect, for building SQL."""
+    """Table names, for building SQL."""
 
-    d: Dialect
     staged_person: str
     staged_movement: str
     staged_remission: str
@@ -71,7 +69,7 @@ class SqlContext:
     run_sub: str = RUN_SUB_TABLE
 
     @classmethod
-    def build(cls, dialect: Dialect) -> SqlContext:
+    def build(cls) -> SqlContext:
         from central.models import (
             NationalMovement,
             NationalPerson,
@@ -86,7 +84,6 @@ class SqlContext:
         )
 
         return cls(
-            d=dialect,
             staged_person=StagedPerson._meta.db_table,
             staged_movement=StagedMovement._meta.db_table,
             staged_remission=StagedRemission._meta.db_table,
@@ -122,6 +119,11 @@ class Rule:
     structural: bool = False  # consolidation relies on it (keys, codes the snapshot counts): always on
 
 
+def sql_date_text(expr: str) -> str:
+    """A date as Indonesians write it, dd-mm-YYYY: how the details on a correction list show dates."""
+    return f"to_char({expr}, 'DD-MM-YYYY')"
+
+
 def sql_list(values: Iterable[str]) -> str:
     """A SQL list literal of reference codes (codes never contain quotes)."""
     items = sorted(str(v) for v in values)
@@ -155,7 +157,7 @@ def _sentence_text(alias: str = "s") -> str:
     )
 
 
-def nik_linkable_sql(q: SqlContext, col: str) -> str:
+def nik_linkable_sql(col: str) -> str:
     """A NIK good enough to link people on — the checks of ``central.nik.nik_problems`` that need no other
     field: 16 digits, not one digit repeated, a real province, regency and district not 00, a day and month
     that exist (day + 40 for women), a serial other than 0000. Safe on any text: casts only after the check."""
@@ -166,14 +168,14 @@ def nik_linkable_sql(q: SqlContext, col: str) -> str:
     month_days = f"(CASE WHEN {mm} = 2 THEN 29 WHEN {mm} IN (4, 6, 9, 11) THEN 30 ELSE 31 END)"
     provinces = sql_list(f"{code:02d}" for code in NIK_PROVINCE_CODES)
     return (
-        f"(CASE WHEN {q.d.regex(col, _NIK_16)} THEN (replace({col}, substr({col}, 1, 1), '') <> '' "
+        f"(CASE WHEN ({col} ~ '{_NIK_16}') THEN (replace({col}, substr({col}, 1, 1), '') <> '' "
         f"AND substr({col}, 1, 2) IN {provinces} AND substr({col}, 3, 2) <> '00' AND substr({col}, 5, 2) <> '00' "
         f"AND {mm} BETWEEN 1 AND 12 AND {day} BETWEEN 1 AND {month_days} "
         f"AND substr({col}, 13, 4) <> '0000') ELSE false END)"
     )
 
 
-def _nik_matches_person(q: SqlContext) -> str:
+def _nik_matches_person() -> str:
     """The NIK's birth date and sex are the row's (as ``central.nik.nik_problems`` checks them)."""
     dd = "CAST(substr(s.nik, 7, 2) AS integer)"
     mm = "CAST(substr(s.nik, 9, 2) AS integer)"
@@ -182,10 +184,11 @@ def _nik_matches_person(q: SqlContext) -> str:
     sex_ok = f"(CASE WHEN {female} THEN '{Sex.FEMALE.value}' ELSE '{Sex.MALE.value}' END) = s.sex"
     day = f"(CASE WHEN {female} THEN {dd} - {FEMALE_DAY_OFFSET} ELSE {dd} END)"
     birth_ok = (
-        f"(s.birth_date IS NULL OR ({day} = {q.d.day('s.birth_date')} AND {mm} = {q.d.month('s.birth_date')} "
-        f"AND {yy} = {q.d.year('s.birth_date')} %% 100))"
+        f"(s.birth_date IS NULL OR ({day} = CAST(EXTRACT(DAY FROM s.birth_date) AS integer) "
+        f"AND {mm} = CAST(EXTRACT(MONTH FROM s.birth_date) AS integer) "
+        f"AND {yy} = CAST(EXTRACT(YEAR FROM s.birth_date) AS integer) %% 100))"
     )
-    return f"(CASE WHEN {q.d.regex('s.nik', _NIK_16)} THEN ({sex_ok} AND {birth_ok}) ELSE false END)"
+    return f"(CASE WHEN (s.nik ~ '{_NIK_16}') THEN ({sex_ok} AND {birth_ok}) ELSE false END)"
 
 
 def _people_known_sql(q: SqlContext) -> str:
@@ -270,7 +273,7 @@ RULES: list[Rule] = [
         ERROR,
         gettext_noop("NIK harus 16 digit angka (atau dikosongkan bila tidak ada)."),
         gettext_noop("NIK (Nomor Induk Kependudukan) terdiri dari 16 digit angka."),
-        where=lambda q: f"s.nik <> '' AND NOT {q.d.regex('s.nik', _NIK_16)}",
+        where=lambda q: f"s.nik <> '' AND NOT (s.nik ~ '{_NIK_16}')",
         detail=lambda q: "'NIK \"' || s.nik || '\"'",
     ),
     Rule(
@@ -284,7 +287,7 @@ RULES: list[Rule] = [
             "NIK seperti ini tidak dipakai untuk menautkan identitas."
         ),
         where=lambda q: (
-            f"{q.d.regex('s.nik', _NIK_16)} AND NOT ({nik_linkable_sql(q, 's.nik')} AND {_nik_matches_person(q)})"
+            f"(s.nik ~ '{_NIK_16}') AND NOT ({nik_linkable_sql('s.nik')} AND {_nik_matches_person()})"
         ),
         detail=lambda q: "'NIK ' || s.nik",
     ),
@@ -301,11 +304,11 @@ RULES: list[Rule] = [
             "OR s.register_since > %(today)s OR s.verdict_date > %(today)s"
         ),
         detail=lambda q: (
-            f"CASE WHEN s.birth_date > %(today)s THEN 'tanggal lahir ' || {q.d.date_text('s.birth_date')} "
-            f"WHEN s.detention_start > %(today)s THEN 'mulai ditahan ' || {q.d.date_text('s.detention_start')} "
-            f"WHEN s.admission_date > %(today)s THEN 'tanggal masuk ' || {q.d.date_text('s.admission_date')} "
-            f"WHEN s.register_since > %(today)s THEN 'register sejak ' || {q.d.date_text('s.register_since')} "
-            f"ELSE 'tanggal putusan ' || {q.d.date_text('s.verdict_date')} END"
+            f"CASE WHEN s.birth_date > %(today)s THEN 'tanggal lahir ' || {sql_date_text('s.birth_date')} "
+            f"WHEN s.detention_start > %(today)s THEN 'mulai ditahan ' || {sql_date_text('s.detention_start')} "
+            f"WHEN s.admission_date > %(today)s THEN 'tanggal masuk ' || {sql_date_text('s.admission_date')} "
+            f"WHEN s.register_since > %(today)s THEN 'register sejak ' || {sql_date_text('s.register_since')} "
+            f"ELSE 'tanggal putusan ' || {sql_date_text('s.verdict_date')} END"
         ),
     ),
     Rule(
@@ -339,7 +342,7 @@ RULES: list[Rule] = [
             "Anak dapat dipidana mulai umur 12 tahun (UU SPPA); umur di atas 100 tahun hampir pasti salah ketik."
         ),
         where=lambda q: "s.birth_date > %(born_after)s OR s.birth_date < %(born_before)s",
-        detail=lambda q: f"'tanggal lahir ' || {q.d.date_text('s.birth_date')}",
+        detail=lambda q: f"'tanggal lahir ' || {sql_date_text('s.birth_date')}",
     ),
     Rule(
         "P_REGISTER_SENTENCE",
@@ -386,7 +389,7 @@ RULES: list[Rule] = [
             "Batas = mulai register tahanan saat ini + masa penahanan awal + perpanjangan terpanjang (KUHAP)."
         ),
         where=lambda q: f"s.register IN {_DETAINEE} AND s.status IN {_HELD} AND s.detention_limit_date < %(today)s",
-        detail=lambda q: f"'batas penahanan ' || {q.d.date_text('s.detention_limit_date')}",
+        detail=lambda q: f"'batas penahanan ' || {sql_date_text('s.detention_limit_date')}",
     ),
     Rule(
         "P_EXPIRY_PASSED",
@@ -397,7 +400,7 @@ RULES: list[Rule] = [
             "Narapidana yang telah habis masa pidananya harus dibebaskan (bebas murni) atau datanya diperbaiki."
         ),
         where=lambda q: f"s.register IN {_TERM} AND s.status IN {_HELD} AND s.expiry_date < %(today)s",
-        detail=lambda q: f"'tanggal ekspirasi ' || {q.d.date_text('s.expiry_date')}",
+        detail=lambda q: f"'tanggal ekspirasi ' || {sql_date_text('s.expiry_date')}",
     ),
     Rule(
         "P_DUPLICATE_REG",
@@ -458,7 +461,7 @@ RULES: list[Rule] = [
         gettext_noop("Tanggal mutasi di masa depan."),
         gettext_noop("Mutasi dicatat setelah terjadi."),
         where=lambda q: "s.date > %(today)s",
-        detail=lambda q: f"'tanggal ' || {q.d.date_text('s.date')}",
+        detail=lambda q: f"'tanggal ' || {sql_date_text('s.date')}",
     ),
     Rule(
         "M_DETAILS_MISSING",
@@ -504,7 +507,7 @@ RULES: list[Rule] = [
             f"EXISTS (SELECT 1 FROM {q.staged_person} p WHERE p.submission_id = s.submission_id "
             "AND p.reg_number = s.person_reg_number AND s.date < p.admission_date)"
         ),
-        detail=lambda q: f"'nomor registrasi ' || s.person_reg_number || ', tanggal ' || {q.d.date_text('s.date')}",
+        detail=lambda q: f"'nomor registrasi ' || s.person_reg_number || ', tanggal ' || {sql_date_text('s.date')}",
         own_statement=True,
     ),
     # --- remissions ---------------------------------------------------------------------------------
@@ -544,7 +547,7 @@ RULES: list[Rule] = [
         gettext_noop("Tanggal SK remisi di masa depan."),
         gettext_noop("Remisi dicatat setelah SK terbit."),
         where=lambda q: "s.decree_date > %(today)s",
-        detail=lambda q: f"'tanggal SK ' || {q.d.date_text('s.decree_date')}",
+        detail=lambda q: f"'tanggal SK ' || {sql_date_text('s.decree_date')}",
     ),
     Rule(
         "R_DUPLICATE_UID",
@@ -582,8 +585,8 @@ def statement_params(*, run_id: int, today: date) -> dict:
     }
 
 
-def _record_key(q: SqlContext, record_type: str) -> str:
-    return "s.reg_number" if record_type == PERSON else q.d.uuid_text("s.uid")
+def _record_key(record_type: str) -> str:
+    return "s.reg_number" if record_type == PERSON else "CAST(s.uid AS varchar(36))"
 
 
 def _insert_head(q: SqlContext) -> str:
@@ -600,7 +603,7 @@ def issue_statements(q: SqlContext, rules: Iterable[Rule]) -> list[tuple[str, li
     rules = list(rules)
     for record_type in (PERSON, MOVEMENT, REMISSION):
         staged = q.staged(record_type)
-        key = _record_key(q, record_type)
+        key = _record_key(record_type)
         simple = [r for r in rules if r.record_type == record_type and not r.own_statement]
         if simple:
             choices = " UNION ALL ".join(

@@ -44,7 +44,6 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from central.dialect import dialect_for
 from central.models import (
     ConsolidationRun,
     Kanwil,
@@ -68,7 +67,9 @@ from central.services.consolidation.engine import (
     _MOVEMENT_COPY_COLUMNS,
     _PERSON_COPY_COLUMNS,
     _REMISSION_COPY_COLUMNS,
+    RUN_SETTINGS,
 )
+from central.services.consolidation.progress import log as progress_log
 from central.services.inbox import submission_receive
 from central.services.roles import role_assign
 from sdp_project.national.seed import OPERATOR_PREFIX
@@ -171,7 +172,7 @@ class NationalBench:
             for m in (NationalPerson, NationalMovement, NationalRemission, PersonIdentity, StagedPerson,
                       StagedMovement, StagedRemission, Submission)
         ]  # fmt: skip
-        if connection.vendor != "postgresql" or connection.in_atomic_block:
+        if connection.in_atomic_block:
             return  # VACUUM cannot run inside a transaction (the tests run the bench inside one)
         with connection.cursor() as cursor:
             for table in tables:
@@ -265,15 +266,14 @@ class NationalBench:
             with transaction.atomic():
                 run = ConsolidationRun.objects.create(trigger=RunTrigger.COMMAND, state=RunState.SUCCEEDED)
                 with connection.cursor() as cursor:
-                    for setting in dialect_for(connection).run_settings():
+                    for setting in RUN_SETTINGS:
                         cursor.execute(setting)  # the settings a run's statements have
                 started = time.perf_counter()
                 with connection.cursor() as cursor:
                     for statement in statements:
                         cursor.execute(statement, {"run": run.pk})
                     statements_only = time.perf_counter() - started
-                    if connection.vendor == "postgresql":
-                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 elapsed = time.perf_counter() - started
                 raise _Rollback
         except _Rollback:
@@ -283,7 +283,6 @@ class NationalBench:
     def consolidate(self) -> dict:
         request = consolidation_request(user=self.central, trigger="command", enqueue=False)
         steps = _StepTimes()
-        progress_log = logging.getLogger("central.dialect")
         progress_log.addHandler(steps)
         level = progress_log.level
         progress_log.setLevel(logging.INFO)
@@ -456,7 +455,7 @@ class NationalBench:
                 "cpus": os.cpu_count(),
                 "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
                 "python": platform.python_version(),
-                "database": f"{connection.vendor} {server}",
+                "database": f"PostgreSQL {server}",
             },
             "dataset": {
                 "upts": Upt.objects.count(),

@@ -185,7 +185,7 @@ def issues_of(submission, **filters) -> set[tuple[str, str]]:
 
 
 def register_state() -> dict:
-    """Everything a run writes, without surrogate keys or run ids, so two databases can be compared."""
+    """Everything a run writes, without surrogate keys or run ids, so the results of two runs can be compared."""
     identity_key = {}
     for pk, reg, upt in NationalPerson.objects.values_list("identity_id", "reg_number", "upt__code"):
         if pk is not None:
@@ -222,10 +222,10 @@ def register_state() -> dict:
 
 def scenario(phase: int, upt_a, upt_b, upt_c) -> None:
     """Packages exercising every part of a run (rules, linkage, conflicts, tombstones, full snapshots,
-    several packages of one unit in a run), in two phases with a run after each. Used to compare the
-    PostgreSQL and SQLite paths."""
+    several packages of one unit in a run), in two phases with a run after each. Used to compare runs done
+    by one worker, by several and after faults."""
     t = today()
-    uids = (uuid.UUID(int=phase * 100 + i) for i in itertools.count(1))  # the same on both databases
+    uids = (uuid.UUID(int=phase * 100 + i) for i in itertools.count(1))  # the same in every replay
 
     def mv(*args, **kwargs):
         return movement_values(*args, uid=next(uids), **kwargs)

@@ -299,11 +299,8 @@ NIK_CASES = [
 
 def test_nik_sql_agrees_with_the_shared_nik_module():
     """The SQL of P_NIK_IMPLAUSIBLE and linkage says what central.nik.nik_problems says (data entry's check)."""
-    from central.dialect import dialect_for
     from central.nik import nik_problems
-    from central.validation import SqlContext, _nik_matches_person, nik_linkable_sql
-
-    q = SqlContext.build(dialect_for())
+    from central.validation import _nik_matches_person, nik_linkable_sql
 
     def born_sql(born):
         return f"'{born.isoformat()}'" if born else "NULL"
@@ -311,8 +308,8 @@ def test_nik_sql_agrees_with_the_shared_nik_module():
     values = ", ".join(f"('{nik}', '{sex}', CAST({born_sql(born)} AS date))" for nik, sex, born in NIK_CASES)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT s.nik, s.sex, s.birth_date, {nik_linkable_sql(q, 's.nik')} AND {_nik_matches_person(q)}, "
-            f"{nik_linkable_sql(q, 's.nik')} FROM (VALUES {values}) AS s(nik, sex, birth_date) WHERE %(x)s = 1",
+            f"SELECT s.nik, s.sex, s.birth_date, {nik_linkable_sql('s.nik')} AND {_nik_matches_person()}, "
+            f"{nik_linkable_sql('s.nik')} FROM (VALUES {values}) AS s(nik, sex, birth_date) WHERE %(x)s = 1",
             {"x": 1},
         )
         rows = cursor.fetchall()

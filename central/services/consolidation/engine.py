@@ -24,7 +24,6 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from central.dialect import dialect_for
 from central.models import (
     Conflict,
     ConflictKind,
@@ -50,6 +49,7 @@ from central.validation import (
     active_rules,
     issue_statements,
     nik_linkable_sql,
+    sql_date_text,
     sql_list,
     statement_params,
 )
@@ -70,6 +70,12 @@ _HELD = sql_list(HELD_STATUSES)
 _DETAINEE = sql_list(DETAINEE_REGISTERS)
 _GONE_STATUSES = sql_list([PersonStatus.RELEASED, PersonStatus.DIED])
 _NO_ID = "CAST(NULL AS bigint)"  # typed, or PostgreSQL reads a bare NULL in a derived table as text
+# A tombstone's key as a UUID: 32 hex digits, dashes optional.
+_UUID_TEXT = "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+# Settings for the rest of a run's transaction. JIT off: a run is a few statements, each over the whole
+# country, some with large expressions (the validation rules); compiling them with LLVM cost more than it
+# saved (the person rules: ≈12 s with JIT, ≈10 s without, at national scale).
+RUN_SETTINGS = ["SET LOCAL jit = off"]
 
 _PERSON_COPY_COLUMNS = (
     *PERSON_PACKAGE_FIELDS,
@@ -132,23 +138,19 @@ class ConsolidationEngine:
         self.progress = progress
         self.today = today
         self.conn = connection
-        self.d = dialect_for(self.conn)
-        self.q = SqlContext.build(self.d)
+        self.q = SqlContext.build()
         self.now = timezone.now()
         self.params = statement_params(run_id=run.pk, today=today)
         self.params.update(
             {
-                "now": self.conn.ops.adapt_datetimefield_value(self.now),
+                "now": self.now,
                 "match_days": settings.CONSOLIDATION_TRANSFER_MATCH_DAYS,
                 "transfer_deadline": today - timedelta(days=settings.CONSOLIDATION_TRANSFER_MATCH_DAYS),
                 "transfer_window_start": today
                 - timedelta(days=settings.CONSOLIDATION_TRANSFER_MATCH_DAYS + TRANSFER_LOOKBACK_DAYS),
             }
         )
-        for key in ("today", "born_after", "born_before", "transfer_deadline", "transfer_window_start"):
-            self.params[key] = self.conn.ops.adapt_datefield_value(self.params[key])
         self.outcome = Outcome()
-        self._temp_tables: list[str] = []
         self._index_joins = False
         from central.models import (
             NationalMovement,
@@ -213,15 +215,29 @@ class ConsolidationEngine:
                 cursor.execute(statement)
 
     def temp_table(self, name: str, columns: str, indexes: tuple[str, ...] = ()) -> None:
-        self.raw(self.d.temp_table(name, columns))
-        for i, cols in enumerate(indexes):
-            self.raw([f"CREATE INDEX {name}_i{i} ON {name} ({cols})"])
-        self._temp_tables.append(name)
+        # Dropped at commit or rollback: a failed run leaves nothing behind in a pooled connection.
+        self.raw(
+            [
+                f"DROP TABLE IF EXISTS pg_temp.{name}",
+                f"CREATE TEMPORARY TABLE {name} ({columns}) ON COMMIT DROP",
+                *(f"CREATE INDEX {name}_i{i} ON {name} ({cols})" for i, cols in enumerate(indexes)),
+            ]
+        )
 
-    def drop_temp_tables(self) -> None:
-        for name in self._temp_tables:
-            self.raw(self.d.temp_table_drop(name))
-        self._temp_tables.clear()
+    def analyze(self, table: str) -> None:
+        # Autovacuum never analyses a temporary table, nor rows the run has not committed; without
+        # statistics the planner guesses.
+        self.raw([f"ANALYZE {table}"])
+
+    def estimated_rows(self, table: str) -> float | None:
+        """The row count the planner believes (negative: never analysed); None for an unknown table."""
+        row = self.fetch("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%(table)s)", {"table": table})
+        return float(row[0][0]) if row else None
+
+    def prefer_index_joins(self, on: bool) -> None:
+        """Joins by index (nested loops) for the rest of the transaction, or back to the planner's choice."""
+        value = "off" if on else "on"
+        self.raw([f"SET LOCAL enable_hashjoin = {value}", f"SET LOCAL enable_mergejoin = {value}"])
 
     def plan_for_size(self, run_rows: int) -> None:
         """A run whose rows are a small share of the staging tables (a day of deltas beside months of
@@ -231,9 +247,9 @@ class ConsolidationEngine:
         the first step that no longer reads staging."""
         from central.models import StagedMovement
 
-        known = self.d.estimated_rows(StagedMovement._meta.db_table)
+        known = self.estimated_rows(StagedMovement._meta.db_table)
         if known is not None and run_rows * SMALL_RUN_SHARE < known:
-            self.raw(self.d.prefer_index_joins(True))
+            self.prefer_index_joins(True)
             self._index_joins = True
 
     def refresh_statistics(self, table: str, written: int) -> None:
@@ -242,10 +258,10 @@ class ConsolidationEngine:
         tiny one and linkage ran for minutes (a scan per person) instead of seconds."""
         if written < STATISTICS_STALE_MIN_ROWS:
             return
-        known = self.d.estimated_rows(table)
+        known = self.estimated_rows(table)
         if known is not None and known >= 0 and written < STATISTICS_STALE_SHARE * known:
             return
-        self.raw(self.d.analyze(table))
+        self.analyze(table)
 
     def error_free(self, record_type: str, alias: str = "s") -> str:
         return (
@@ -257,44 +273,38 @@ class ConsolidationEngine:
     def run_steps(self, *, validated: bool = False) -> Outcome:
         """Every step; with ``validated`` the run's row issues were already written by its parts (a run
         split per Kanwil, see ``validate_part``) and validation is not done again."""
-        try:
-            self.progress(gettext_noop("Menyiapkan kiriman"), 3)
-            self.prepare_submissions()
-            if not validated:
-                self.validate(first=5, last=35)
-            self.progress(gettext_noop("Memperbarui register nasional: WBP"), 36)
-            self.capture_reappearances()
-            self.merge(self.specs[0])
-            self.progress(gettext_noop("Memperbarui register nasional: mutasi"), 55)
-            self.merge(self.specs[1])
-            self.progress(gettext_noop("Memperbarui register nasional: remisi"), 66)
-            self.merge(self.specs[2])
-            self.progress(gettext_noop("Menautkan identitas lintas UPT"), 72)
-            self.link_identities()
-            self.progress(gettext_noop("Mencari konflik"), 82)
-            self.find_conflicts()
-            self.progress(gettext_noop("Snapshot hunian harian"), 88)
-            self.snapshot()
-            self.progress(gettext_noop("Menyimpan hasil per UPT"), 95)
-            self.record_results()
-        finally:
-            self.drop_temp_tables()
+        self.progress(gettext_noop("Menyiapkan kiriman"), 3)
+        self.prepare_submissions()
+        if not validated:
+            self.validate(first=5, last=35)
+        self.progress(gettext_noop("Memperbarui register nasional: WBP"), 36)
+        self.capture_reappearances()
+        self.merge(self.specs[0])
+        self.progress(gettext_noop("Memperbarui register nasional: mutasi"), 55)
+        self.merge(self.specs[1])
+        self.progress(gettext_noop("Memperbarui register nasional: remisi"), 66)
+        self.merge(self.specs[2])
+        self.progress(gettext_noop("Menautkan identitas lintas UPT"), 72)
+        self.link_identities()
+        self.progress(gettext_noop("Mencari konflik"), 82)
+        self.find_conflicts()
+        self.progress(gettext_noop("Snapshot hunian harian"), 88)
+        self.snapshot()
+        self.progress(gettext_noop("Menyimpan hasil per UPT"), 95)
+        self.record_results()
         return self.outcome
 
     def validate_part(self, kanwil_id: int) -> int:
         """Validation of one Kanwil's submissions only, for a run split per Kanwil. Every rule compares a
         row with rows of its own UPT (and reads the register, which no part writes), so the parts' issues
         together are exactly those of one validation over the whole run. Returns the submissions taken."""
-        try:
-            self.prepare_submissions(kanwil_id=kanwil_id)
-            self.validate(first=5, last=35)
-        finally:
-            self.drop_temp_tables()
+        self.prepare_submissions(kanwil_id=kanwil_id)
+        self.validate(first=5, last=35)
         return self.outcome.submissions
 
     # --- 1. the run's submissions --------------------------------------------------------------------
     def prepare_submissions(self, kanwil_id: int | None = None) -> None:
-        self.raw(self.d.run_settings())  # the first step of every run and part: settings for its transaction
+        self.raw(RUN_SETTINGS)  # the first step of every run and part: settings for its transaction
         subs = Submission.objects.filter(run=self.run)
         if kanwil_id is not None:
             subs = subs.filter(upt__kanwil_id=kanwil_id)
@@ -323,7 +333,7 @@ class ConsolidationEngine:
         if rows:
             with self.conn.cursor() as cursor:
                 cursor.executemany(f"INSERT INTO {RUN_SUB_TABLE} VALUES (%s, %s, %s, %s, %s, %s)", rows)
-        self.raw(self.d.analyze(RUN_SUB_TABLE))
+        self.analyze(RUN_SUB_TABLE)
         self.outcome.submissions = len(rows)
 
     # --- 2. validation ------------------------------------------------------------------------------
@@ -358,7 +368,8 @@ class ConsolidationEngine:
         """``alias``'s key equals the key spelled as text (a tombstone's); written so an index can serve it."""
         if spec.key == "reg_number":
             return f"{alias}.reg_number = {text}"
-        return f"{alias}.{spec.key} = {self.d.uuid_from_text(text)}"
+        # A tombstone's key that is not a UUID compares as NULL (never equal), where a plain CAST would fail.
+        return f"{alias}.{spec.key} = (CASE WHEN {text} ~ '{_UUID_TEXT}' THEN CAST({text} AS uuid) END)"
 
     def capture_reappearances(self) -> None:
         """Before people are written: keys whose register row says released or dead and whose new row
@@ -431,7 +442,7 @@ class ConsolidationEngine:
         does, before or after this run's new identities). Most rows a run rewrites change a cell or a note,
         not who the person is: they need no look-up (docs/BENCHMARKS.md, the all-rows-changed run)."""
         if self._index_joins:  # staging is read no more: the national tables are joined as a whole
-            self.raw(self.d.prefer_index_joins(False))
+            self.prefer_index_joins(False)
             self._index_joins = False
         p, ident = self.t_person, self.t_identity
         self.temp_table("sdp_shared_nik", "nik varchar(32) PRIMARY KEY")
@@ -449,7 +460,9 @@ class ConsolidationEngine:
             "person_id bigint PRIMARY KEY, nik varchar(32) NOT NULL, name_key varchar(250) NOT NULL, "
             "identity_id bigint",
         )
-        # The NIK check is computed once per person (``evaluate_once``): it is a long expression.
+        # The NIK check is computed once per person: it is a long expression, and PostgreSQL merges a plain
+        # derived table into the outer query and computes such a column at every use; ``OFFSET 0`` keeps
+        # the derived table a table of its own.
         self.sql(
             f"INSERT INTO sdp_link (person_id, nik, name_key, identity_id) "
             f"SELECT n.id, n.nik, n.name_key, CASE WHEN n.nik <> '' THEN CASE WHEN cur.nik = n.nik "
@@ -457,15 +470,15 @@ class ConsolidationEngine:
             f"WHEN n.name_key <> '' AND cur.name_key = n.name_key "
             f"AND NOT EXISTS (SELECT 1 FROM sdp_shared_name x WHERE x.name_key = n.name_key) THEN cur.id END "
             f"FROM (SELECT w.id, w.identity_id, w.name_key, "
-            f"CASE WHEN {nik_linkable_sql(self.q, 'w.nik')} THEN w.nik ELSE '' END AS nik "
-            f"FROM {p} w WHERE w.last_run_id = %(run)s OR w.identity_id IS NULL {self.d.evaluate_once()}) n "
+            f"CASE WHEN {nik_linkable_sql('w.nik')} THEN w.nik ELSE '' END AS nik "
+            f"FROM {p} w WHERE w.last_run_id = %(run)s OR w.identity_id IS NULL OFFSET 0) n "
             f"LEFT JOIN {ident} cur ON cur.id = n.identity_id"
         )
         # Indexed once filled: building an index over the rows costs less than keeping it up row by row.
         self.raw(
             ["CREATE INDEX sdp_link_nik ON sdp_link (nik)", "CREATE INDEX sdp_link_name_key ON sdp_link (name_key)"]
         )
-        self.raw(self.d.analyze("sdp_link"))
+        self.analyze("sdp_link")
         # Each UPDATE touches only the rows it can link (EXISTS): rewriting every unlinked row with NULL
         # cost a first national load seconds per statement.
         by_nik = (
@@ -517,7 +530,7 @@ class ConsolidationEngine:
         self.sql(by_name)
         linked = self.sql(
             f"UPDATE {p} SET identity_id = l.identity_id FROM sdp_link l "
-            f"WHERE {p}.id = l.person_id AND {self.d.not_same(f'{p}.identity_id', 'l.identity_id')}"
+            f"WHERE {p}.id = l.person_id AND {p}.identity_id IS DISTINCT FROM l.identity_id"
         )
         self.refresh_statistics(p, linked)  # conflicts are found by identity next
         self.sql(
@@ -529,7 +542,7 @@ class ConsolidationEngine:
             "INSERT INTO sdp_touched (identity_id) SELECT DISTINCT identity_id FROM sdp_link "
             "WHERE identity_id IS NOT NULL"
         )
-        self.raw(self.d.analyze("sdp_touched"))
+        self.analyze("sdp_touched")
 
     # --- 5. conflicts -------------------------------------------------------------------------------
     def _conflict_insert(self, kind: str, select: str) -> int:
@@ -555,7 +568,7 @@ class ConsolidationEngine:
             ConflictKind.ACTIVE_IN_TWO_UPTS,
             f"SELECT n.identity_id, n.upt_id, f.upt_id AS other_upt_id, MIN(n.id) AS person_id, "
             f"MIN(f.id) AS other_person_id, {_NO_ID} AS movement_id, "
-            f"'juga ditahan di UPT lain sejak ' || MIN({self.d.date_text('f.admission_date')}) AS detail "
+            f"'juga ditahan di UPT lain sejak ' || MIN({sql_date_text('f.admission_date')}) AS detail "
             f"FROM {p} n JOIN {p} f ON f.id = ({first_held}) "
             f"WHERE n.identity_id IN (SELECT identity_id FROM sdp_touched) AND n.status IN {_HELD} "
             f"AND f.upt_id <> n.upt_id GROUP BY n.identity_id, n.upt_id, f.upt_id",
@@ -564,13 +577,13 @@ class ConsolidationEngine:
             f"SELECT 1 FROM {m} mi JOIN {p} pi ON pi.upt_id = mi.upt_id AND pi.reg_number = mi.person_reg_number "
             f"WHERE mi.kind = '{MovementKind.TRANSFER_IN.value}' AND mi.upt_id = m.other_upt_id "
             f"AND pi.identity_id = p.identity_id AND mi.date >= m.date "
-            f"AND mi.date <= {self.d.add_days('m.date', 'match_days')}"
+            f"AND mi.date <= (m.date + CAST(%(match_days)s AS integer))"
         )
         # A transfer out whose transfer in has not arrived within the matching window.
         self._conflict_insert(
             ConflictKind.TRANSFER_UNMATCHED,
             f"SELECT p.identity_id, m.upt_id, m.other_upt_id, p.id AS person_id, {_NO_ID} AS other_person_id, "
-            f"m.id AS movement_id, 'pindah keluar ' || {self.d.date_text('m.date')} "
+            f"m.id AS movement_id, 'pindah keluar ' || {sql_date_text('m.date')} "
             f"|| ', belum ada pindahan masuk' AS detail "
             f"FROM {m} m JOIN {p} p ON p.upt_id = m.upt_id AND p.reg_number = m.person_reg_number "
             f"WHERE m.kind = '{MovementKind.TRANSFER_OUT.value}' AND m.date < %(transfer_deadline)s "

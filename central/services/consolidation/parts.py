@@ -4,7 +4,7 @@ The run's executor (``runs.consolidation_execute``, holding the runner lock) cre
 with submissions in the run and hands each to a ``consolidation_part_task`` — a Celery group, not a chord:
 the run's state lives in the database (the project keeps no result backend), and a chord's final step would
 never fire if a part's worker died. Whoever does a part — a part task in another worker or the executor —
-holds that part's lock (``central.dialect.PartLock``) and writes, in one transaction, the row issues of
+holds that part's advisory lock (``locks.PartLock``) and writes, in one transaction, the row issues of
 the Kanwil's submissions and the part's *done* mark. The executor takes pending parts itself, so a run never
 waits on busy or missing workers, then waits only for parts whose lock a live process holds; a part whose
 worker died has a free lock and the executor does it again. When every part is done, the final national
@@ -23,15 +23,15 @@ import os
 import socket
 import time
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from central.dialect import PartLock
 from central.models import ConsolidationPart, ConsolidationRun, RunState, Submission
 from central.services.consolidation.engine import ConsolidationEngine
+from central.services.consolidation.locks import PartLock
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +51,11 @@ def _no_progress(step: str, progress: int) -> None:
 
 
 def _dispatch_to_workers() -> bool:
-    # In-process tasks (no broker: the embedded demo) would only run the parts inside this very call, and
-    # SQLite has one writer at a time: there the executor does every part in turn.
+    # In-process tasks (no broker) would only run the parts inside this very call: then the executor does
+    # every part in turn.
     from central.tasks import consolidation_part_task
 
-    return not consolidation_part_task.app.conf.task_always_eager and connection.vendor == "postgresql"
+    return not consolidation_part_task.app.conf.task_always_eager
 
 
 def consolidation_parts_create(*, run: ConsolidationRun) -> list[int]:

@@ -6,7 +6,7 @@ the admin, ``manage.py consolidate`` — calls ``consolidation_request``. It che
 permission (the schedule acts as the system), and returns the run already queued or running if there is
 one; the database's partial unique index makes that true even for two triggers at the same instant.
 
-``consolidation_execute`` runs a queued run: it takes the runner lock (``central.dialect.RunnerLock``),
+``consolidation_execute`` runs a queued run: it takes the runner lock (``locks.RunnerLock``),
 claims the run with a conditional ``UPDATE … WHERE state = 'queued'`` and marks the submissions it takes,
 then does all the work in one transaction. If the process dies or the database fails midway, that
 transaction rolls back: the national register is as it was, the run is marked failed with the reason, and
@@ -30,7 +30,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from central.dialect import ProgressWriter, RunnerLock
 from central.models import (
     ACTIVE_RUN_STATES,
     AuditAction,
@@ -47,7 +46,9 @@ from central.redaction import redact
 from central.scoping import Action, has_central_permission
 from central.services.audit import audit_record
 from central.services.consolidation.engine import ConsolidationEngine
+from central.services.consolidation.locks import RunnerLock
 from central.services.consolidation.parts import consolidation_parts_execute
+from central.services.consolidation.progress import ProgressWriter
 from central.validation import validation_rules_sync
 
 log = logging.getLogger(__name__)
