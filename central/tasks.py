@@ -8,6 +8,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 
 from central.models import RunTrigger
+from central.run_context import run_logging
 from central.services.consolidation import (
     ConsolidationRetry,
     consolidation_execute,
@@ -36,11 +37,12 @@ def consolidation_run_task(self, run_id: int) -> str | None:
 @shared_task
 def consolidation_part_task(run_id: int, part_id: int) -> bool:
     """One Kanwil's part of a split run. Never retried: a part left undone is done by the run's executor."""
-    try:
-        return consolidation_part_execute(run_id=run_id, part_id=part_id)
-    except Exception:
-        log.exception("Part %s of consolidation run %s failed here; the run's executor takes it.", part_id, run_id)
-        return False
+    with run_logging(run_id):
+        try:
+            return consolidation_part_execute(run_id=run_id, part_id=part_id)
+        except Exception:
+            log.exception("Part %s of consolidation run %s failed here; the run's executor takes it.", part_id, run_id)
+            return False
 
 
 @shared_task

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from central.models import ConsolidationPart, ConsolidationRun, RunState, Submission
+from central.run_context import logs_run
 from central.services.consolidation.engine import ConsolidationEngine
 from central.services.consolidation.locks import PartLock
 
@@ -95,6 +96,7 @@ def consolidation_parts_execute(*, run: ConsolidationRun, progress=_no_progress)
             time.sleep(POLL_SECONDS)  # every pending part is held by a live worker
 
 
+@logs_run
 def consolidation_part_execute(*, run_id: int, part_id: int) -> bool:
     """Do one part if it is pending, its run is running and no other process holds it; True if done here."""
     lock = PartLock(part_id)
@@ -129,6 +131,7 @@ def consolidation_part_execute(*, run_id: int, part_id: int) -> bool:
                 step=STEP_PARTS,
                 progress=Greatest("progress", Value(PROGRESS_FIRST + (PROGRESS_LAST - PROGRESS_FIRST) * done // total)),
             )
+        log.info("Part %s (Kanwil %s) of consolidation run %s done here.", part_id, part.kanwil_id, run_id)
         return True
     finally:
         lock.release()

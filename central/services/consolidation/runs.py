@@ -43,6 +43,7 @@ from central.models import (
     SubmissionState,
 )
 from central.redaction import redact
+from central.run_context import logs_run
 from central.scoping import Action, has_central_permission
 from central.services.audit import audit_record
 from central.services.consolidation.engine import ConsolidationEngine
@@ -146,6 +147,7 @@ def _acquire(lock: RunnerLock) -> bool:
         time.sleep(0.1)
 
 
+@logs_run
 def consolidation_execute(*, run_id: int, final_attempt: bool = True) -> ConsolidationRun | None:
     """Execute a queued run in this process and return it as it ended.
 
@@ -295,7 +297,7 @@ def consolidation_reap_stale() -> list[int]:
     try:
         stale = list(ConsolidationRun.objects.filter(state=RunState.RUNNING).values_list("pk", flat=True))
         for run_id in stale:
-            log.warning("Consolidation run %s lost its worker; marking it failed.", run_id)
+            log.warning("Consolidation run %s lost its worker; marking it failed.", run_id, extra={"run_id": run_id})
             _fail(run_id, REASON_WORKER_DIED)
         return stale
     finally:
