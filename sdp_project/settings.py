@@ -1,7 +1,8 @@
 """Settings for SDP, read from the environment (see README, "Configuration").
 
-With nothing set, SDP runs on the embedded default: a SQLite file under ``var/`` and Celery tasks run
-in-process. Set ``DATABASE_URL`` and ``REDIS_URL`` for PostgreSQL and a real Celery broker.
+With nothing set, SDP runs on the embedded PostgreSQL under ``var/`` (``sdp_project/embedded.py``) and Celery
+tasks run in the calling process; ``scripts/start`` also starts an embedded Redis, a worker and beat. Set
+``DATABASE_URL`` and ``REDIS_URL`` for servers of your own.
 """
 
 from __future__ import annotations
@@ -96,18 +97,16 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------------
-DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sdp.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # WAL lets the web process read while a consolidation writes; IMMEDIATE avoids upgrade deadlocks.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
-    }
+# One engine, PostgreSQL. Without DATABASE_URL, the embedded server under var/ (sdp_project/embedded.py),
+# started here if it is not running, so every manage.py command in the checkout finds the system's data.
+if env_str("DATABASE_URL"):
+    DATABASES = {"default": env_database("DATABASE_URL", "")}
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    from sdp_project import embedded
+
+    DATABASES = {"default": embedded.database_settings(VAR_DIR)}
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and permissions --------------------------------------------------------------
@@ -223,8 +222,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery --------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "") or ""
-if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-    raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} is not a redis:// URL.")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "redis+socket://")):
+    raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} is not a redis://, rediss:// or redis+socket:// URL.")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Without a broker, tasks run in the calling process so the embedded demo needs nothing installed.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

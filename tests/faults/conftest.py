@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.dburl import database_url
+
 ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 120
 RUN_TIMEOUT = 120
@@ -162,11 +164,7 @@ def workers(django_db_setup, django_db_blocker, tmp_path_factory):
     redis_url = _redis_url()
     redis.Redis.from_url(redis_url).flushdb()  # nothing left over from an earlier, interrupted session
     settings_dict = connection.settings_dict
-    database_url = (
-        f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}"
-        f"/{settings_dict['NAME']}"
-    )
-    group = Workers(tmp_path_factory.mktemp("workers"), database_url, redis_url)
+    group = Workers(tmp_path_factory.mktemp("workers"), database_url(settings_dict), redis_url)
     try:
         group.start("w1")
         group.start("w2")
