@@ -6,7 +6,7 @@ DESIGN §1 crowding — Riau around 245 %), the register × sex × crime breakdo
 packages received (mostly before 10:00 WIB, some late, some missing — a few UPTs chronically), one
 consolidation run a day with per-UPT results, the rejected rows' issues of the last days, and some open
 conflicts. Rows are generated in Python from one seeded random generator (deterministic for a seed) and
-written with PostgreSQL ``COPY`` (plain multi-row inserts on SQLite, for small sizes only).
+written with PostgreSQL ``COPY``.
 
 Generated UPTs carry a code prefix; generating again with the same prefix first removes everything it
 created before, so the command can be rerun.
@@ -113,7 +113,7 @@ def _apportion(total: int, shares: Sequence[tuple[object, float]]) -> list[tuple
 
 
 def _copy(model, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    """Write rows in bulk: PostgreSQL COPY, or batched multi-row INSERTs elsewhere.
+    """Write rows in bulk with COPY.
 
     Columns the generator does not set get the model field's default, so that a field added to a model
     later (with a default, as every added field needs) does not break the generator.
@@ -129,35 +129,12 @@ def _copy(model, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> in
     table = model._meta.db_table
     rows = ([*row, *defaults] for row in rows)
     count = 0
-    cols = ", ".join(columns)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            raw = cursor.cursor  # the psycopg 3 cursor underneath Django's wrapper
-            with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-        return count
-    # Elsewhere (SQLite, small sizes) values go through the fields, as the ORM would store them.
-    by_column = {f.column: f for f in model._meta.concrete_fields}
-    fields = [by_column[c] for c in columns]
-    rows = ([f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)] for row in rows)
-    batch: list[Sequence[object]] = []
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-
-    def flush() -> None:
-        if batch:
-            with connection.cursor() as cursor:
-                sql = f"INSERT INTO {table} ({cols}) VALUES " + ", ".join([placeholders] * len(batch))
-                cursor.execute(sql, [value for row in batch for value in row])
-            batch.clear()
-
-    for row in rows:
-        batch.append(row)
-        count += 1
-        if len(batch) * len(columns) >= 900:  # SQLite's bound-parameter limit
-            flush()
-    flush()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg 3 cursor underneath Django's wrapper
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
     return count
 
 
@@ -168,8 +145,6 @@ def _next_id(model) -> int:
 
 
 def _reset_sequences(*models) -> None:
-    if connection.vendor != "postgresql":
-        return
     with connection.cursor() as cursor:
         for model in models:
             table = model._meta.db_table
@@ -472,19 +447,18 @@ def report_dataset_generate(
                 )
                 conflicts += 1
     _reset_sequences(ConsolidationRun, Submission, OccupancySnapshot, OccupancyBreakdown, RunUptResult, RowIssue)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in (
-                Upt,
-                Submission,
-                OccupancySnapshot,
-                OccupancyBreakdown,
-                RunUptResult,
-                RowIssue,
-                ConsolidationRun,
-                Conflict,
-            ):
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
+    with connection.cursor() as cursor:
+        for model in (
+            Upt,
+            Submission,
+            OccupancySnapshot,
+            OccupancyBreakdown,
+            RunUptResult,
+            RowIssue,
+            ConsolidationRun,
+            Conflict,
+        ):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
     return ReportDatasetSummary(
         upts=len(upts),
         days=days,

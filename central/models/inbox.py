@@ -89,7 +89,7 @@ class Submission(models.Model):
             models.Index(fields=["upt", "-received_at"]),
             models.Index(fields=["report_date", "upt"]),
             # Timeliness reports read each UPT's packages, best first within a day, from this index alone
-            # (key columns rather than INCLUDE, which SQLite, the embedded default, does not have).
+            # (an index-only scan: received_at is the one column they read beyond the order).
             models.Index(
                 fields=["upt", "report_date", "-on_time_occupancy", "-on_time_other", "received_at"],
                 name="submission_upt_timeliness_idx",
@@ -117,7 +117,7 @@ class StagedRow(models.Model):
 
 
 class StagedPerson(StagedRow, PersonRecord):
-    """A person row as received. Dates derived at receipt let validation stay plain, portable SQL."""
+    """A person row as received. Dates derived at receipt keep validation's SQL plain."""
 
     uid = models.UUIDField(null=True, blank=True)
     name_key = models.CharField(max_length=250, blank=True)  # normalised name|birth date|birth place, for linkage

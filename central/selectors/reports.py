@@ -26,7 +26,6 @@ from django.db import connection
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from central.models import (
@@ -189,22 +188,6 @@ class SendState:
         return cls.MISSED if now >= deadline else cls.WAITING
 
 
-def _as_date(value) -> dt.date | None:
-    # Raw SQL on SQLite (the embedded default) returns dates and times as text.
-    if value is None or isinstance(value, dt.date):
-        return value
-    return parse_date(str(value)[:10])
-
-
-def _as_datetime(value) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    parsed = parse_datetime(str(value))
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
-
-
 # --- Occupancy figures ---------------------------------------------------------------------------------
 
 
@@ -365,7 +348,7 @@ def upt_statuses(
     for upt in upts:
         sent = packages.get(upt.pk)
         snapshot = snapshots.get(upt.pk)
-        last_sent = _as_date(upt.last_sent)
+        last_sent = upt.last_sent
         status = UptStatus(
             upt=upt,
             day=day,
@@ -384,7 +367,7 @@ def upt_statuses(
             open_conflicts=conflicts.get(upt.pk, 0),
         )
         if snapshot is not None:
-            status.snapshot_date = _as_date(snapshot["date"])
+            status.snapshot_date = snapshot["date"]
             status.occupancy = Occupancy(
                 capacity=snapshot["capacity"], detainees=snapshot["detainees"], sentenced=snapshot["sentenced"]
             )
@@ -556,13 +539,6 @@ class Compliance:
         return "red"
 
 
-def _days_between_sql(later: str, earlier: str) -> str:
-    """SQL for the whole number of days from ``earlier`` to ``later`` on this database."""
-    if connection.vendor == "postgresql":
-        return f"({later} - {earlier})"
-    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
-
-
 def compliance(
     user,
     *,
@@ -601,7 +577,7 @@ def compliance(
         .query.sql_with_params()
     )
     first = "(prev IS NULL OR prev <> report_date)"
-    gap = _days_between_sql("report_date", "COALESCE(prev, %s)")
+    gap = "(report_date - COALESCE(prev, %s))"  # whole days: one date minus another
     # One ordered pass over the packages (an index holds them in this order): each day's first row is its
     # best package — on time against 10:00 if any was, else against 14:00 if any was — and the gap
     # before a day's first row is the run of missed days ending the day before it (the range's start
@@ -628,7 +604,7 @@ def compliance(
         sent = {row[0]: row[1:] for row in cursor.fetchall()}
     rows = []
     for upt in upts:
-        last_sent = _as_date(upt.last_sent)
+        last_sent = upt.last_sent
         item = Compliance(upt=upt, start=start, end=end, closed_days=closed_days, last_sent_date=last_sent)
         trailing = closed_days  # missed days at the end of the range's closed part
         if last_sent is not None and last_sent >= start:
@@ -644,8 +620,8 @@ def compliance(
             item.on_time_other_days = int(oth or 0)
             item.sent_closed_days = int(sent_closed or 0)
             item.longest_missed_streak = max(min(int(inner_gap or 0), closed_days), trailing)
-            item.first_received_at = _as_datetime(first_at)
-            item.last_received_at = _as_datetime(last_at)
+            item.first_received_at = first_at
+            item.last_received_at = last_at
         else:
             item.longest_missed_streak = closed_days
         rows.append(item)
@@ -700,7 +676,7 @@ def upt_daily_compliance(
     """Each day of the range for one UPT (newest first). One query."""
     now = now or timezone.now()
     per_day = {
-        _as_date(row["report_date"]): row
+        row["report_date"]: row
         for row in Submission.objects.restrict(user, Action.VIEW)
         .filter(upt=upt, report_date__gte=start, report_date__lte=end)
         .values("report_date")
@@ -784,7 +760,7 @@ def occupancy_breakdown(user, *, day: dt.date, report_filter: ReportFilter = Rep
     by_date: dict[dt.date, list[int]] = defaultdict(list)
     for upt_id, last in latest.values_list("pk", "last"):
         if last is not None:
-            by_date[_as_date(last)].append(upt_id)
+            by_date[last].append(upt_id)
     cells: dict[tuple[str, str, str], int] = {}
     if by_date:
         match = Q()
@@ -873,7 +849,7 @@ def occupancy_trend(
     )
     return [
         TrendPoint(
-            day=_as_date(r["date"]),
+            day=r["date"],
             upts=r["upts"],
             capacity=int(r["cap"] or 0),
             detainees=int(r["det"] or 0),

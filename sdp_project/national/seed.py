@@ -1,10 +1,10 @@
 """Writing the generated country into the database: units, their operators, the UPT working registers
 (``upt.Person``, ``Movement``, ``Remission``) and the history of daily occupancy snapshots.
 
-Rows go in with PostgreSQL ``COPY`` (``central.bulkload``); on SQLite, for small sizes, as batched
-inserts. The snapshot history is computed by the database itself: today's occupancy cells (unit ×
-register × sex × crime category, counted from the generated registers) times each unit's trend factor
-for each day, in one ``INSERT … SELECT`` — two years of a country are millions of rows.
+Rows go in with PostgreSQL ``COPY`` (``central.bulkload``). The snapshot history is computed by the database
+itself: today's occupancy cells (unit × register × sex × crime category, counted from the generated registers)
+times each unit's trend factor for each day, in one ``INSERT … SELECT`` — two years of a country are millions
+of rows.
 
 The change history of ``simple_history`` is not written for the generated rows: they are the registers
 as a migration from an earlier system would load them, and the daily package reads that history only
@@ -118,11 +118,7 @@ def national_clear() -> None:
 
     tables = [model._meta.db_table for model in _UNIT_DATA]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
-        else:
-            for table in tables:
-                cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
     AuditEvent.objects.filter(upt__isnull=False).update(upt=None)
     UserObjectPermission.objects.filter(content_type=ContentType.objects.get_for_model(Upt)).delete()
     get_user_model().objects.filter(username__startswith=OPERATOR_PREFIX).delete()
@@ -130,8 +126,6 @@ def national_clear() -> None:
 
 
 def _reset_sequence(model) -> None:
-    if connection.vendor != "postgresql":
-        return
     table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -141,10 +135,9 @@ def _reset_sequence(model) -> None:
 
 
 def _analyze(*models) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in models:
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def national_seed(
@@ -202,10 +195,6 @@ def national_seed(
                 for u in generator.units
             ]
         )
-        if not all(u.pk for u in upts):  # SQLite before 3.35 returns no ids from a bulk insert
-            by_code = dict(Upt.objects.values_list("code", "pk"))
-            for u in upts:
-                u.pk = by_code[u.code]
         upt_ids = [u.pk for u in upts]
         summary.upts = len(upts)
         say("Membuat operator UPT…")
@@ -237,8 +226,6 @@ def _skip_reference_checks() -> None:
     --disable-triggers`` does: Django's constraints are deferred to the commit, where millions of checks
     of rows that were generated consistent would take longer than writing them (the generator's tests
     check referential integrity). Needs a superuser; anyone else loads with the checks, only slower."""
-    if connection.vendor != "postgresql":
-        return
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         row = cursor.fetchone()
@@ -248,34 +235,33 @@ def _skip_reference_checks() -> None:
 
 @contextmanager
 def _indexes_built_after(*models):
-    """Load empty PostgreSQL tables first and build their secondary indexes and unique constraints after,
+    """Load empty tables first and build their secondary indexes and unique constraints after,
     as ``pg_restore`` does: one sort per index instead of millions of insertions into each. Primary keys
     stay (other tables' foreign keys need them). A table that is not empty is loaded as it is."""
     saved: list[tuple[str, str]] = []
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in models:
-                table = model._meta.db_table
-                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
-                if cursor.fetchone()[0]:
-                    continue
-                cursor.execute(
-                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                    "WHERE conrelid = %s::regclass AND contype = 'u'",
-                    [table],
-                )
-                for name, definition in cursor.fetchall():
-                    saved.append((name, f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"))
-                    cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
-                cursor.execute(
-                    "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                    "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
-                    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
-                    [table],
-                )
-                for name, definition in cursor.fetchall():
-                    saved.append((name, definition))
-                    cursor.execute(f"DROP INDEX {name}")
+    with connection.cursor() as cursor:
+        for model in models:
+            table = model._meta.db_table
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+            if cursor.fetchone()[0]:
+                continue
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'u'",
+                [table],
+            )
+            for name, definition in cursor.fetchall():
+                saved.append((name, f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"))
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+                [table],
+            )
+            for name, definition in cursor.fetchall():
+                saved.append((name, definition))
+                cursor.execute(f"DROP INDEX {name}")
     yield
     if saved:
         with connection.cursor() as cursor:
@@ -475,18 +461,7 @@ def _write_history(
 
 def _temp_load(table: str, columns: tuple[str, ...], rows) -> None:
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(f"ANALYZE {table}")
-            return
-        batch = []
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= 5000:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"ANALYZE {table}")

@@ -244,32 +244,3 @@ def test_generated_registers_pass_validation_through_the_real_pipeline(small_cou
         snap = OccupancySnapshot.objects.get(upt=upt, date=run.snapshot_date)
         assert snap.total == _held().filter(upt=upt).count()
 
-
-def test_works_on_sqlite_for_small_sizes(tmp_path):
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'sdp.sqlite3'}", DEBUG="1", SDP_VAR_DIR=str(tmp_path))
-
-    def manage(*args):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True, text=True, timeout=600
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout
-
-    manage("migrate", "--noinput", "-v0")
-    out = manage("seed_national", "--people", "400", "--days", "3", "--seed", "2")
-    assert "531 UPT" in out and "400 penghuni" in out
-    out = manage(
-        "shell",
-        "-c",
-        "from central.models import OccupancySnapshot; from upt.models import Person; "
-        "held = Person.objects.filter(status__in=['IN', 'TEMP_OUT']).count(); "
-        "print('COUNTS', held, OccupancySnapshot.objects.count())",
-    )
-    assert "COUNTS 400 1593" in out

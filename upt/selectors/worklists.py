@@ -2,8 +2,8 @@
 
 Detention windows come from the ``DetentionLimit`` table: instead of computing every detainee's last
 lawful day in SQL, each limit row becomes a range condition on ``register_since`` (the last day is
-``since + total − 1``), so the lists stay index-friendly, portable (PostgreSQL and the embedded SQLite)
-and follow the table when the law changes. Expiry dates are stored on the person by the services.
+``since + total − 1``), so the lists stay index-friendly and follow the table when the law changes.
+Expiry dates are stored on the person by the services.
 """
 
 from __future__ import annotations

@@ -45,8 +45,9 @@ class Command(BaseCommand):
     def handle(self, *args, rows: int, runs: int, scenario: str, gzip: bool, **options):
         names = list(SCENARIOS) if scenario == "all" else [scenario]
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        server = connection.pg_version  # e.g. 150004 for 15.4
         self.stdout.write(
-            f"database: {connection.vendor}, rows per package: {rows:,}, runs: {runs}, "
+            f"database: PostgreSQL {server // 10000}.{server % 10000}, rows per package: {rows:,}, runs: {runs}, "
             f"load average: {load} on {os.cpu_count()} CPUs (a busy machine stretches wall-clock times)"
         )
         for name in names:

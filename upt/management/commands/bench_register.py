@@ -61,7 +61,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{'page'.ljust(width)}  median ms  min ms  of which SQL ms  queries")
         for name, median, best, sql, queries in rows:
             self.stdout.write(f"{name.ljust(width)}  {median:9.1f}  {best:6.1f}  {sql:14.1f}  {queries:7d}")
-        self.stdout.write(f"({people} people in one UPT, {runs} runs each, {connection.vendor})")
+        server = connection.pg_version  # e.g. 150004 for 15.4
+        self.stdout.write(
+            f"({people} people in one UPT, {runs} runs each, PostgreSQL {server // 10000}.{server % 10000})"
+        )
 
     def _bench(self, count: int, runs: int, seed: int) -> list[tuple[str, float, float, float, int]]:
         rng = random.Random(seed)
