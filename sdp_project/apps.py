@@ -8,8 +8,24 @@ def _sync_roles(sender, **kwargs):
     roles_sync()
 
 
+def _seed_daily_schedule(sender, **kwargs):
+    # After every migrate rather than in a data migration: it reads CONSOLIDATION_TIME as configured when the
+    # database is set up (a migration would be run once, in whatever environment first applied it), brings
+    # back a deleted task, and re-seeds a database flushed by a transactional test. It never changes a task
+    # that exists.
+    from django.conf import settings
+    from django.db import connection
+    from django_celery_beat.models import PeriodicTask
+
+    from sdp_project.schedule import daily_schedule_seed
+
+    if PeriodicTask._meta.db_table not in connection.introspection.table_names():
+        return  # django_celery_beat migrated back to zero
+    daily_schedule_seed(at=settings.CONSOLIDATION_TIME)
+
+
 class SdpProjectConfig(AppConfig):
-    """The project itself as an app: role set-up, the home page, demo commands."""
+    """The project itself as an app: role set-up, the daily schedule's seed, the home page, demo commands."""
 
     name = "sdp_project"
     verbose_name = "SDP"
@@ -17,3 +33,4 @@ class SdpProjectConfig(AppConfig):
     def ready(self) -> None:
         # Sent once per app; answering only our own (listed last) means every permission exists by then.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="sdp_project.roles_sync")
+        post_migrate.connect(_seed_daily_schedule, sender=self, dispatch_uid="sdp_project.daily_schedule_seed")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import time, timedelta
 from pathlib import Path
 
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from sdp_project.env import env_bool, env_database, env_int, env_list, env_str, env_time
@@ -244,13 +243,16 @@ CELERY_TASK_ROUTES = {
     "central.tasks.consolidation_part_task": {"queue": CONSOLIDATION_QUEUE},
 }
 
+# The daily run's time (WIB) when a database is first set up: `migrate` seeds the *konsolidasi-harian*
+# periodic task from it once (sdp_project/schedule.py); after that the admin changes the time in
+# *Periodic tasks* and this setting no longer moves it.
 CONSOLIDATION_TIME = env_time("CONSOLIDATION_TIME", time(15, 0))
-CELERY_BEAT_SCHEDULE = {
-    "konsolidasi-harian": {
-        "task": "central.tasks.consolidation_scheduled_task",
-        "schedule": crontab(hour=CONSOLIDATION_TIME.hour, minute=CONSOLIDATION_TIME.minute),
-    },
-}
+# Empty on purpose: DatabaseScheduler writes every entry here back into the database at each beat start,
+# which would undo the admin's changes. Periodic tasks live in the database only.
+CELERY_BEAT_SCHEDULE: dict = {}
+# No result backend (results are ignored), so Celery's daily `celery.backend_cleanup` would clean nothing;
+# without an expiry beat does not install (and re-write at each start) that entry either.
+CELERY_RESULT_EXPIRES = None
 
 # --- SDP business settings ------------------------------------------------------------------------
 # Daily deadlines (WIB) published by Ditjenpas: detainee and occupancy data, then all other changes.

@@ -22,14 +22,13 @@ def test_no_model_change_lacks_a_migration():
     call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
 
 
-def test_celery_app_loads_with_the_daily_schedule(settings):
+def test_celery_app_loads_with_the_schedule_in_the_database():
+    """The daily run is a database row (tests/test_schedule.py): beat would write any code entry over it."""
     from sdp_project.celery import app
 
-    entry = app.conf.beat_schedule["konsolidasi-harian"]
-    assert entry["task"] == "central.tasks.consolidation_scheduled_task"
-    schedule = entry["schedule"]
-    assert schedule.hour == {settings.CONSOLIDATION_TIME.hour}
-    assert schedule.minute == {settings.CONSOLIDATION_TIME.minute}
+    assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    assert app.conf.beat_schedule == {}
+    assert app.conf.result_expires is None  # no celery.backend_cleanup entry either
     assert app.conf.timezone == "Asia/Jakarta"
 
 

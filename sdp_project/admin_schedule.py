@@ -1,0 +1,157 @@
+"""django-celery-beat's admin pages, kept to the admin, with the daily consolidation's time checked.
+
+Periodic tasks and their schedules are the admin's alone (DESIGN §4 gives central the right to *execute* a
+consolidation, on paths that check it; not to configure the system). A periodic task can start any
+registered task with any arguments, and the page's "Run selected tasks" action runs it at once, so whoever
+edits them can run a consolidation — or anything else — past those checks. The central group holds no
+permission on these models (``sdp_project/roles.py``); the pages below also refuse anyone but a superuser,
+whatever model permissions someone is given by hand.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django_celery_beat import admin as beat_admin
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+
+from sdp_project.schedule import DAILY_TASK, crontab_earliest_before_deadline
+
+
+class AdminOnlyMixin:
+    """Every page and action for the superuser only, as for users and groups."""
+
+    @staticmethod
+    def _is_admin(request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._is_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_admin(request)
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return self._is_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_admin(request)
+
+
+def _refuse_before_deadline(*, minute: str, hour: str, timezone) -> None:
+    """Raise the admin's error when the daily consolidation would run before the submission deadline."""
+    try:
+        earliest = crontab_earliest_before_deadline(minute=minute, hour=hour, timezone=timezone)
+    except ValueError:
+        return  # an invalid crontab: the field validators report it
+    if earliest is not None:
+        raise ValidationError(
+            gettext(
+                "Konsolidasi harian tidak boleh berjalan sebelum batas kiriman data pukul %(deadline)s WIB: "
+                "jadwal ini berjalan pukul %(time)s WIB. Pilih jam %(deadline)s atau sesudahnya."
+            )
+            % {
+                "deadline": settings.SUBMISSION_DEADLINE_OTHER.strftime("%H:%M"),
+                "time": earliest.strftime("%H:%M"),
+            },
+            code="before_deadline",
+        )
+
+
+def _daily_hint() -> str:
+    return gettext(
+        "Jadwal konsolidasi harian pusat (jam dan menit, zona waktu Asia/Jakarta = WIB). Tidak boleh sebelum "
+        "batas kiriman data pukul %(deadline)s WIB. Perubahan berlaku tanpa memulai ulang beat."
+    ) % {"deadline": settings.SUBMISSION_DEADLINE_OTHER.strftime("%H:%M")}
+
+
+class PeriodicTaskForm(beat_admin.PeriodicTaskForm):
+    """The daily consolidation runs on a crontab that never fires before the submission deadline."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.task == DAILY_TASK and "crontab" in self.fields:
+            self.fields["crontab"].help_text = _daily_hint()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("task") != DAILY_TASK:
+            return data
+        crontab = data.get("crontab")
+        if crontab is None:
+            if any(data.get(kind) for kind in ("interval", "solar", "clocked")):
+                raise ValidationError(
+                    gettext("Konsolidasi harian dijadwalkan dengan crontab (jam dan menit WIB), bukan jadwal lain."),
+                    code="not_crontab",
+                )
+            return data  # no schedule at all: the model's own check says so
+        try:
+            _refuse_before_deadline(minute=crontab.minute, hour=crontab.hour, timezone=crontab.timezone)
+        except ValidationError as error:
+            self.add_error("crontab", error)
+        return data
+
+
+class CrontabScheduleForm(forms.ModelForm):
+    """Editing the crontab the daily consolidation uses is held to the same deadline."""
+
+    class Meta:
+        model = CrontabSchedule
+        fields = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week", "timezone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self._drives_daily_run() and "hour" in self.fields:
+            self.fields["hour"].help_text = _daily_hint()
+
+    def _drives_daily_run(self) -> bool:
+        return bool(self.instance.pk) and self.instance.periodictask_set.filter(task=DAILY_TASK).exists()
+
+    def clean(self):
+        data = super().clean()
+        fields = ("minute", "hour", "timezone")
+        if self._drives_daily_run() and all(data.get(name) for name in fields):
+            try:
+                _refuse_before_deadline(minute=data["minute"], hour=data["hour"], timezone=data["timezone"])
+            except ValidationError as error:
+                self.add_error("hour", error)
+        return data
+
+
+admin.site.unregister(PeriodicTask)
+
+
+@admin.register(PeriodicTask)
+class SdpPeriodicTaskAdmin(AdminOnlyMixin, beat_admin.PeriodicTaskAdmin):
+    form = PeriodicTaskForm
+    # The description says what a row is for ("Konsolidasi harian pusat — ubah jam di sini").
+    list_display = ("name", "description", "enabled", "scheduler", "last_run_at", "one_off")
+
+
+admin.site.unregister(CrontabSchedule)
+
+
+@admin.register(CrontabSchedule)
+class SdpCrontabScheduleAdmin(AdminOnlyMixin, beat_admin.CrontabScheduleAdmin):
+    form = CrontabScheduleForm
+
+
+for _model, _admin_class in (
+    (IntervalSchedule, beat_admin.IntervalScheduleAdmin),
+    (SolarSchedule, beat_admin.SolarScheduleAdmin),
+    (ClockedSchedule, beat_admin.ClockedScheduleAdmin),
+):
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(f"Sdp{_admin_class.__name__}", (AdminOnlyMixin, _admin_class), {}))

@@ -1,0 +1,78 @@
+"""The daily consolidation's schedule: one row in django-celery-beat's tables, seeded once from settings.
+
+The row is the only source of truth. ``CELERY_BEAT_SCHEDULE`` stays empty on purpose: django-celery-beat's
+``DatabaseScheduler`` writes every entry of it back into the database (``update_or_create``) each time beat
+starts, which silently undid an admin's change in *Periodic tasks*. Beat reads the row, the admin edits it,
+and a restart of beat keeps it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, tzinfo
+from zoneinfo import ZoneInfo
+
+from celery import schedules
+from django.conf import settings
+from django.db import transaction
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+log = logging.getLogger(__name__)
+
+DAILY_TASK = "central.tasks.consolidation_scheduled_task"
+DAILY_TASK_NAME = "konsolidasi-harian"
+# Stored data, in the system's language; the admin may rewrite it. The change form adds a translated hint.
+DAILY_TASK_DESCRIPTION = (
+    "Konsolidasi harian pusat — ubah jam di sini (jadwal crontab, WIB). Tidak boleh sebelum batas kiriman "
+    "data. Untuk menghentikannya sementara, matikan 'Enabled'; tugas yang dihapus dibuat lagi pada migrate "
+    "berikutnya."
+)
+
+
+@transaction.atomic
+def daily_schedule_seed(*, at: time) -> PeriodicTask | None:
+    """Create the daily consolidation task at ``at`` (WIB) unless one exists; returns it when created.
+
+    Runs after every ``migrate``: a new database gets the task, and a deleted one comes back, so the daily
+    run is never lost by accident (switching it off is the *Enabled* box). An existing task is never
+    touched, whatever ``CONSOLIDATION_TIME`` says now: after the first migrate the admin owns the schedule.
+    Matched by task rather than by name, so renaming the row in the admin does not make a second one.
+    """
+    if PeriodicTask.objects.filter(task=DAILY_TASK).exists():
+        return None
+    # A crontab row of its own: editing it in the admin must not move another task that shares the time.
+    crontab = CrontabSchedule.objects.create(
+        minute=str(at.minute),
+        hour=str(at.hour),
+        day_of_month="*",
+        month_of_year="*",
+        day_of_week="*",
+        timezone=ZoneInfo(settings.TIME_ZONE),
+    )
+    task = PeriodicTask.objects.create(
+        name=DAILY_TASK_NAME, task=DAILY_TASK, crontab=crontab, description=DAILY_TASK_DESCRIPTION
+    )
+    log.info("Daily consolidation scheduled at %s %s (CONSOLIDATION_TIME).", at.strftime("%H:%M"), crontab.timezone)
+    return task
+
+
+def crontab_earliest_before_deadline(*, minute: str, hour: str, timezone: tzinfo | str) -> time | None:
+    """The earliest time of day (WIB) at which this crontab fires before ``SUBMISSION_DEADLINE_OTHER``, or None.
+
+    A run before the deadline consolidates a day whose packages are still arriving. The settings check
+    (``CONSOLIDATION_TIME`` ≥ the deadline) only guards the seed; this guards the admin's later edits.
+    """
+    spec = schedules.crontab(minute=minute, hour=hour)
+    zone = timezone if isinstance(timezone, tzinfo) else ZoneInfo(str(timezone))
+    local = ZoneInfo(settings.TIME_ZONE)
+    deadline = settings.SUBMISSION_DEADLINE_OTHER
+    year = date.today().year
+    early = [
+        fires
+        # Mid-January and mid-July: both sides of any daylight-saving change in the crontab's own zone.
+        for day in (date(year, 1, 15), date(year, 7, 15))
+        for h in spec.hour
+        for m in spec.minute
+        if (fires := datetime.combine(day, time(h, m), tzinfo=zone).astimezone(local).time()) < deadline
+    ]
+    return min(early, default=None)
