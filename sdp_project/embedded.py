@@ -103,10 +103,6 @@ def _as_root() -> bool:
     return os.geteuid() == 0
 
 
-def _run_as() -> str | None:
-    return SYSTEM_USER if _as_root() else None
-
-
 def _ensure_system_user() -> None:
     try:
         pwd.getpwnam(SYSTEM_USER)
@@ -164,8 +160,11 @@ def _locked(var_dir: Path, name: str) -> Iterator[None]:
 
 
 def _pg(program: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    # As root: the server's user with its own group and no other (root's group would decide access to
+    # root's folders instead of the "others" bits given in _give_to_system_user).
+    identity = {"user": SYSTEM_USER, "group": SYSTEM_USER, "extra_groups": []} if _as_root() else {}
     return subprocess.run(
-        [str(pg_bin(program)), *args], capture_output=True, text=True, timeout=timeout, user=_run_as(), check=False
+        [str(pg_bin(program)), *args], capture_output=True, text=True, timeout=timeout, check=False, **identity
     )
 
 
@@ -174,11 +173,32 @@ def pg_major_version() -> int:
     return int(out.split()[-1].split(".")[0])
 
 
-def pg_is_running(var_dir: Path) -> bool:
-    data = pg_data_dir(var_dir)
-    if not (data / "PG_VERSION").is_file():
+def _alive(pid: int) -> bool:
+    """Running, and not a zombie: a killed server stays one until its parent (often PID 1) reaps it, and
+    ``pg_ctl status`` — like PostgreSQL's own lock-file check — takes a zombie for a live server."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
         return False
-    return _pg("pg_ctl", "status", "-D", str(data), timeout=10).returncode == 0
+
+
+def _program(pid: int) -> str:
+    try:
+        return Path(os.fsdecode(Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0])).name
+    except OSError:
+        return ""
+
+
+def _postmaster_pid(var_dir: Path) -> int | None:
+    try:
+        return int((pg_data_dir(var_dir) / "postmaster.pid").read_text().splitlines()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def pg_is_running(var_dir: Path) -> bool:
+    pid = _postmaster_pid(var_dir)
+    return pid is not None and _alive(pid) and _program(pid) == "postgres"
 
 
 def _pg_init(var_dir: Path) -> None:
@@ -216,25 +236,12 @@ def _check_version(var_dir: Path) -> None:
 def _recover_stale_pid_file(var_dir: Path) -> None:
     """A server that died without cleaning up leaves ``postmaster.pid``. PostgreSQL ignores it when that
     process is gone, but refuses to start while the number belongs to another live process (after a
-    reboot, say): then the file is stale for certain and is removed."""
-    pid_file = pg_data_dir(var_dir) / "postmaster.pid"
-    try:
-        pid = int(pid_file.read_text().splitlines()[0])
-    except (OSError, ValueError, IndexError):
-        return
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return  # PostgreSQL itself sees the process is gone
-    except PermissionError:
-        pass
-    try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return
-    if command and Path(os.fsdecode(command[0])).name == "postgres":
-        return  # a live server on this data: pg_ctl will say so
-    pid_file.unlink(missing_ok=True)
+    reboot, say) or to the dead server's zombie: the file of a server that is not running is removed."""
+    pid = _postmaster_pid(var_dir)
+    if pid is not None and not pg_is_running(var_dir):
+        (pg_data_dir(var_dir) / "postmaster.pid").unlink(missing_ok=True)
+        # The socket's lock file names the same process and is checked the same way.
+        (socket_dir(var_dir) / f".s.PGSQL.{PORT}.lock").unlink(missing_ok=True)
 
 
 def pg_start(var_dir: Path) -> None:
@@ -352,14 +359,6 @@ def _wait_for_redis(var_dir: Path, timeout: float = 15) -> None:
                     f"The embedded Redis did not answer on {redis_socket(var_dir)}; see {log_dir(var_dir)}/redis.log"
                 ) from None
             time.sleep(0.1)
-
-
-def _alive(pid: int) -> bool:
-    """Running, and not a zombie waiting for a parent that never reaps (PID 1 of a container, say)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
 
 
 def redis_stop_unlocked(var_dir: Path) -> None:

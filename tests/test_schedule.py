@@ -12,7 +12,6 @@ import sys
 import time
 from datetime import time as clock
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -25,6 +24,7 @@ from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from sdp_project.schedule import DAILY_TASK, DAILY_TASK_NAME, crontab_earliest_before_deadline
+from tests.dburl import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BEAT_TIMEOUT = 120
@@ -91,11 +91,7 @@ def test_a_later_migrate_never_overwrites_the_schedule(settings):
 
 
 def _database_url() -> str:
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "postgres", safe="")
-    if s.get("PASSWORD"):
-        auth += ":" + quote(s["PASSWORD"], safe="")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    return database_url(connection.settings_dict)
 
 
 def _log_messages(log: Path) -> str:
