@@ -104,3 +104,64 @@ def require_secret_key() -> None:
             "SECRET_KEY must be set when DEBUG is off: export SECRET_KEY, or run scripts/start once "
             "(it generates var/secret_key), or set DEBUG=true for development."
         )
+
+
+def _address_entries(value: str) -> list[str]:
+    """Split on commas outside a quoted display name ("Hasibuan, Rina" <r@…>) and outside <…>."""
+    entries, current, quoted, angle = [], [], False, False
+    for char in value:
+        if char == '"':
+            quoted = not quoted
+        elif char == "<" and not quoted:
+            angle = True
+        elif char == ">" and not quoted:
+            angle = False
+        if char == "," and not quoted and not angle:
+            entries.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    entries.append("".join(current))
+    return [entry.strip() for entry in entries if entry.strip()]
+
+
+def _addresses(name: str, value: str) -> list[tuple[str, str]]:
+    from email.utils import parseaddr
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    pairs = []
+    for entry in _address_entries(value):
+        display_name, address = parseaddr(entry)
+        try:
+            # parseaddr keeps the first of "a@x;b@y" and drops the rest without a word: the entry must be the
+            # address itself or end with it in <…>.
+            if entry != address and not entry.endswith(f"<{address}>"):
+                raise ValidationError("not one address")
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"{name}={value!r} is not a comma-separated list of e-mail addresses "
+                f'(e.g. {name}="Tim Operasi <ops@example.go.id>,admin@example.go.id"): {entry!r} is not one.'
+            ) from None
+        pairs.append((display_name.strip(), address))
+    return pairs
+
+
+def env_admins(name: str) -> list[tuple[str, str]]:
+    """``Nama <a@b>,c@d`` → Django's ``ADMINS`` (name, address) pairs; unset or empty: nobody."""
+    value = _raw(name)
+    if not value:
+        return []
+    return _addresses(name, value)
+
+
+def env_email(name: str, default: str) -> str:
+    """One sender address, ``addr`` or ``Name <addr>``, as Django's SERVER_EMAIL / DEFAULT_FROM_EMAIL take it."""
+    value = _raw(name)
+    if not value:
+        return default
+    if len(_addresses(name, value)) != 1:
+        raise ImproperlyConfigured(f"{name}={value!r} must be exactly one e-mail address.")
+    return value

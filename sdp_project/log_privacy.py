@@ -8,7 +8,9 @@ person's name or NIK without anyone writing it on purpose:
   every record before it is written.
 * Django's error report (the 500 e-mail to ``ADMINS``): it lists the POSTed fields, the traceback's local
   variables (person rows, forms) and request headers such as the query string and the Referer.
-  ``PersonDataReporterFilter`` and ``PersonDataExceptionReporter`` leave all of them out outside DEBUG.
+  ``PersonDataReporterFilter`` and ``PersonDataExceptionReporter`` leave all of them out outside DEBUG, and
+  blank the values a database error quotes in the exception's text. The same report goes by e-mail and,
+  cleaned the same way, to Sentry (``sdp_project.error_reports``); JSON log lines: ``sdp_project.logs``.
 """
 
 from __future__ import annotations
@@ -42,8 +44,9 @@ class RedactKeyValues(logging.Filter):
 class PersonDataReporterFilter(SafeExceptionReporterFilter):
     """Error reports keep the traceback's shape (files, lines, variable names) and drop the values."""
 
+    # DSN and URL too: SENTRY_DSN holds Sentry's key, and REDIS_URL or CELERY_BROKER_URL may hold a password.
     hidden_settings = re.compile(
-        "API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|QUERY_STRING|REFERER|REQUEST_URI", flags=re.I
+        "API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|QUERY_STRING|REFERER|REQUEST_URI|DSN|URL", flags=re.I
     )
 
     def get_post_parameters(self, request):
@@ -58,12 +61,21 @@ class PersonDataReporterFilter(SafeExceptionReporterFilter):
 
 
 class PersonDataExceptionReporter(ExceptionReporter):
-    """The report's request URL without its query string, and the GET parameters' names without values."""
+    """The report's request URL without its query string, the GET parameters' names without values, and the
+    exception's text (and its causes') without the values a database error quotes."""
 
     def get_traceback_data(self):
         data = super().get_traceback_data()
-        if self.request is not None and self.filter.is_active(self.request):
+        if not self.filter.is_active(self.request):
+            return data
+        if self.request is not None:
             data["request_GET_items"] = [(name, self.filter.cleansed_substitute) for name in self.request.GET]
             if "request_insecure_uri" in data:
                 data["request_insecure_uri"] = str(data["request_insecure_uri"]).split("?", 1)[0]
+        for key in ("exception_value", "exception_notes"):
+            if key in data:
+                data[key] = redact(str(data[key]))
+        for frame in data.get("frames") or []:
+            if frame.get("exc_cause") is not None:
+                frame["exc_cause"] = redact(str(frame["exc_cause"]))
         return data

@@ -1,8 +1,37 @@
-"""Which language a request is answered in."""
+"""Which language a request is answered in; the health probes answered ahead of the rest."""
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, resolve
 from django.utils import translation
+
+
+class ProbeMiddleware:
+    """``/healthz`` and ``/readyz`` go straight to their views, ahead of every later middleware.
+
+    A load balancer probes each server by its address, over plain HTTP: the host check (``ALLOWED_HOSTS``)
+    would answer 400 and ``SECURE_SSL_REDIRECT`` a 301, and the server would be taken out of rotation for
+    being configured correctly. Nothing later in the chain concerns a probe either: no session, CSRF token,
+    language, login or django-axes lockout. The probes' answers name no host and nothing about anyone, so
+    answering them for any Host header reveals nothing. (django-alive bypasses the host check the same way.)
+    Placed right after ``RequestIdMiddleware``, so a probe's lines still carry a request id.
+    """
+
+    PROBES = frozenset({"healthz", "readyz"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if path.rstrip("/").rsplit("/", 1)[-1] in self.PROBES:  # a string test first: most requests stop here
+            try:
+                match = resolve(path)
+            except Resolver404:
+                match = None
+            if match is not None and match.url_name in self.PROBES and not match.namespace:
+                return match.func(request, *match.args, **match.kwargs)
+        return self.get_response(request)
 
 
 class IndonesianFirstLocaleMiddleware(LocaleMiddleware):

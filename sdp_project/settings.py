@@ -12,7 +12,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from sdp_project.env import env_bool, env_database, env_int, env_list, env_str, env_time
+from sdp_project.env import env_admins, env_bool, env_database, env_email, env_int, env_list, env_str, env_time
+from sdp_project.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SDP_VAR_DIR", str(BASE_DIR / "var")))
@@ -60,6 +61,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every line of a request carries its id, the other middleware's lines included.
+    "sdp_project.logs.RequestIdMiddleware",
+    # /healthz and /readyz answered here, before host checks, the HTTPS redirect, sessions and axes.
+    "sdp_project.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -274,18 +279,44 @@ if CONSOLIDATION_TIME < SUBMISSION_DEADLINE_OTHER:
 # released people included, stays well below it.
 SUBMISSION_MAX_BYTES = env_int("SUBMISSION_MAX_MB", 64, minimum=1, maximum=1024) * 1024 * 1024
 
-# --- Logging -------------------------------------------------------------------------------------
-# Error reports (the 500 e-mail to ADMINS) leave out POSTed fields, traceback values and the query string.
+# --- Logging and error reports --------------------------------------------------------------------
+# One JSON object a line by default (LOG_FORMAT=plain for a terminal), each with the request id and the
+# consolidation run id it was written for (sdp_project/logs.py). Celery workers write through this same
+# configuration (sdp_project/celery.py connects ``setup_logging``), so a worker's level is LOG_LEVEL, not its
+# ``--loglevel``.
+LOG_FORMAT = (env_str("LOG_FORMAT", "json") or "json").lower()
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not one of: json, plain.")
+LOG_LEVEL = (env_str("LOG_LEVEL", "INFO") or "INFO").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(f"LOG_LEVEL={LOG_LEVEL!r} is not one of: DEBUG, INFO, WARNING, ERROR, CRITICAL.")
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Error reports (the 500 e-mail to ADMINS) leave out POSTed fields, traceback values, the query string and
+# the values a database error quotes.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "sdp_project.log_privacy.PersonDataReporterFilter"
 DEFAULT_EXCEPTION_REPORTER = "sdp_project.log_privacy.PersonDataExceptionReporter"
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    # Database errors name the values of a violated key (a NIK, a name): blanked before anything is written.
-    "filters": {"redact_key_values": {"()": "sdp_project.log_privacy.RedactKeyValues"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_key_values"]}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # django-axes logs every successful login at INFO; the audit trail already records them.
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+
+# ADMINS="Nama <a@example.go.id>,b@example.go.id": every ERROR line (a 500, a failed consolidation) is mailed
+# to them, with Django's error report as SDP's filter leaves it.
+ADMINS = env_admins("ADMINS")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true (STARTTLS on 587, or SSL on 465).")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)  # a dead mail server must not hold a request for long
+SERVER_EMAIL = env_email("SERVER_EMAIL", "sdp@localhost")
+DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", SERVER_EMAIL)
+EMAIL_SUBJECT_PREFIX = "[SDP] "
+
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL, mail_admins=bool(ADMINS))
+
+# SENTRY_DSN: errors and ERROR lines also go to Sentry (sdp_project/error_reports.py says what is left out).
+SENTRY_DSN = env_str("SENTRY_DSN", "") or ""
+if SENTRY_DSN:
+    from sdp_project.error_reports import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT"))

@@ -10,7 +10,9 @@ from sdp_project import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Probes for load balancers and monitoring: no login, answered before host checks (ProbeMiddleware).
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

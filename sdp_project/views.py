@@ -1,14 +1,14 @@
-"""The home page sends each person to their own start page."""
+"""The home page sends each person to their own start page; the health probes."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from central.roles import Role
 from central.selectors.roles import user_role, user_upts
+from sdp_project import health
 
 
 def start_url_for(user) -> str | None:
@@ -38,9 +38,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "no_role.html", status=403)
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and the start script: the process answers and the database is reachable."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Liveness: the process answers. Touches nothing else (``sdp_project.health``)."""
+    return JsonResponse(health.liveness())
+
+
+@require_safe
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness for the load balancer: 200 when every check passes, 503 naming the failing ones."""
+    state = health.readiness()
+    return JsonResponse(state.as_json(), status=200 if state.ready else 503)

@@ -8,6 +8,7 @@ holders of central's national view.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet, Sum
@@ -19,6 +20,7 @@ from central.models import (
     ConflictState,
     ConsolidationRun,
     RowIssue,
+    RunState,
     RunUptResult,
     Submission,
     SubmissionState,
@@ -54,6 +56,17 @@ def run_active() -> ConsolidationRun | None:
         ConsolidationRun.objects.select_related("triggered_by")
         .filter(state__in=ACTIVE_RUN_STATES)
         .order_by("pk")
+        .first()
+    )
+
+
+def run_last_success_finished_at() -> datetime | None:
+    """When the latest successful run finished (the readiness probe reports its age); None before the first.
+    Not scoped: a time and nothing else, the same for everyone."""
+    return (
+        ConsolidationRun.objects.filter(state=RunState.SUCCEEDED, finished_at__isnull=False)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
         .first()
     )
 

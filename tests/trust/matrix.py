@@ -183,7 +183,9 @@ ROUTES: dict[str, Route] = {
             },
         }
     ),
+    # Probes: anyone, signed in or not, gets the same answer (test_probes_answer_everyone_alike).
     "healthz": Route(read_only(PUBLIC)),
+    "readyz": Route(read_only(PUBLIC)),
     # The login form (Django's also takes PUT as a POST); a signed-in visitor is sent home on any verb.
     "login": Route(
         {

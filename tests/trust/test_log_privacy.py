@@ -81,3 +81,28 @@ def test_a_failed_runs_reason_keeps_the_constraint_but_not_the_values(world):
     reason = _describe(exc)
     assert reason.startswith("IntegrityError: ") and "person_reg_number_unique_in_upt" in reason
     assert person.reg_number not in reason
+
+
+@pytest.mark.parametrize("log_format", ["json", "plain"])
+def test_the_json_and_plain_lines_leave_out_the_key_values(world, log_format):
+    """python-json-logger formats the traceback again from ``exc_info`` rather than using the text the filter
+    cleaned: the project's formatter redacts what it writes. ``extra`` objects are named by type only (a
+    person's ``str()`` is their name)."""
+    from tests.logcapture import captured_logs
+
+    exc, person = _duplicate_error(world)
+    with captured_logs(log_format=log_format) as logs:
+        log = logging.getLogger("central.services.consolidation.runs")
+        try:
+            raise exc
+        except IntegrityError as raised:
+            log.exception("Consolidation run %s failed.", 7)
+            log.warning("Consolidation run %s hit a transient error: %s", 7, raised, extra={"person": person})
+    written = logs.text()
+    assert "Consolidation run 7 failed." in written and "IntegrityError" in written
+    assert "Key (" in written
+    assert person.reg_number not in written and person.full_name not in written
+    if log_format == "json":
+        failed, transient = logs.lines()
+        assert failed["level"] == "ERROR" and "Traceback" in failed["exc_info"]
+        assert transient["person"] == "<Person>"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from central.models import (
     AuditAction,
@@ -250,6 +252,29 @@ def test_route(name, objects):
     cases = [(name, "", url, verb, policy, with_object) for verb, policy in route.access.items()]
     problems = _check(cases, _clients(objects), api=route.api)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", ["healthz", "readyz"])
+def test_probes_answer_everyone_alike(name, objects):
+    """The probes: 200 and the very same body for every role, anonymous included — nothing in them depends on
+    who asks — and a write verb is refused (405) for everyone."""
+    ConsolidationRunFactory(finished_at=timezone.now() - timedelta(hours=3))
+    url = reverse(name)
+    bodies = {}
+    for role, client in _clients(objects).items():
+        response = client.get(url)
+        assert response.status_code == 200, (role, response.content)
+        assert response["Content-Type"] == "application/json"
+        bodies[role] = response.json()
+        assert client.post(url, {}).status_code == 405, role
+    # The age ticks between requests: compared apart, as a number.
+    ages = {role: (body.get("last_consolidation") or {}).pop("age_seconds", None) for role, body in bodies.items()}
+    assert len({json.dumps(body, sort_keys=True) for body in bodies.values()}) == 1, bodies
+    if name == "readyz":
+        assert all(age is not None and age >= 3 * 3600 for age in ages.values()), ages
+    text = json.dumps(bodies["admin"])
+    for who in (objects.operator_a, objects.central, objects.admin):
+        assert who.username not in text
 
 
 def _admin_policy(spec: matrix.AdminModel, page: str, verb: str) -> dict[str, str]:
