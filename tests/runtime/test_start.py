@@ -8,6 +8,7 @@ as a real process with its own ``var/`` and port; nothing here touches the test 
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -79,6 +80,17 @@ class System:
     def stop(self, signum: int) -> int:
         self.process.send_signal(signum)
         return self.process.wait(timeout=90)
+
+    def clean_up(self) -> None:
+        """After a failed assertion: stop the run as Ctrl+C would, and kill whatever still lives."""
+        if self.process.poll() is None:
+            tree = self.processes()
+            self.process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=60)
+            for pid in _alive(tree):
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    psutil.Process(pid).kill()
 
 
 def _alive(pids: set[int]) -> set[int]:
@@ -188,8 +200,7 @@ def test_start_serves_the_whole_system_and_sigterm_then_ctrl_c_leave_no_process(
         assert "SDP berhenti / SDP stopped." in system.text()
         assert not embedded.pg_is_running(var_dir)
     finally:
-        if system.process.poll() is None:
-            system.process.kill()
+        system.clean_up()
 
     # Second start on the same var/: the data is reused (the run is still there), then Ctrl+C.
     again = System(var_dir, _free_port())
@@ -203,8 +214,7 @@ def test_start_serves_the_whole_system_and_sigterm_then_ctrl_c_leave_no_process(
         assert again.stop(signal.SIGINT) in (0, 130)  # Ctrl+C
         assert _wait_all_gone(started) == set()
     finally:
-        if again.process.poll() is None:
-            again.process.kill()
+        again.clean_up()
 
 
 def test_a_port_in_use_is_one_clear_line_and_nothing_is_started(var_dir):
