@@ -61,6 +61,8 @@ def _secret_key(var_dir: Path) -> str:
 
 
 def _manage(env: dict[str, str], *args: str) -> None:
+    # Set-up steps write to the terminal a person reads: plain lines, unless LOG_FORMAT was chosen.
+    env = {**env, "LOG_FORMAT": os.environ.get("LOG_FORMAT") or "plain"}
     done = subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], env=env, cwd=BASE_DIR, check=False)
     if done.returncode != 0:
         raise StartError(f"manage.py {args[0]} failed (exit {done.returncode}); its output is above.")
