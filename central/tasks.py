@@ -51,6 +51,14 @@ def consolidation_scheduled_task() -> int:
     return consolidation_request(trigger=RunTrigger.SCHEDULE).run.pk
 
 
+@shared_task
+def staging_purge_task() -> int:
+    """The nightly staging purge (``STAGING_PURGE_TIME``): staged rows past the correction window go."""
+    from central.services.retention import staging_purge
+
+    return staging_purge().total
+
+
 @worker_ready.connect(dispatch_uid="sdp.consolidation.reap_on_worker_start")
 def _reap_on_worker_start(**kwargs) -> None:
     # A worker that starts after a crash finds the run its predecessor left "running".

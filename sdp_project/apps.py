@@ -17,11 +17,12 @@ def _seed_daily_schedule(sender, **kwargs):
     from django.db import connection
     from django_celery_beat.models import PeriodicTask
 
-    from sdp_project.schedule import daily_schedule_seed
+    from sdp_project.schedule import daily_schedule_seed, purge_schedule_seed
 
     if PeriodicTask._meta.db_table not in connection.introspection.table_names():
         return  # django_celery_beat migrated back to zero
     daily_schedule_seed(at=settings.CONSOLIDATION_TIME)
+    purge_schedule_seed(at=settings.STAGING_PURGE_TIME)
 
 
 class SdpProjectConfig(AppConfig):

@@ -56,6 +56,39 @@ def daily_schedule_seed(*, at: time) -> PeriodicTask | None:
     return task
 
 
+PURGE_TASK = "central.tasks.staging_purge_task"
+PURGE_TASK_NAME = "pembersihan-staging"
+PURGE_TASK_DESCRIPTION = (
+    "Menghapus baris staging kiriman yang sudah dikonsolidasi setelah masa koreksi (STAGING_RETENTION_DAYS), "
+    "bertahap, dan berhenti sendiri bila konsolidasi sedang berjalan. Jadwal crontab, WIB; tugas yang dihapus "
+    "dibuat lagi pada migrate berikutnya."
+)
+
+
+@transaction.atomic
+def purge_schedule_seed(*, at: time) -> PeriodicTask | None:
+    """Create the nightly staging purge at ``at`` (WIB) unless one exists; returns it when created.
+
+    Seeded like the daily consolidation (after every migrate, never changing an existing row), so the
+    admin owns its time and ``CELERY_BEAT_SCHEDULE`` stays empty.
+    """
+    if PeriodicTask.objects.filter(task=PURGE_TASK).exists():
+        return None
+    crontab = CrontabSchedule.objects.create(
+        minute=str(at.minute),
+        hour=str(at.hour),
+        day_of_month="*",
+        month_of_year="*",
+        day_of_week="*",
+        timezone=ZoneInfo(settings.TIME_ZONE),
+    )
+    task = PeriodicTask.objects.create(
+        name=PURGE_TASK_NAME, task=PURGE_TASK, crontab=crontab, description=PURGE_TASK_DESCRIPTION
+    )
+    log.info("Staging purge scheduled at %s %s (STAGING_PURGE_TIME).", at.strftime("%H:%M"), crontab.timezone)
+    return task
+
+
 def crontab_earliest_before_deadline(*, minute: str, hour: str, timezone: tzinfo | str) -> time | None:
     """The earliest time of day (WIB) at which this crontab fires before ``SUBMISSION_DEADLINE_OTHER``, or None.
 

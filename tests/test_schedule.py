@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-from sdp_project.schedule import DAILY_TASK, DAILY_TASK_NAME, crontab_earliest_before_deadline
+from sdp_project.schedule import DAILY_TASK, DAILY_TASK_NAME, PURGE_TASK, crontab_earliest_before_deadline
 from tests.dburl import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,8 +56,9 @@ def test_migrate_seeds_the_daily_task_at_consolidation_time():
     assert (task.crontab.day_of_month, task.crontab.month_of_year, task.crontab.day_of_week) == ("*", "*", "*")
     assert str(task.crontab.timezone) == "Asia/Jakarta"
     assert task.description.startswith("Konsolidasi harian pusat — ubah jam di sini")
-    # Nothing else is scheduled: celery's backend_cleanup is switched off (no result backend to clean).
-    assert list(PeriodicTask.objects.values_list("task", flat=True)) == [DAILY_TASK]
+    # Nothing else is scheduled but the nightly staging purge: celery's backend_cleanup is switched off (no
+    # result backend to clean).
+    assert sorted(PeriodicTask.objects.values_list("task", flat=True)) == sorted([DAILY_TASK, PURGE_TASK])
 
 
 @pytest.mark.django_db
@@ -170,7 +171,7 @@ def test_a_change_made_in_the_admin_survives_the_schedulers_set_up(client_for, w
         assert time_of(task) == ("16", "30")
         entry = scheduler.Entry(task, app=app)
         assert (entry.schedule.hour, entry.schedule.minute) == ({16}, {30})
-    assert not PeriodicTask.objects.exclude(task=DAILY_TASK).exists()
+    assert not PeriodicTask.objects.exclude(task__in=[DAILY_TASK, PURGE_TASK]).exists()
 
 
 # --- The admin ----------------------------------------------------------------------------------------------

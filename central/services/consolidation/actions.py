@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from central.models import (
 from central.scoping import Action, has_central_permission
 from central.selectors.consolidation import conflict_get
 from central.services.audit import audit_person_viewed, audit_record
+from central.services.retention import submission_staging_purged
 from central.validation import RULES_BY_CODE
 
 FINAL_SUBMISSION_STATES = (SubmissionState.ACCEPTED, SubmissionState.PARTIAL, SubmissionState.REJECTED)
@@ -98,6 +100,17 @@ def submission_reopen(*, user, submission_id: int, request=None) -> Submission:
                     "Sudah ada kiriman yang lebih baru dari UPT ini yang dikonsolidasi; membuka ulang kiriman lama "
                     "akan menimpa data yang lebih baru. Minta paket lengkap dari UPT tersebut."
                 )
+            }
+        )
+    if submission_staging_purged(submission):
+        # Its staged rows went with the retention purge: a run would take an empty (or partial) package.
+        raise ValidationError(
+            {
+                "state": _(
+                    "Baris kiriman ini sudah dihapus setelah masa koreksi (%(days)s hari) berakhir, jadi kiriman "
+                    "ini tidak dapat dikonsolidasi ulang. Minta paket lengkap dari UPT tersebut."
+                )
+                % {"days": settings.STAGING_RETENTION_DAYS}
             }
         )
     old_run = submission.run_id
