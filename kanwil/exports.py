@@ -9,6 +9,7 @@ import re
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -164,6 +165,8 @@ def xlsx_response(table: Table, *, title: str, filters, generated_at: dt.datetim
 
 
 def export_response(fmt: str, table: Table, **kwargs) -> HttpResponse:
-    if fmt == "xlsx":
-        return xlsx_response(table, **kwargs)
-    return csv_response(table, **kwargs)
+    """The table as a CSV or XLSX download, never kept by a browser or proxy cache (``Cache-Control: no-store``):
+    a shared computer's cache must not hand a report to the next user."""
+    response = xlsx_response(table, **kwargs) if fmt == "xlsx" else csv_response(table, **kwargs)
+    add_never_cache_headers(response)
+    return response

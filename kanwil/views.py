@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from central.models import Kanwil, Upt
@@ -370,6 +371,7 @@ def activity(request: HttpRequest, level: str, code: str | None = None) -> HttpR
 
 @require_safe
 @login_required
+@never_cache
 def run_detail(request: HttpRequest, level: str, run_id: int, code: str | None = None) -> HttpResponse:
     scope = _scope(request, level, code)
     run = sel.consolidation_run_get(request.user, run_id=run_id)
@@ -531,5 +533,6 @@ def upt_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 @login_required
+@never_cache
 def upt_run(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
     return run_detail(request, UPT, run_id, code)

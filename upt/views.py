@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from central.models import Upt
@@ -70,6 +71,7 @@ def choose(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
+@never_cache
 def home(request: HttpRequest, upt_code: str) -> HttpResponse:
     """The operator's start page: occupancy against capacity and the day's work lists."""
     upt = _upt(request, upt_code)
@@ -101,6 +103,7 @@ def _filters(request: HttpRequest, q: str) -> PersonFilters:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@never_cache
 def person_list_view(request: HttpRequest, upt_code: str) -> HttpResponse:
     """The register: search by name, registration number or NIK; filter by register, status, category.
 
@@ -150,6 +153,7 @@ def person_list_view(request: HttpRequest, upt_code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@never_cache
 def person_create_view(request: HttpRequest, upt_code: str) -> HttpResponse:
     upt = _upt(request, upt_code)
     form = PersonCreateForm(request.POST or None, request.FILES or None, upt=upt, initial={"admission_date": today()})
@@ -185,6 +189,7 @@ def person_create_view(request: HttpRequest, upt_code: str) -> HttpResponse:
 
 @require_safe
 @login_required
+@never_cache
 def person_by_reg(request: HttpRequest, upt_code: str, reg_number: str) -> HttpResponse:
     """A person's page by registration number (the correction list and other pages link here)."""
     upt = _upt(request, upt_code)
@@ -194,6 +199,7 @@ def person_by_reg(request: HttpRequest, upt_code: str, reg_number: str) -> HttpR
 
 @require_safe
 @login_required
+@never_cache
 def person_detail(request: HttpRequest, upt_code: str, pk: int) -> HttpResponse:
     upt = _upt(request, upt_code)
     file = person_file_open(request=request, upt=upt, pk=pk)
@@ -202,6 +208,7 @@ def person_detail(request: HttpRequest, upt_code: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@never_cache
 def person_update_view(request: HttpRequest, upt_code: str, pk: int) -> HttpResponse:
     upt = _upt(request, upt_code)
     person = _person(request, upt, pk)
@@ -230,6 +237,7 @@ def person_update_view(request: HttpRequest, upt_code: str, pk: int) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@never_cache
 def movement_create_view(request: HttpRequest, upt_code: str, pk: int) -> HttpResponse:
     upt = _upt(request, upt_code)
     person = _person(request, upt, pk)
@@ -271,6 +279,7 @@ def movement_create_view(request: HttpRequest, upt_code: str, pk: int) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@never_cache
 def remission_create_view(request: HttpRequest, upt_code: str, pk: int) -> HttpResponse:
     upt = _upt(request, upt_code)
     person = _person(request, upt, pk)
@@ -292,6 +301,7 @@ def remission_create_view(request: HttpRequest, upt_code: str, pk: int) -> HttpR
 
 @require_safe
 @login_required
+@never_cache
 def person_photo(request: HttpRequest, upt_code: str, pk: int) -> HttpResponse:
     """The photo, served only to those who may open the person's page (never from a public media URL)."""
     upt = _upt(request, upt_code)
@@ -302,6 +312,4 @@ def person_photo(request: HttpRequest, upt_code: str, pk: int) -> HttpResponse:
         handle = person.photo.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle)
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return FileResponse(handle)  # never_cache: a face is person data, kept in no cache

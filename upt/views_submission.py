@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from central.models import Channel, RecordType, Severity, SubmissionState, Upt
@@ -138,6 +139,7 @@ def _result_message(request, submission, *, created: bool) -> None:
 
 @require_safe
 @login_required
+@never_cache
 def package_download(request: HttpRequest, upt_code: str) -> HttpResponse:
     """The package as a file, to carry on a disk to a place with a connection (nothing is sent or stored)."""
     upt = _upt_to_submit(request, upt_code)
@@ -203,6 +205,7 @@ def submission_list(request: HttpRequest, upt_code: str) -> HttpResponse:
 
 @require_safe
 @login_required
+@never_cache
 def submission_detail(request: HttpRequest, upt_code: str, package_id: uuid.UUID) -> HttpResponse:
     upt = upt_for_view(request.user, upt_code)
     submission = submission_get(request.user, package_id)
@@ -224,6 +227,7 @@ def submission_detail(request: HttpRequest, upt_code: str, package_id: uuid.UUID
 
 @require_safe
 @login_required
+@never_cache
 def correction_list(request: HttpRequest, upt_code: str) -> HttpResponse:
     """Every error and warning consolidation found in the UPT's submissions, with the record to fix."""
     upt = upt_for_view(request.user, upt_code)

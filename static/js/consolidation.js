@@ -33,6 +33,11 @@
     window.setTimeout(poll, INTERVAL_MS);
   }
 
+  // The bar's width is set here from aria-valuenow, not in a style="" attribute: the CSP allows no inline style.
+  document.querySelectorAll(".progress[aria-valuenow] > span").forEach(function (bar) {
+    bar.style.width = bar.parentNode.getAttribute("aria-valuenow") + "%";
+  });
+
   document.querySelectorAll("[data-run-status]").forEach(function (box) {
     if (ACTIVE.indexOf(box.getAttribute("data-run-state")) !== -1) { watch(box); }
   });
