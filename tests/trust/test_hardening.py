@@ -4,6 +4,7 @@ import os
 import secrets
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,17 @@ def test_security_headers_on_every_page(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(
+    ("language", "minutes", "wait"),
+    [("id", 15, "Coba lagi dalam 15 menit"), ("en", 15, "Try again in 15 minutes"), ("id", 90, "1 jam, 30 menit")],
+)
+def test_the_lockout_page_says_the_wait_in_words(client, world, settings, language, minutes, wait):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=minutes)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = _login(client, "op_a", "salah")
+    assert locked.status_code == 429
+    text = locked.content.decode().replace("\xa0", " ")  # Django joins number and unit with a no-break space
+    assert wait in text and "PT" not in text.split("<main", 1)[1]
