@@ -16,9 +16,12 @@ from django.utils.translation import gettext
 from central.private_search import PARAM, search_query, search_text
 from central.scoping import Action, can, ensure_in_scope, restrict
 from central.services.audit import audit_person_viewed
+from central.text import SanitizedModelForm
 
 
 class ScopedModelAdmin(admin.ModelAdmin):
+    #: Text typed into the admin passes the same sanitizer as the operators' forms (central.text).
+    form = SanitizedModelForm
     #: What changing, adding or deleting a row of this model takes (UPT records: OPERATE).
     change_action: Action = Action.OPERATE
     #: Foreign keys that name *another* unit on purpose (a transfer's destination): offered in full.

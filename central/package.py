@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from central.models.inbox import PackageKind, RecordType, StagedMovement, StagedPerson, StagedRemission
 from central.models.records import PERSON_PACKAGE_FIELDS
 from central.reference import Register, ReleaseReason, TemporaryExitReason
+from central.text import strip_invisible
 
 FORMAT = "sdp-upt-package"
 FORMAT_VERSION = 1
@@ -531,6 +532,7 @@ def _checker(spec: FieldSpec) -> Callable[[Any], Any]:
         def check(value):
             if type(value) is not str:
                 raise _Bad("invalid_type", _("Harus berupa teks."))
+            value = strip_invisible(value)  # central.text: the same sanitizer as the forms'
             if not value:
                 if spec.required:
                     raise _Bad("required", _("Wajib diisi."))

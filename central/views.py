@@ -24,6 +24,7 @@ from central.selectors import consolidation as sel
 from central.selectors.organisation import kanwils_for
 from central.services.consolidation import consolidation_request
 from central.services.consolidation.actions import conflict_close, conflict_open, submission_reopen
+from central.text import SanitizedInputMixin
 
 PAGE_SIZE = 50
 
@@ -131,7 +132,7 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
     return render(request, "central/conflict_list.html", {"form": form, "page": _page(request, queryset)})
 
 
-class ConflictCloseForm(forms.Form):
+class ConflictCloseForm(SanitizedInputMixin, forms.Form):
     state = forms.ChoiceField(
         label=gettext_lazy("Tindakan"),
         choices=[

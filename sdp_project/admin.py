@@ -12,6 +12,7 @@ from central.roles import Role
 from central.selectors.roles import user_kanwils, user_role, user_upts
 from central.services.audit import audit_record
 from central.services.roles import role_set
+from central.text import SanitizedInputMixin
 from sdp_project import admin_schedule  # noqa: F401 — periodic tasks: the admin's alone, the daily time checked
 
 User = get_user_model()
@@ -22,7 +23,7 @@ admin.site.index_title = _("Administrasi")
 admin.site.site_url = "/"
 
 
-class RoleFormMixin(forms.ModelForm):
+class RoleFormMixin(SanitizedInputMixin, forms.ModelForm):
     sdp_role = forms.ChoiceField(label=_("Peran"), required=False, choices=[("", _("— tanpa peran —")), *Role.choices])
     sdp_upts = forms.ModelMultipleChoiceField(
         label=_("UPT (untuk Operator UPT)"),

@@ -22,6 +22,7 @@ from central.admin_base import PersonViewAuditMixin, PrivateSearchAdminMixin, Sc
 from central.models import Upt
 from central.reference import MOVEMENT_RULES, MovementKind
 from central.scoping import Action
+from central.text import SanitizedInputMixin
 from upt.forms import MovementForm, PersonCreateForm, PersonUpdateForm, RemissionForm, _UptChoiceField
 from upt.models import Movement, Person, Remission
 from upt.services.movements import movement_annotate, movement_delete, movement_record
@@ -301,7 +302,7 @@ class MovementAdmin(RegisterAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:
 
-            class AnnotateForm(forms.ModelForm):
+            class AnnotateForm(SanitizedInputMixin, forms.ModelForm):
                 class Meta:
                     model = Movement
                     fields = ["document_number", "note"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from central.models import Upt
 from central.reference import DETAINEE_REGISTERS, MOVEMENT_RULES, MovementKind, Register
+from central.text import SanitizedInputMixin
 from upt.models import Movement, Person, Remission
 from upt.services.movements import movement_check
 from upt.services.people import PHOTO_MAX_BYTES, person_create_check, person_update_check
@@ -58,7 +59,7 @@ def _date_widget() -> forms.DateInput:
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class _RegisterForm(forms.ModelForm):
+class _RegisterForm(SanitizedInputMixin, forms.ModelForm):
     """Dates typed as the operator's calendar shows them; numbers in their own small boxes."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -7,7 +7,6 @@ problem at once, next to the field to fix.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +35,7 @@ from central.reference import (
     TemporaryExitReason,
 )
 from central.sentence import Term, b_register_for, sentence_dates
+from central.text import strip_invisible
 from upt.services.common import Errors, fmt
 
 INDONESIA = "Indonesia"
@@ -143,7 +143,6 @@ def is_indonesian(nationality: str) -> bool:
 
 # Direction overrides and zero-width characters: invisible on screen, they can turn a name around
 # (U+202E) or make two different spellings look the same (U+200B), which defeats searching and matching.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def normalise(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -151,7 +150,7 @@ def normalise(data: Mapping[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for field, value in data.items():
         if field in _TEXT_FIELDS:
-            value = " ".join(_INVISIBLE.sub("", str(value or "")).split())
+            value = " ".join(strip_invisible(str(value or "")).split())
             if field == "nik":
                 value = value.replace(" ", "").replace(".", "").replace("-", "")
             if field == "nationality":
