@@ -368,7 +368,7 @@ def decode_payload(payload: bytes, *, max_bytes: int) -> bytes:
     A gzip body is inflated at most to ``max_bytes`` so a small compressed bomb cannot exhaust memory.
     """
     if len(payload) > max_bytes:
-        raise _too_large(max_bytes)
+        raise too_large(max_bytes)
     if payload[:2] == b"\x1f\x8b":
         inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
         try:
@@ -376,12 +376,13 @@ def decode_payload(payload: bytes, *, max_bytes: int) -> bytes:
         except (zlib.error, gzip.BadGzipFile) as exc:
             raise PackageRejected.one("malformed", _("Berkas gzip rusak: %(error)s") % {"error": exc})
         if len(data) > max_bytes or inflater.unconsumed_tail:
-            raise _too_large(max_bytes)
+            raise too_large(max_bytes)
         return data
     return payload
 
 
-def _too_large(max_bytes: int) -> PackageRejected:
+def too_large(max_bytes: int) -> PackageRejected:
+    """The refusal of a package over the size limit (code ``too_large``; the API answers it with 413)."""
     return PackageRejected.one(
         "too_large",
         _("Paket melebihi batas ukuran %(mb).1f MB. Kirim paket perubahan (delta) atau hubungi pusat.")

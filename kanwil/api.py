@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.response import Response
 
+from central.api.contract import HTTP_METHODS, WWW_AUTHENTICATE, ApiPagination, errors
 from central.selectors import reports as sel
 from kanwil.serializers import (
     ComplianceQuerySerializer,
@@ -29,26 +29,30 @@ from kanwil.serializers import (
 )
 
 
-class ReportPagination(PageNumberPagination):
+class ReportPagination(ApiPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
 
-    def get_paginated_response(self, data, extra=None):
-        return Response(
-            {
-                "count": self.page.paginator.count,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                **(extra or {}),
-                "results": data,
-            }
-        )
+
+_ERRORS = errors(
+    400,
+    401,
+    403,
+    404,
+    d403=gettext_lazy("Pengguna tanpa cakupan laporan, atau operator yang meminta laporan wilayahnya."),
+    d404=gettext_lazy("Kanwil atau UPT di luar cakupan pengguna, atau halaman melewati halaman terakhir."),
+)
+
+
+def _moment(value):
+    """A time written as every other time in the API is: in WIB, with its offset."""
+    return serializers.DateTimeField().to_representation(value)
 
 
 class ReportView(GenericAPIView):
+    http_method_names = HTTP_METHODS
     pagination_class = ReportPagination
-    metadata_class = None  # OPTIONS answers 405: the report API is GET only
     query_serializer_class = None
 
     def report_filter(self, params) -> sel.ReportFilter:
@@ -68,6 +72,17 @@ class ReportView(GenericAPIView):
         return serializer.validated_data
 
 
+# The responses are documented whole (totals beside the page), so the page parameters are named here.
+_PAGE_PARAMETERS = [
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description=ReportPagination.page_query_description),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": ReportPagination.max_page_size},
+        description=gettext_lazy("Jumlah baris per halaman (1–1000, bawaan 100)."),
+    ),
+]
+
+
 class OccupancyReportView(ReportView):
     """Occupancy of each UPT in scope on a day: its latest snapshot on or before that day."""
 
@@ -77,8 +92,8 @@ class OccupancyReportView(ReportView):
     @extend_schema(
         operation_id="reports_occupancy",
         summary=gettext_lazy("Hunian per UPT (tahanan, narapidana, kapasitas, kelebihan hunian)"),
-        parameters=[OccupancyQuerySerializer],
-        responses=OccupancyReportSerializer,
+        parameters=[OccupancyQuerySerializer, *_PAGE_PARAMETERS, WWW_AUTHENTICATE],
+        responses={200: OccupancyReportSerializer, **_ERRORS},
         tags=["reports"],
     )
     def get(self, request):
@@ -90,7 +105,7 @@ class OccupancyReportView(ReportView):
         page = self.paginate_queryset(statuses)
         return self.paginator.get_paginated_response(
             OccupancyRowSerializer(page, many=True).data,
-            extra={"generated_at": now, "date": day, "totals": OccupancyTotalsSerializer(totals).data},
+            extra={"generated_at": _moment(now), "date": day, "totals": OccupancyTotalsSerializer(totals).data},
         )
 
 
@@ -103,8 +118,8 @@ class ComplianceReportView(ReportView):
     @extend_schema(
         operation_id="reports_compliance",
         summary=gettext_lazy("Kepatuhan kiriman per UPT (terlambat, tidak kirim, hari beruntun)"),
-        parameters=[ComplianceQuerySerializer],
-        responses=ComplianceReportSerializer,
+        parameters=[ComplianceQuerySerializer, *_PAGE_PARAMETERS, WWW_AUTHENTICATE],
+        responses={200: ComplianceReportSerializer, **_ERRORS},
         tags=["reports"],
     )
     def get(self, request):
@@ -118,7 +133,7 @@ class ComplianceReportView(ReportView):
         return self.paginator.get_paginated_response(
             ComplianceRowSerializer(page, many=True).data,
             extra={
-                "generated_at": now,
+                "generated_at": _moment(now),
                 "start": params["start"],
                 "end": params["end"],
                 "totals": ComplianceTotalsSerializer(totals).data,

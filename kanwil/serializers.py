@@ -7,12 +7,13 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from central.api.contract import QuerySerializer
 from central.selectors.reports import MAX_RANGE_DAYS, UPT_TYPE_CHOICES, report_today
 
 DATE_FORMATS = ["%Y-%m-%d"]
 
 
-class ScopeQuerySerializer(serializers.Serializer):
+class ScopeQuerySerializer(QuerySerializer):
     kanwil = serializers.CharField(
         required=False,
         max_length=8,

@@ -226,14 +226,19 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The API speaks JSON both ways (docs/API.md); an endpoint taking anything else says so itself.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_METADATA_CLASS": None,  # OPTIONS is not part of the documented API: 405
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_PAGINATION_CLASS": "central.api.contract.ApiPagination",
+    "EXCEPTION_HANDLER": "central.api.contract.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SDP API",
     "DESCRIPTION": "Sistem Database Pemasyarakatan: kiriman data harian UPT, konsolidasi pusat, laporan.",
-    "VERSION": "1",
+    # /api/v1/ is the major version; see docs/API.md for what changes the minor and what needs /api/v2/.
+    "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",  # no CDN: Swagger UI and Redoc come from drf-spectacular-sidecar

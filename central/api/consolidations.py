@@ -5,14 +5,19 @@ and the failure reason only to central."""
 
 from __future__ import annotations
 
+import re
+
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from central.api.contract import HTTP_METHODS, PAGE_PAST_THE_END, WWW_AUTHENTICATE, errors, location_header
 from central.models import ConsolidationRun, RunTrigger, RunUptResult
 from central.selectors import consolidation as sel
 from central.services.consolidation import consolidation_request
@@ -108,12 +113,16 @@ class ConsolidationRunSerializer(serializers.ModelSerializer):
         return RunUptResultSerializer(rows, many=True).data
 
 
+_NO_SCOPE = gettext_lazy("Pengguna tanpa UPT, Kanwil atau peran pusat.")
+
+
 def _scope_or_403(request: Request) -> None:
     if not sel.may_see_runs(request.user):
         raise PermissionDenied(_("Anda tidak memiliki akses ke data konsolidasi."))
 
 
 class ConsolidationListCreate(generics.GenericAPIView):
+    http_method_names = HTTP_METHODS
     serializer_class = ConsolidationRunSerializer
 
     def get_queryset(self):
@@ -125,6 +134,12 @@ class ConsolidationListCreate(generics.GenericAPIView):
         description=gettext_lazy(
             "Terbaru lebih dulu. Hasil per UPT dibatasi pada cakupan pengguna; total nasional hanya untuk pusat."
         ),
+        parameters=[WWW_AUTHENTICATE],
+        responses={
+            200: ConsolidationRunSerializer(many=True),
+            **errors(400, 401, 403, 404, d403=_NO_SCOPE, d404=PAGE_PAST_THE_END),
+        },
+        tags=["consolidations"],
     )
     def get(self, request: Request) -> Response:
         _scope_or_403(request)
@@ -141,25 +156,49 @@ class ConsolidationListCreate(generics.GenericAPIView):
         ),
         request=None,
         responses={
-            202: ConsolidationRunSerializer,
-            200: ConsolidationRunSerializer,
-            403: OpenApiResponse(description=gettext_lazy("Bukan pengguna pusat.")),
+            202: OpenApiResponse(
+                ConsolidationRunSerializer,
+                description=gettext_lazy("Konsolidasi baru dalam antrean; header Location menunjuk statusnya."),
+            ),
+            200: OpenApiResponse(
+                ConsolidationRunSerializer,
+                description=gettext_lazy("Konsolidasi yang sudah dalam antrean atau berjalan."),
+            ),
+            **errors(401, 403, d403=gettext_lazy("Bukan pengguna pusat.")),
         },
+        parameters=[location_header(202), WWW_AUTHENTICATE],
+        tags=["consolidations"],
     )
     def post(self, request: Request) -> Response:
         result = consolidation_request(user=request.user, trigger=RunTrigger.API, request=request)
         body = ConsolidationRunSerializer(result.run, context=self.get_serializer_context()).data
-        return Response(body, status=status.HTTP_202_ACCEPTED if result.created else status.HTTP_200_OK)
+        if not result.created:
+            return Response(body, status=status.HTTP_200_OK)
+        location = request.build_absolute_uri(reverse("api:consolidation-detail", args=[result.run.pk]))
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
 
 class ConsolidationDetail(generics.GenericAPIView):
+    http_method_names = HTTP_METHODS
     serializer_class = ConsolidationRunSerializer
 
     @extend_schema(
         operation_id="consolidations_retrieve",
         summary=gettext_lazy("Satu proses konsolidasi, dengan kemajuan (langkah, persen)"),
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=gettext_lazy("Nomor proses.")),
+            WWW_AUTHENTICATE,
+        ],
+        responses={
+            200: ConsolidationRunSerializer,
+            **errors(401, 403, 404, d403=_NO_SCOPE, d404=gettext_lazy("Tidak ada proses dengan nomor ini.")),
+        },
+        tags=["consolidations"],
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, pk: str) -> Response:
         _scope_or_403(request)
-        run = sel.run_get(request.user, pk)
+        # The route takes any segment so that a malformed number gets the API's JSON 404.
+        if not re.fullmatch(r"[0-9]{1,18}", pk):
+            raise NotFound
+        run = sel.run_get(request.user, int(pk))
         return Response(ConsolidationRunSerializer(run, context=self.get_serializer_context()).data)

@@ -10,7 +10,8 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from central import package as pkg
-from central.models import PackageKind, Severity, Submission
+from central.api.contract import QuerySerializer, ValidationErrorSerializer
+from central.models import PackageKind, Severity, Submission, SubmissionState
 
 # --- The package, as documented in the schema --------------------------------------------------------
 
@@ -95,24 +96,31 @@ class PackageSerializer(serializers.Serializer):
     deletions = PackageDeletionSerializer(many=True)
 
 
-class PackageErrorSerializer(serializers.Serializer):
-    path = serializers.CharField(help_text=gettext_lazy("Letak kesalahan, mis. persons[12].register."))
-    code = serializers.CharField(help_text=gettext_lazy("Kode kesalahan yang dapat dibaca mesin, mis. invalid_choice."))
-    message = serializers.CharField(
-        help_text=gettext_lazy("Pesan dalam bahasa permintaan (Accept-Language), bawaan Bahasa Indonesia.")
-    )
-
-
-class PackageRejectedSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = PackageErrorSerializer(many=True)
+class PackageRejectedSerializer(ValidationErrorSerializer):
     truncated = serializers.BooleanField(
         help_text=gettext_lazy("Daftar dipotong: ada kesalahan lain yang tidak ditampilkan.")
     )
 
 
-class DetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+# --- Token and query parameters ----------------------------------------------------------------------------
+
+
+class CredentialsSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False)
+
+
+class AuthTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text=gettext_lazy("Dikirim sebagai header Authorization: Token <token>."))
+
+
+class SubmissionQuerySerializer(QuerySerializer):
+    upt = serializers.CharField(required=False, max_length=20, help_text=gettext_lazy("Kode UPT"))
+    state = serializers.ChoiceField(required=False, choices=SubmissionState.choices)
+    kind = serializers.ChoiceField(required=False, choices=PackageKind.choices)
+    report_date = serializers.DateField(
+        required=False, input_formats=["%Y-%m-%d"], help_text=gettext_lazy("Tanggal laporan (YYYY-MM-DD, WIB)")
+    )
 
 
 # --- The submission, as answered -------------------------------------------------------------------------
@@ -202,13 +210,16 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ResultsSerializer)
     def get_results(self, obj: Submission) -> dict:
-        return {
-            "rows_accepted": obj.rows_accepted,
-            "rows_rejected": obj.rows_rejected,
-            "rows_warned": obj.rows_warned,
-            "consolidated_at": obj.consolidated_at,
-            "run": obj.run_id,
-        }
+        # Through the serializer, so consolidated_at is written like every other time (WIB offset).
+        return ResultsSerializer(
+            {
+                "rows_accepted": obj.rows_accepted,
+                "rows_rejected": obj.rows_rejected,
+                "rows_warned": obj.rows_warned,
+                "consolidated_at": obj.consolidated_at,
+                "run": obj.run_id,
+            }
+        ).data
 
 
 class RowIssueSerializer(serializers.Serializer):

@@ -1,14 +1,15 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 
 from central.api import consolidations, views
 
 app_name = "api"
 
+# Object routes take any segment (``str``) and the views check it: a malformed ID then gets the API's JSON
+# 404 like any other missing object, not the site's HTML page.
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", views.TokenObtain.as_view(), name="token"),
     path("submissions/", views.SubmissionListCreate.as_view(), name="submission-list"),
-    path("submissions/<uuid:package_id>/", views.SubmissionDetail.as_view(), name="submission-detail"),
+    path("submissions/<str:package_id>/", views.SubmissionDetail.as_view(), name="submission-detail"),
     path("consolidations/", consolidations.ConsolidationListCreate.as_view(), name="consolidation-list"),
-    path("consolidations/<int:pk>/", consolidations.ConsolidationDetail.as_view(), name="consolidation-detail"),
+    path("consolidations/<str:pk>/", consolidations.ConsolidationDetail.as_view(), name="consolidation-detail"),
 ]

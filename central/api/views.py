@@ -1,28 +1,42 @@
 """Submissions API: ``POST /api/v1/submissions/`` receives a package (the same service as the web button
-and the file upload); ``GET`` lists the submissions in the caller's scope and shows one with its results."""
+and the file upload); ``GET`` lists the submissions in the caller's scope and shows one with its results.
+``POST /api/v1/auth/token/`` exchanges a username and password for a token."""
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, parsers, status
+from rest_framework import exceptions, generics, parsers, status
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from central import package as pkg
+from central.api.contract import (
+    HTTP_METHODS,
+    PAGE_PAST_THE_END,
+    RETRY_AFTER,
+    WWW_AUTHENTICATE,
+    errors,
+    location_header,
+)
 from central.api.serializers import (
-    DetailSerializer,
+    AuthTokenSerializer,
+    CredentialsSerializer,
     PackageRejectedSerializer,
     PackageSerializer,
     SubmissionDetailSerializer,
+    SubmissionQuerySerializer,
     SubmissionSerializer,
 )
-from central.models import Channel, PackageKind, SubmissionState
+from central.models import Channel
 from central.package import PackageRejected
 from central.selectors.inbox import (
     submission_get,
@@ -33,20 +47,51 @@ from central.selectors.inbox import (
 )
 from central.services.inbox import PackageConflict, submission_receive
 
+GZIP_MAGIC = b"\x1f\x8b"
+
 
 class PackageParser(parsers.BaseParser):
-    """The raw body, read up to one byte past the size limit: the receiving service parses and judges it."""
+    """The raw body, read up to one byte past the size limit: the receiving service parses and judges it.
+
+    The headers say how the body is encoded, and the body must be as they say: ``application/json`` is
+    plain JSON unless ``Content-Encoding: gzip`` says it is compressed; ``application/gzip`` is compressed.
+    Any other content coding is refused (415) rather than guessed at.
+    """
 
     media_type = "application/json"
+    compressed = False
 
     def parse(self, stream, media_type=None, parser_context=None) -> bytes:
-        if stream is None:
-            return b""
-        return stream.read(settings.SUBMISSION_MAX_BYTES + 1)
+        meta = parser_context["request"].META if parser_context else {}
+        coding = meta.get("HTTP_CONTENT_ENCODING", "").strip().lower()
+        if coding not in ("", "identity", "gzip") or (coding == "gzip" and self.compressed):
+            raise exceptions.UnsupportedMediaType(
+                media_type,
+                detail=_(
+                    "Content-Encoding %(coding)s tidak didukung; gunakan gzip (untuk application/json) atau tanpa."
+                )
+                % {"coding": coding[:40]},
+            )
+        limit = settings.SUBMISSION_MAX_BYTES
+        try:
+            declared = int(meta.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit:  # refused before reading what will not be kept
+            raise pkg.too_large(limit)
+        body = stream.read(limit + 1) if stream is not None else b""
+        if (self.compressed or coding == "gzip") != body.startswith(GZIP_MAGIC):
+            if self.compressed or coding == "gzip":
+                message = _("Isi permintaan bukan gzip, padahal Content-Type atau Content-Encoding menyatakannya gzip.")
+            else:
+                message = _("Isi permintaan gzip tanpa Content-Encoding: gzip; nyatakan pemampatannya.")
+            raise pkg.PackageRejected.one("malformed", message)
+        return body
 
 
 class GzipPackageParser(PackageParser):
     media_type = "application/gzip"
+    compressed = True
 
 
 def detail_context(request, submission) -> dict:
@@ -59,56 +104,109 @@ def detail_context(request, submission) -> dict:
 
 
 def rejected_response(exc: PackageRejected) -> Response:
+    too_large = any(error["code"] == "too_large" for error in exc.errors)
     return Response(
         {
             "detail": _("Paket ditolak; tidak ada yang disimpan. Perbaiki kesalahan berikut lalu kirim ulang."),
             "errors": exc.errors,
             "truncated": exc.truncated,
         },
-        status=status.HTTP_400_BAD_REQUEST,
+        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if too_large else status.HTTP_400_BAD_REQUEST,
     )
 
 
-_ERRORS = {
+class TokenObtain(ObtainAuthToken):
+    """DRF's token view, taking JSON only and answering a locked-out account (django-axes) with 429."""
+
+    http_method_names = HTTP_METHODS
+
+    parser_classes = [parsers.JSONParser]
+    authentication_classes: list = []  # a stale token in the header must not stand in the way of a new one
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        summary=gettext_lazy("Tukar nama pengguna dan kata sandi dengan token API"),
+        description=gettext_lazy(
+            "Token dipakai pada setiap permintaan lain sebagai header Authorization: Token <token>. Meminta lagi "
+            "memberi token yang sama. Setelah beberapa kali salah kata sandi, akun dikunci sementara dari alamat "
+            "itu (429, Retry-After)."
+        ),
+        request=CredentialsSerializer,
+        responses={
+            200: AuthTokenSerializer,
+            **errors(400, 415, 429, d400=gettext_lazy("Nama pengguna atau kata sandi salah, atau tidak diisi.")),
+        },
+        parameters=[RETRY_AFTER],
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except exceptions.ValidationError:
+            # django-axes marks the request it was given (DRF's) when the account is locked out.
+            if getattr(request, "axes_locked_out", False):
+                return locked_out_response(request)
+            raise
+
+
+def locked_out_response(request: Request) -> Response:
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off(request)
+    seconds = int(cool_off.total_seconds()) if cool_off else 0
+    response = Response(
+        {
+            "detail": _("Terlalu banyak percobaan masuk yang gagal. Coba lagi setelah %(seconds)s detik.")
+            % {"seconds": seconds}
+        },
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+_CREATE_ERRORS = {
     400: OpenApiResponse(
         PackageRejectedSerializer, description=gettext_lazy("Paket ditolak; tidak ada yang disimpan.")
     ),
-    401: OpenApiResponse(DetailSerializer, description=gettext_lazy("Belum masuk (token atau sesi).")),
-    403: OpenApiResponse(DetailSerializer, description=gettext_lazy("Pengirim bukan operator UPT paket ini.")),
-    409: OpenApiResponse(DetailSerializer, description=gettext_lazy("ID paket sudah dipakai untuk isi yang berbeda.")),
+    413: OpenApiResponse(
+        PackageRejectedSerializer,
+        description=gettext_lazy("Paket melebihi batas ukuran (kode too_large); tidak ada yang disimpan."),
+    ),
+    **errors(
+        401,
+        403,
+        409,
+        415,
+        d403=gettext_lazy("Pengirim bukan operator UPT paket ini."),
+        d409=gettext_lazy("ID paket sudah dipakai untuk isi yang berbeda."),
+    ),
 }
 
 
 class SubmissionListCreate(generics.GenericAPIView):
+    http_method_names = HTTP_METHODS
     serializer_class = SubmissionSerializer
     parser_classes = [PackageParser, GzipPackageParser]
 
     @extend_schema(
         operation_id="submissions_list",
         summary=gettext_lazy("Daftar kiriman dalam cakupan pengguna"),
-        parameters=[
-            OpenApiParameter("upt", str, description=gettext_lazy("Kode UPT")),
-            OpenApiParameter("state", str, enum=SubmissionState.values),
-            OpenApiParameter("kind", str, enum=PackageKind.values),
-            OpenApiParameter("report_date", OpenApiTypes.DATE, description=gettext_lazy("Tanggal laporan (WIB)")),
-        ],
-        responses={200: SubmissionSerializer(many=True)},
+        description=gettext_lazy("Terbaru lebih dulu, 50 per halaman."),
+        parameters=[SubmissionQuerySerializer, WWW_AUTHENTICATE],
+        responses={200: SubmissionSerializer(many=True), **errors(400, 401, 404, d404=PAGE_PAST_THE_END)},
+        tags=["submissions"],
     )
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        report_date = None
-        if params.get("report_date"):
-            try:
-                report_date = date.fromisoformat(params["report_date"])
-            except ValueError:
-                return Response(
-                    {"detail": _("report_date harus tanggal YYYY-MM-DD.")}, status=status.HTTP_400_BAD_REQUEST
-                )
+        query = SubmissionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         qs = submissions_for(
             request.user,
             state=params.get("state") or None,
             kind=params.get("kind") or None,
-            report_date=report_date,
+            report_date=params.get("report_date"),
         )
         if params.get("upt"):
             qs = qs.filter(upt__code=params["upt"])
@@ -119,10 +217,15 @@ class SubmissionListCreate(generics.GenericAPIView):
         operation_id="submissions_create",
         summary=gettext_lazy("Kirim paket harian UPT"),
         description=gettext_lazy(
-            "Menerima satu paket harian (JSON, boleh gzip). Paket baru: 201. Paket yang sama (ID dan isi sama) "
-            "dikirim ulang: 200 dengan kiriman aslinya, tidak disimpan dua kali. ID sama dengan isi berbeda: 409. "
-            "Hanya operator UPT paket itu yang boleh mengirim (403 untuk yang lain). Kesalahan bentuk, versi, "
-            "ukuran, kode, jumlah atau checksum: 400 dengan daftar kesalahan, tidak ada yang disimpan."
+            "Menerima satu paket harian. Paket baru: 201 (header Location menunjuk kiriman itu). Paket yang sama "
+            "(ID dan isi sama) dikirim ulang: 200 dengan kiriman aslinya, tidak disimpan dua kali. ID sama dengan "
+            "isi berbeda: 409. Hanya operator UPT paket itu yang boleh mengirim (403 untuk yang lain). Kesalahan "
+            "bentuk, versi, kode, jumlah atau checksum: 400 dengan daftar kesalahan; melebihi batas ukuran: 413; "
+            "tidak ada yang disimpan.\n\n"
+            "Isi: JSON (application/json). Paket boleh dimampatkan gzip dengan dua cara: application/json dengan "
+            "header Content-Encoding: gzip, atau Content-Type: application/gzip. Isi harus sesuai dengan header: "
+            "gzip tanpa pernyataan itu, atau pernyataan gzip atas isi yang bukan gzip, ditolak (400); "
+            "Content-Encoding lain ditolak (415)."
         ),
         request={"application/json": PackageSerializer, "application/gzip": OpenApiTypes.BINARY},
         responses={
@@ -132,8 +235,10 @@ class SubmissionListCreate(generics.GenericAPIView):
             200: OpenApiResponse(
                 SubmissionDetailSerializer, description=gettext_lazy("Paket ini sudah diterima sebelumnya.")
             ),
-            **_ERRORS,
+            **_CREATE_ERRORS,
         },
+        parameters=[location_header(201), WWW_AUTHENTICATE],
+        tags=["submissions"],
         examples=[
             OpenApiExample(
                 "Kesalahan paket",
@@ -162,17 +267,38 @@ class SubmissionListCreate(generics.GenericAPIView):
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         submission = result.submission
         data = SubmissionDetailSerializer(submission, context=detail_context(request, submission)).data
-        return Response(data, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+        if not result.created:
+            return Response(data, status=status.HTTP_200_OK)
+        location = request.build_absolute_uri(
+            reverse("api:submission-detail", kwargs={"package_id": submission.package_id})
+        )
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 class SubmissionDetail(generics.GenericAPIView):
+    http_method_names = HTTP_METHODS
     serializer_class = SubmissionDetailSerializer
 
     @extend_schema(
         operation_id="submissions_retrieve",
         summary=gettext_lazy("Status dan hasil satu kiriman"),
-        responses={200: SubmissionDetailSerializer, 404: OpenApiResponse(DetailSerializer)},
+        parameters=[
+            OpenApiParameter(
+                "package_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description=gettext_lazy("ID paket.")
+            ),
+            WWW_AUTHENTICATE,
+        ],
+        responses={
+            200: SubmissionDetailSerializer,
+            **errors(401, 404, d404=gettext_lazy("Tidak ada kiriman dengan ID ini dalam cakupan pengguna.")),
+        },
+        tags=["submissions"],
     )
-    def get(self, request: Request, package_id) -> Response:
-        submission = submission_get(request.user, package_id)
+    def get(self, request: Request, package_id: str) -> Response:
+        # The route takes any segment so that a malformed ID gets the API's JSON 404, not the site's page.
+        try:
+            package_uuid = uuid.UUID(package_id)
+        except ValueError:
+            raise exceptions.NotFound from None
+        submission = submission_get(request.user, package_uuid)
         return Response(SubmissionDetailSerializer(submission, context=detail_context(request, submission)).data)

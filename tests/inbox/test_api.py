@@ -34,17 +34,32 @@ def post(client, document, **extra):
 
 
 def test_token_endpoint_gives_a_token_for_a_password(world):
-    response = APIClient().post("/api/v1/auth/token/", {"username": "op_a", "password": "sandi-uji-123"})
+    response = APIClient().post("/api/v1/auth/token/", {"username": "op_a", "password": "sandi-uji-123"}, format="json")
     assert response.status_code == 200
     assert response.json()["token"] == Token.objects.get(user=world.operator_a).key
-    bad = APIClient().post("/api/v1/auth/token/", {"username": "op_a", "password": "salah"})
+    bad = APIClient().post("/api/v1/auth/token/", {"username": "op_a", "password": "salah"}, format="json")
     assert bad.status_code == 400 and "token" not in bad.json()
+    assert bad.json()["errors"][0]["path"] == "" and bad.json()["errors"][0]["code"] == "authorization"
+
+
+def test_token_endpoint_takes_json_only(world):
+    # The schema advertises JSON; a form body is refused rather than half-understood.
+    form = APIClient().post("/api/v1/auth/token/", {"username": "op_a", "password": "sandi-uji-123"})
+    assert form.status_code == 415 and "detail" in form.json()
+    assert not Token.objects.filter(user=world.operator_a).exists()
+
+
+def test_a_stale_token_header_does_not_block_getting_a_new_token(world):
+    client = APIClient(HTTP_AUTHORIZATION="Token kedaluwarsa")
+    response = client.post("/api/v1/auth/token/", {"username": "op_a", "password": "sandi-uji-123"}, format="json")
+    assert response.status_code == 200
 
 
 def test_an_operator_posts_a_package_with_a_token(world, package_a):
     response = post(api_for(world.operator_a), package_a)
     assert response.status_code == 201, response.content
     body = response.json()
+    assert response["Location"] == body["url"]
     assert body["id"] == package_a["package_id"]
     assert body["state"] == "received" and body["kind"] == "full" and body["channel"] == "api"
     assert body["counts"] == {"persons": 3, "movements": 4, "remissions": 2, "deletions": 0}
@@ -110,6 +125,33 @@ def test_gzip_bodies_are_accepted(world, package_a):
     assert response.status_code == 201
 
 
+@pytest.mark.parametrize(
+    ("content_type", "encoding", "compress", "status"),
+    [
+        ("application/json", "", True, 400),  # gzip that the headers do not declare
+        ("application/json", "gzip", False, 400),  # declared gzip that is not
+        ("application/gzip", "", False, 400),
+        ("application/json", "br", True, 415),  # a coding the API does not take
+        ("application/json", "deflate", False, 415),
+        ("application/gzip", "gzip", True, 415),  # compressed twice over
+        ("text/plain", "", False, 415),
+        ("application/x-www-form-urlencoded", "", False, 415),
+    ],
+)
+def test_the_body_must_be_what_its_headers_say(world, package_a, content_type, encoding, compress, status):
+    body = pkg.dumps(package_a)
+    extra = {"HTTP_CONTENT_ENCODING": encoding} if encoding else {}
+    before = census()
+    response = api_for(world.operator_a).post(
+        LIST, data=gzip.compress(body) if compress else body, content_type=content_type, **extra
+    )
+    assert response.status_code == status
+    assert response.json()["detail"]
+    if status == 400:
+        assert response.json()["errors"][0]["code"] == "malformed"
+    assert census() == before
+
+
 def test_a_package_larger_than_djangos_form_limit_is_read_in_full(world, settings):
     # DATA_UPLOAD_MAX_MEMORY_SIZE guards form posts; a package is limited by SUBMISSION_MAX_BYTES only.
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000
@@ -120,7 +162,20 @@ def test_a_package_larger_than_djangos_form_limit_is_read_in_full(world, setting
     assert response.status_code == 201
     settings.SUBMISSION_MAX_BYTES = 30_000
     again = api_for(world.operator_a).post(LIST, data=body, content_type="application/json")
-    assert again.status_code == 400 and again.json()["errors"][0]["code"] == "too_large"
+    assert again.status_code == 413 and again.json()["errors"][0]["code"] == "too_large"
+
+
+def test_a_package_over_the_limit_answers_413_compressed_or_not(world, settings):
+    settings.SUBMISSION_MAX_BYTES = 30_000
+    body = pkg.dumps(synthetic_package(upt_code="LP3301", persons=60, seed=5))
+    client = api_for(world.operator_a)
+    for data, content_type in ((body, "application/json"), (gzip.compress(body), "application/gzip")):
+        response = client.post(LIST, data=data, content_type=content_type)
+        assert response.status_code == 413
+        assert response.json()["errors"] == [
+            {"path": "", "code": "too_large", "message": response.json()["errors"][0]["message"]}
+        ]
+    assert not Submission.objects.exists()
 
 
 def test_session_authentication_works_too(world, package_a):
@@ -247,7 +302,8 @@ def test_the_openapi_schema_documents_the_package(client):
     assert set(pkg.PERSON_FIELDS) <= set(person)
     assert "/api/v1/submissions/" in schema["paths"] and "/api/v1/auth/token/" in schema["paths"]
     responses = schema["paths"]["/api/v1/submissions/"]["post"]["responses"]
-    assert {"200", "201", "400", "403", "409"} <= set(responses)
+    assert set(responses) == {"200", "201", "400", "401", "403", "409", "413", "415"}
+    assert set(responses["201"]["headers"]) == {"Location"}
 
 
 def test_the_interactive_docs_are_served_without_a_cdn(client):
@@ -269,8 +325,13 @@ def test_an_operator_reaches_a_package_result_by_send_helper(world, package_a):
 
 def test_the_token_endpoint_is_behind_the_login_lockout(world, settings):
     client = APIClient()
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post("/api/v1/auth/token/", {"username": "op_a", "password": "salah"})
-    locked = client.post("/api/v1/auth/token/", {"username": "op_a", "password": "sandi-uji-123"})
-    assert locked.status_code in (400, 403, 429) and "token" not in locked.json()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        wrong = client.post("/api/v1/auth/token/", {"username": "op_a", "password": "salah"}, format="json")
+        assert wrong.status_code == 400
+    last = client.post("/api/v1/auth/token/", {"username": "op_a", "password": "salah"}, format="json")
+    locked = client.post("/api/v1/auth/token/", {"username": "op_a", "password": "sandi-uji-123"}, format="json")
+    for response in (last, locked):
+        assert response.status_code == 429 and response["Content-Type"] == "application/json"
+        assert int(response["Retry-After"]) == settings.AXES_COOLOFF_TIME.total_seconds()
+        assert "token" not in response.json() and response.json()["detail"]
     assert not Token.objects.filter(user=world.operator_a).exists()
