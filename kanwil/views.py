@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 
 from central.models import Kanwil, Upt
 from central.selectors import reports as sel
+from central.services.audit import audit_row_issues_seen
 from kanwil import tables as t
 from kanwil.exports import FORMATS, export_response
 from kanwil.filters import (
@@ -391,11 +392,18 @@ def run_detail(request: HttpRequest, level: str, run_id: int, code: str | None =
     page.add(t.issue_reasons_table(reasons, title=_("Alasan penolakan dan peringatan")))
     issues = sel.run_issues(request.user, run=run, report_filter=report_filter, severity=severity)
     paginator_page = None
-    if page.wants_export():
+    # Row issues quote person values (NIKs, birth dates) of the scope's records: each page that shows some and
+    # each export of them is a person view in the audit trail (docs/TRUST.md, "Audit trail").
+    fmt = page.wants_export()
+    if fmt:
         rows = issues.iterator(chunk_size=2000)
+        if request.GET.get("tabel") == "baris":
+            audit_row_issues_seen(request=request, run=run, scope=scope.stem, upt=scope.upt, exported=fmt)
     else:
         paginator_page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("halaman"))
         rows = paginator_page.object_list
+        if paginator_page.object_list:
+            audit_row_issues_seen(request=request, run=run, scope=scope.stem, upt=scope.upt)
     page.add(t.issues_table(rows, title=_("Baris bermasalah")))
     return page.response(template, {"run": run, "page_obj": paginator_page})
 

@@ -52,3 +52,22 @@ def audit_person_viewed(*, request: HttpRequest, target: models.Model, upt: Upt 
 def audit_exported(*, request: HttpRequest | None, upt: Upt | None, what: str, actor=None) -> AuditEvent:
     """Someone downloaded a file holding person-level rows (a UPT's package)."""
     return audit_record(action=AuditAction.EXPORTED, actor=actor, request=request, upt=upt, detail=what)
+
+
+def audit_row_issues_seen(
+    *, request: HttpRequest, run: models.Model, scope: str, upt: Upt | None, exported: str = ""
+) -> AuditEvent:
+    """Someone saw, or with ``exported`` (the format) downloaded, a consolidation run's row issues: their details
+    quote person values (a NIK, a birth date) of the scope's records. ``scope`` names the region or unit by
+    code ("nasional", "kanwil-33", "upt-LP3301")."""
+    if exported:
+        return audit_record(
+            action=AuditAction.EXPORTED,
+            request=request,
+            upt=upt,
+            target=run,
+            detail=f"baris bermasalah {scope} ({exported})",
+        )
+    return audit_record(
+        action=AuditAction.PERSON_VIEWED, request=request, upt=upt, target=run, detail=f"baris bermasalah {scope}"
+    )
