@@ -109,6 +109,9 @@ def test_old_rows_go_and_everything_the_upt_reads_stays(client_for, world, lifec
     result = staging_purge()
 
     assert result.total == old.row_count - len(issue_rows) and result.submissions == 1 and not result.yielded
+    # The next night has nothing left to do with it (its issue rows stay for good).
+    again = staging_purge()
+    assert (again.total, again.submissions, again.batches) == (0, 0, 0)
     # The old package keeps exactly the rows its issues point at; the others are untouched.
     kept = {("person", pk) for pk in StagedPerson.objects.filter(submission=old).values_list("pk", flat=True)}
     kept |= {("movement", pk) for pk in StagedMovement.objects.filter(submission=old).values_list("pk", flat=True)}
