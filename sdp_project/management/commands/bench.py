@@ -33,13 +33,18 @@ class Command(BaseCommand):
             raise CommandError(f"Skenario tidak dikenal: {', '.join(sorted(chosen - set(SCENARIOS)))}")
         if runs < 1:
             raise CommandError("--runs paling sedikit 1.")
-        # One line per received package would bury the table (531 per national round).
-        logging.getLogger("central.services.inbox").setLevel(logging.WARNING)
+        # One line per received package would bury the table (531 per national round); the level is put
+        # back afterwards, for a process that goes on (the tests call the command in-process).
+        inbox_log = logging.getLogger("central.services.inbox")
+        level = inbox_log.level
+        inbox_log.setLevel(logging.WARNING)
         try:
             bench = NationalBench(runs=runs, say=self.stdout.write, kanwil=kanwil)
             result = bench.run(only=chosen)
         except BenchError as exc:
             raise CommandError(str(exc)) from exc
+        finally:
+            inbox_log.setLevel(level)
         path = write_results(result, Path(out))
         self.stdout.write("")
         self.stdout.write(format_table(result))
