@@ -114,27 +114,40 @@ def _purgeable_rows(model: type, record_type: str | None) -> str:
     return f"SELECT s.id FROM {table} s WHERE s.submission_id = %(sub)s{keep}"
 
 
-def _count(sql: str, params: dict) -> int:
+def _past_window_rows(model: type, record_type: str | None) -> str:
+    """SQL selecting the rows that may go across every package past the window (``%(cutoff)s``,
+    ``%(final)s``), issue rows excepted: one statement a batch, however many small packages there are."""
+    table, sub = model._meta.db_table, Submission._meta.db_table
+    keep = ""
+    if record_type is not None:
+        keep = (
+            f" AND NOT EXISTS (SELECT 1 FROM {RowIssue._meta.db_table} i WHERE i.submission_id = s.submission_id "
+            f"AND i.record_type = '{record_type}' AND i.staged_row_id = s.id)"
+        )
+    return (
+        f"SELECT s.id FROM {table} s JOIN {sub} sb ON sb.id = s.submission_id "
+        f"WHERE sb.state = ANY(%(final)s) AND sb.consolidated_at < %(cutoff)s{keep}"
+    )
+
+
+def _count(model: type, record_type: str | None, params: dict) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({sql}) x", params)
+        cursor.execute(f"SELECT count(*) FROM ({_past_window_rows(model, record_type)}) x", params)
         return cursor.fetchone()[0]
 
 
-def _delete_batch(model: type, record_type: str | None, submission_id: int, batch_size: int) -> int:
-    """One short transaction: at most ``batch_size`` rows of one submission, still a consolidated one."""
+def _delete_batch(model: type, record_type: str | None, params: dict, batch_size: int) -> int:
+    """One short transaction: at most ``batch_size`` rows of packages that are still consolidated ones.
+
+    ``FOR KEY SHARE OF sb`` makes a package being reopened at this moment (``submission_reopen`` locks its
+    row for update) either wait for this batch and then find its rows purged (and refuse), or make this
+    batch give way after the lock timeout; a package reopened before is no longer in a final state."""
     table = model._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL lock_timeout = '{BATCH_LOCK_TIMEOUT}'")
-        # Checked again inside the transaction: a package reopened since the list was read is left alone.
+        rows = _past_window_rows(model, record_type)
         cursor.execute(
-            f"SELECT 1 FROM {Submission._meta.db_table} WHERE id = %s AND state = ANY(%s) FOR KEY SHARE",
-            [submission_id, [str(s) for s in FINAL_STATES]],
-        )
-        if cursor.fetchone() is None:
-            return 0
-        cursor.execute(
-            f"DELETE FROM {table} WHERE id IN ({_purgeable_rows(model, record_type)} LIMIT %(n)s)",
-            {"sub": submission_id, "n": batch_size},
+            f"DELETE FROM {table} WHERE id IN ({rows} LIMIT %(n)s FOR KEY SHARE OF sb)", {**params, "n": batch_size}
         )
         return max(cursor.rowcount, 0)
 
@@ -159,6 +172,7 @@ def staging_purge(
         raise ValueError("batch_size must be at least 1")
     cutoff = (now or timezone.now()) - timedelta(days=retention_days)
     result = PurgeResult(cutoff=cutoff, dry_run=dry_run, deleted={m._meta.db_table: 0 for m, _rt in STAGED_TABLES})
+    params = {"cutoff": cutoff, "final": [str(s) for s in FINAL_STATES]}
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(current_schema()))", [_PURGE_LOCK_CLASS])
@@ -167,36 +181,31 @@ def staging_purge(
             log.info("Staging purge skipped: another purge is running.")
             return result
     try:
-        for submission_id in _eligible_submissions(cutoff):
-            had_rows = False
-            for model, record_type in STAGED_TABLES:
-                table = model._meta.db_table
-                if dry_run:
-                    n = _count(_purgeable_rows(model, record_type), {"sub": submission_id})
-                    result.deleted[table] += n
-                    had_rows |= n > 0
-                    continue
-                while True:
-                    if _run_active():
-                        result.yielded = True
-                        log.info("Staging purge gives way to a consolidation run after %s rows.", result.total)
-                        return result
-                    try:
-                        n = _delete_batch(model, record_type, submission_id, batch_size)
-                    except OperationalError as exc:  # a lock it would have had to wait for
-                        result.yielded = True
-                        log.info("Staging purge gives way after a lock timeout: %s", exc)
-                        return result
-                    if n == 0:
-                        break
-                    had_rows = True
-                    result.deleted[table] += n
-                    result.batches += 1
-                    if on_batch is not None:
-                        on_batch(result)
-                    if n < batch_size:
-                        break
-            result.submissions += int(had_rows)
+        result.submissions = len(_eligible_submissions(cutoff))
+        for model, record_type in STAGED_TABLES:
+            table = model._meta.db_table
+            if dry_run:
+                result.deleted[table] = _count(model, record_type, params)
+                continue
+            while True:
+                if _run_active():
+                    result.yielded = True
+                    log.info("Staging purge gives way to a consolidation run after %s rows.", result.total)
+                    return result
+                try:
+                    n = _delete_batch(model, record_type, params, batch_size)
+                except OperationalError as exc:  # a lock it would have had to wait for
+                    result.yielded = True
+                    log.info("Staging purge gives way after a lock timeout: %s", exc)
+                    return result
+                if n == 0:
+                    break
+                result.deleted[table] += n
+                result.batches += 1
+                if on_batch is not None:
+                    on_batch(result)
+                if n < batch_size:
+                    break
         result.kept = _kept_rows(cutoff)
     finally:
         with connection.cursor() as cursor:
