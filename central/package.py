@@ -24,7 +24,7 @@ import uuid
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -86,9 +86,12 @@ SECTION_RECORD_TYPE = {
     "remissions": RecordType.REMISSION,
 }
 
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# \Z, not $: "$" also matches before a trailing newline, which uuid.UUID() and date.fromisoformat() refuse.
+_HEX64 = re.compile(r"\A[0-9a-f]{64}\Z")
+_UUID = re.compile(r"\A[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+_DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
+# Real time zones lie within UTC-12 and UTC+14; PostgreSQL refuses a displacement beyond about 16 hours.
+_MAX_UTC_OFFSET = timedelta(hours=14)
 _INT_RANGES = {
     "PositiveSmallIntegerField": 32767,
     "PositiveIntegerField": 2147483647,
@@ -401,6 +404,10 @@ def load_document(data: bytes) -> dict[str, Any]:
             _("Paket bukan JSON yang sah (baris %(line)s, kolom %(col)s): %(msg)s")
             % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg},
         )
+    except RecursionError:  # arrays or objects nested thousands deep: no package is shaped like that
+        raise PackageRejected.one("malformed", _("Paket bukan JSON yang sah: susunan bertingkat terlalu dalam."))
+    except ValueError:  # an integer of thousands of digits (Python's int limit): no field holds one
+        raise PackageRejected.one("malformed", _("Paket bukan JSON yang sah: angka terlalu panjang."))
     if not isinstance(document, dict):
         raise PackageRejected.one("malformed", _("Paket harus berupa objek JSON."))
     return document
@@ -426,7 +433,13 @@ def _parse_datetime(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None else None
+    offset = parsed.utcoffset()
+    if offset is None or abs(offset) > _MAX_UTC_OFFSET:
+        return None
+    try:
+        return parsed.astimezone(UTC)  # stored as UTC; year 1 minus an offset has no UTC time
+    except OverflowError:
+        return None
 
 
 def read_upt_code(document: Mapping[str, Any]) -> str:

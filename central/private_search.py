@@ -23,7 +23,7 @@ MAX_LENGTH = 100
 
 def search_token(request: HttpRequest, text: str) -> str:
     """Keep ``text`` in the session and return its token (the same text gets the same token)."""
-    text = text.strip()[:MAX_LENGTH]
+    text = _clean(text)
     saved: dict[str, str] = dict(request.session.get(SESSION_KEY, {}))
     for token, value in saved.items():
         if value == text:
@@ -41,8 +41,17 @@ def search_text(request: HttpRequest, params: QueryDict) -> tuple[str, bool]:
     token = params.get(PARAM, "")
     if not token:
         return "", True
-    text = request.session.get(SESSION_KEY, {}).get(token)
-    return (text, True) if text is not None else ("", False)
+    saved = request.session.get(SESSION_KEY, {})
+    text = saved.get(token) if isinstance(saved, dict) else None
+    if not isinstance(text, str):
+        return "", False
+    # A text kept before NUL was refused at the boundary would fail every later page of the search.
+    return _clean(text), True
+
+
+def _clean(text: str) -> str:
+    """The search text as it may reach a query: no NUL (PostgreSQL text cannot hold it), at most MAX_LENGTH."""
+    return text.replace("\x00", "").strip()[:MAX_LENGTH]
 
 
 def search_query(request: HttpRequest, source: QueryDict, keep: tuple[str, ...]) -> QueryDict:
@@ -51,7 +60,7 @@ def search_query(request: HttpRequest, source: QueryDict, keep: tuple[str, ...])
     for name in keep:
         if source.get(name):
             query[name] = source[name]
-    text = source.get(TEXT_PARAM, "").strip()
+    text = _clean(source.get(TEXT_PARAM, ""))
     if text:
         query[PARAM] = search_token(request, text)
     return query

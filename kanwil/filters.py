@@ -11,7 +11,13 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from central.selectors.reports import MAX_RANGE_DAYS, SEVERITY_CHOICES, UPT_TYPE_CHOICES, report_today
+from central.selectors.reports import (
+    EARLIEST_REPORT_DATE,
+    MAX_RANGE_DAYS,
+    SEVERITY_CHOICES,
+    UPT_TYPE_CHOICES,
+    report_today,
+)
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 TREND_PERIODS = [(30, _("30 hari")), (90, _("90 hari")), (365, _("365 hari"))]
@@ -59,12 +65,19 @@ class ReportFilterForm(forms.Form):
         return {}
 
     def _not_future(self, name: str) -> dt.date | None:
+        """The day, refused when after today or before the earliest report day (``EARLIEST_REPORT_DATE``)."""
         value = self.cleaned_data.get(name)
         if value and value > self.today:
             raise forms.ValidationError(
                 _("Tanggal tidak boleh melewati hari ini (%(today)s).") % {"today": self.today.strftime("%d-%m-%Y")}
             )
+        if value and value < EARLIEST_REPORT_DATE:
+            raise forms.ValidationError(earliest_date_message())
         return value
+
+
+def earliest_date_message() -> str:
+    return _("Tanggal tidak boleh sebelum %(earliest)s.") % {"earliest": EARLIEST_REPORT_DATE.strftime("%d-%m-%Y")}
 
 
 class DayFilterForm(ReportFilterForm):
@@ -97,10 +110,11 @@ class RangeFilterForm(ReportFilterForm):
                 break
             except ValueError:
                 continue
-        return {
-            "sampai": end_text or self.today.isoformat(),
-            "dari": (end - dt.timedelta(days=self.default_days - 1)).isoformat(),
-        }
+        # A nonsense end (year 1) is refused by clean_sampai; the default start must not overflow meanwhile.
+        start = max(end, EARLIEST_REPORT_DATE + dt.timedelta(days=self.default_days - 1)) - dt.timedelta(
+            days=self.default_days - 1
+        )
+        return {"sampai": end_text or self.today.isoformat(), "dari": start.isoformat()}
 
     def clean_dari(self):
         return self._not_future("dari")

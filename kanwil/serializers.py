@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from central.api.contract import QuerySerializer
-from central.selectors.reports import MAX_RANGE_DAYS, UPT_TYPE_CHOICES, report_today
+from central.selectors.reports import EARLIEST_REPORT_DATE, MAX_RANGE_DAYS, UPT_TYPE_CHOICES, report_today
 
 DATE_FORMATS = ["%Y-%m-%d"]
 
@@ -30,6 +30,10 @@ class ScopeQuerySerializer(QuerySerializer):
     def _not_future(self, value: dt.date | None) -> dt.date | None:
         if value and value > report_today():
             raise serializers.ValidationError(_("Tanggal tidak boleh melewati hari ini."))
+        if value and value < EARLIEST_REPORT_DATE:
+            raise serializers.ValidationError(
+                _("Tanggal tidak boleh sebelum %(earliest)s.") % {"earliest": EARLIEST_REPORT_DATE.strftime("%d-%m-%Y")}
+            )
         return value
 
 

@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "sdp_project.logs.RequestIdMiddleware",
     # /healthz and /readyz answered here, before host checks, the HTTPS redirect, sessions and axes.
     "sdp_project.middleware.ProbeMiddleware",
+    # A NUL anywhere in the request (path, query, headers, cookies, form fields) is answered 400 here: no
+    # later middleware or view passes it to PostgreSQL, which cannot hold it (docs/TRUST.md).
+    "sdp_project.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response, the admin's and the API docs' included (see CONTENT_SECURITY_POLICY).
     "csp.middleware.CSPMiddleware",
@@ -307,6 +310,20 @@ if CONSOLIDATION_SPLIT not in ("none", "kanwil"):
     raise ImproperlyConfigured(f"CONSOLIDATION_SPLIT={CONSOLIDATION_SPLIT!r} is not one of: none, kanwil.")
 if CONSOLIDATION_TIME < SUBMISSION_DEADLINE_OTHER:
     raise ImproperlyConfigured("CONSOLIDATION_TIME must not be earlier than SUBMISSION_DEADLINE_OTHER.")
+# --- Data lifecycle -------------------------------------------------------------------------------
+# The correction window: a consolidated package's staged rows stay this many days after its run, for the
+# UPT's correction list and for reopening the package; then the nightly purge deletes them (rows with a
+# row issue stay for the correction list). 30 days covers a month's reporting cycle and the usual time to
+# switch a rule off and reopen; the disk then holds about a month of packages (docs/BENCHMARKS.md).
+STAGING_RETENTION_DAYS = env_int("STAGING_RETENTION_DAYS", 30, minimum=1, maximum=3650)
+# Rows per DELETE: each batch is a transaction of well under a second on the national dataset.
+STAGING_PURGE_BATCH = env_int("STAGING_PURGE_BATCH", 5000, minimum=1, maximum=1_000_000)
+# When `migrate` first seeds the nightly purge (WIB), far from the deadlines and the daily run; after that
+# the admin changes it in *Periodic tasks*, like the daily consolidation.
+STAGING_PURGE_TIME = env_time("STAGING_PURGE_TIME", time(2, 30))
+# `manage.py backup` writes here and keeps the newest BACKUP_KEEP backups (README: "Operations").
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1, maximum=10_000)
 # Largest daily package accepted, in MiB of JSON (after gunzip): a full snapshot of the largest UPT,
 # released people included, stays well below it.
 SUBMISSION_MAX_BYTES = env_int("SUBMISSION_MAX_MB", 64, minimum=1, maximum=1024) * 1024 * 1024
@@ -338,20 +355,6 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
-# --- Data lifecycle -------------------------------------------------------------------------------
-# The correction window: a consolidated package's staged rows stay this many days after its run, for the
-# UPT's correction list and for reopening the package; then the nightly purge deletes them (rows with a
-# row issue stay for the correction list). 30 days covers a month's reporting cycle and the usual time to
-# switch a rule off and reopen; the disk then holds about a month of packages (docs/BENCHMARKS.md).
-STAGING_RETENTION_DAYS = env_int("STAGING_RETENTION_DAYS", 30, minimum=1, maximum=3650)
-# Rows per DELETE: each batch is a transaction of well under a second on the national dataset.
-STAGING_PURGE_BATCH = env_int("STAGING_PURGE_BATCH", 5000, minimum=1, maximum=1_000_000)
-# When `migrate` first seeds the nightly purge (WIB), far from the deadlines and the daily run; after that
-# the admin changes it in *Periodic tasks*, like the daily consolidation.
-STAGING_PURGE_TIME = env_time("STAGING_PURGE_TIME", time(2, 30))
-# `manage.py backup` writes here and keeps the newest BACKUP_KEEP backups (README: "Operations").
-BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
-BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1, maximum=10_000)
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true (STARTTLS on 587, or SSL on 465).")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)  # a dead mail server must not hold a request for long
 SERVER_EMAIL = env_email("SERVER_EMAIL", "sdp@localhost")

@@ -57,6 +57,9 @@ UPT_TYPE_CHOICES = UptType.choices
 # The longest range a compliance or trend report covers: a little over a year keeps every report
 # inside the measured budget (DESIGN §5) while still allowing year-on-year views.
 MAX_RANGE_DAYS = 400
+# The earliest day a report may ask for: no data predates the system, and a year-1 date would make the
+# period arithmetic (a range's start, a trend's first day) overflow. Every report filter refuses earlier days.
+EARLIEST_REPORT_DATE = dt.date(2000, 1, 1)
 
 
 # --- Scope -----------------------------------------------------------------------------------------
