@@ -46,7 +46,11 @@ class RegisterAdmin(PrivateSearchAdminMixin, SimpleHistoryAdmin, ScopedModelAdmi
     def _check_history_scope(self, request, object_id) -> None:
         # simple-history looks the rows up without scope; another unit's record must answer 404 here too,
         # also once deleted (its history stays).
-        record = self.model.history.filter(id=unquote(object_id)).order_by("-history_date").first()
+        try:  # an id that is no id ("0001-01-01" in the URL) is a page that does not exist, not a server error
+            key = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404 from None
+        record = self.model.history.filter(id=key).order_by("-history_date").first()
         if record is None or not Upt.objects.restrict(request.user, Action.VIEW).filter(pk=record.upt_id).exists():
             raise Http404
 
