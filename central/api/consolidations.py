@@ -164,7 +164,7 @@ class ConsolidationListCreate(generics.GenericAPIView):
                 ConsolidationRunSerializer,
                 description=gettext_lazy("Konsolidasi yang sudah dalam antrean atau berjalan."),
             ),
-            **errors(401, 403, d403=gettext_lazy("Bukan pengguna pusat.")),
+            **errors(400, 401, 403, d403=gettext_lazy("Bukan pengguna pusat.")),
         },
         parameters=[location_header(202), WWW_AUTHENTICATE],
         tags=["consolidations"],
@@ -191,7 +191,7 @@ class ConsolidationDetail(generics.GenericAPIView):
         ],
         responses={
             200: ConsolidationRunSerializer,
-            **errors(401, 403, 404, d403=_NO_SCOPE, d404=gettext_lazy("Tidak ada proses dengan nomor ini.")),
+            **errors(400, 401, 403, 404, d403=_NO_SCOPE, d404=gettext_lazy("Tidak ada proses dengan nomor ini.")),
         },
         tags=["consolidations"],
     )

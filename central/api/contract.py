@@ -238,7 +238,8 @@ PAGE_PAST_THE_END = gettext_lazy("Halaman melewati halaman terakhir.")
 
 def errors(*status_codes: int, **descriptions) -> dict[int, OpenApiResponse]:
     """The documented error answers of an operation: 400 with the list of errors, the others ``detail``.
-    ``descriptions`` (``d403=…``) says what the refusal means for that operation."""
+    ``descriptions`` (``d403=…``) says what the refusal means for that operation. Every operation lists 400:
+    a NUL character anywhere in a request is refused before any view (``RejectNulMiddleware``)."""
     return {
         code: OpenApiResponse(
             ValidationErrorSerializer if code == 400 else ErrorSerializer,

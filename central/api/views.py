@@ -290,7 +290,7 @@ class SubmissionDetail(generics.GenericAPIView):
         ],
         responses={
             200: SubmissionDetailSerializer,
-            **errors(401, 404, d404=gettext_lazy("Tidak ada kiriman dengan ID ini dalam cakupan pengguna.")),
+            **errors(400, 401, 404, d404=gettext_lazy("Tidak ada kiriman dengan ID ini dalam cakupan pengguna.")),
         },
         tags=["submissions"],
     )
