@@ -29,16 +29,15 @@ DAILY_TASK_DESCRIPTION = (
 )
 
 
-@transaction.atomic
-def daily_schedule_seed(*, at: time) -> PeriodicTask | None:
-    """Create the daily consolidation task at ``at`` (WIB) unless one exists; returns it when created.
+def _periodic_task_seed(*, task: str, name: str, description: str, at: time) -> PeriodicTask | None:
+    """Create the periodic task ``task`` at ``at`` (WIB) unless one runs it already; returns it when created.
 
-    Runs after every ``migrate``: a new database gets the task, and a deleted one comes back, so the daily
-    run is never lost by accident (switching it off is the *Enabled* box). An existing task is never
-    touched, whatever ``CONSOLIDATION_TIME`` says now: after the first migrate the admin owns the schedule.
-    Matched by task rather than by name, so renaming the row in the admin does not make a second one.
+    Runs after every ``migrate``: a new database gets the task, and a deleted one comes back, so a scheduled
+    job is never lost by accident (switching it off is the *Enabled* box). An existing task is never
+    touched, whatever the settings say now: after the first migrate the admin owns the schedule. Matched by
+    task rather than by name, so renaming the row in the admin does not make a second one.
     """
-    if PeriodicTask.objects.filter(task=DAILY_TASK).exists():
+    if PeriodicTask.objects.filter(task=task).exists():
         return None
     # A crontab row of its own: editing it in the admin must not move another task that shares the time.
     crontab = CrontabSchedule.objects.create(
@@ -49,11 +48,15 @@ def daily_schedule_seed(*, at: time) -> PeriodicTask | None:
         day_of_week="*",
         timezone=ZoneInfo(settings.TIME_ZONE),
     )
-    task = PeriodicTask.objects.create(
-        name=DAILY_TASK_NAME, task=DAILY_TASK, crontab=crontab, description=DAILY_TASK_DESCRIPTION
-    )
-    log.info("Daily consolidation scheduled at %s %s (CONSOLIDATION_TIME).", at.strftime("%H:%M"), crontab.timezone)
-    return task
+    created = PeriodicTask.objects.create(name=name, task=task, crontab=crontab, description=description)
+    log.info("%s scheduled at %s %s.", name, at.strftime("%H:%M"), crontab.timezone)
+    return created
+
+
+@transaction.atomic
+def daily_schedule_seed(*, at: time) -> PeriodicTask | None:
+    """The daily consolidation, at ``CONSOLIDATION_TIME`` for a new database."""
+    return _periodic_task_seed(task=DAILY_TASK, name=DAILY_TASK_NAME, description=DAILY_TASK_DESCRIPTION, at=at)
 
 
 PURGE_TASK = "central.tasks.staging_purge_task"
@@ -67,26 +70,9 @@ PURGE_TASK_DESCRIPTION = (
 
 @transaction.atomic
 def purge_schedule_seed(*, at: time) -> PeriodicTask | None:
-    """Create the nightly staging purge at ``at`` (WIB) unless one exists; returns it when created.
-
-    Seeded like the daily consolidation (after every migrate, never changing an existing row), so the
-    admin owns its time and ``CELERY_BEAT_SCHEDULE`` stays empty.
-    """
-    if PeriodicTask.objects.filter(task=PURGE_TASK).exists():
-        return None
-    crontab = CrontabSchedule.objects.create(
-        minute=str(at.minute),
-        hour=str(at.hour),
-        day_of_month="*",
-        month_of_year="*",
-        day_of_week="*",
-        timezone=ZoneInfo(settings.TIME_ZONE),
-    )
-    task = PeriodicTask.objects.create(
-        name=PURGE_TASK_NAME, task=PURGE_TASK, crontab=crontab, description=PURGE_TASK_DESCRIPTION
-    )
-    log.info("Staging purge scheduled at %s %s (STAGING_PURGE_TIME).", at.strftime("%H:%M"), crontab.timezone)
-    return task
+    """The nightly staging purge, at ``STAGING_PURGE_TIME`` for a new database; ``CELERY_BEAT_SCHEDULE`` stays
+    empty, so it is seeded like the daily consolidation."""
+    return _periodic_task_seed(task=PURGE_TASK, name=PURGE_TASK_NAME, description=PURGE_TASK_DESCRIPTION, at=at)
 
 
 def crontab_earliest_before_deadline(*, minute: str, hour: str, timezone: tzinfo | str) -> time | None:
