@@ -365,23 +365,44 @@ class _Errors:
 # --- Reading a received package ------------------------------------------------------------------------
 
 
-def decode_payload(payload: bytes, *, max_bytes: int) -> bytes:
+GUNZIP_CHUNK = 1024 * 1024
+
+
+def decode_payload(payload: bytes, *, max_bytes: int, chunk: int = GUNZIP_CHUNK) -> bytes | bytearray:
     """The package's JSON bytes: gunzipped if compressed, refused when larger than ``max_bytes``.
 
-    A gzip body is inflated at most to ``max_bytes`` so a small compressed bomb cannot exhaust memory.
+    A gzip body is inflated a chunk at a time and abandoned as soon as it passes ``max_bytes``, so a small
+    compressed bomb costs at most the limit plus one chunk of memory, however far it would expand.
     """
     if len(payload) > max_bytes:
         raise too_large(max_bytes)
-    if payload[:2] == b"\x1f\x8b":
-        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-        try:
-            data = inflater.decompress(payload, max_bytes + 1)
-        except (zlib.error, gzip.BadGzipFile) as exc:
-            raise PackageRejected.one("malformed", _("Berkas gzip rusak: %(error)s") % {"error": exc})
-        if len(data) > max_bytes or inflater.unconsumed_tail:
-            raise too_large(max_bytes)
-        return data
-    return payload
+    if payload[:2] != b"\x1f\x8b":
+        return payload
+    return gunzip_capped(payload, max_bytes=max_bytes, chunk=chunk)
+
+
+def gunzip_capped(payload: bytes, *, max_bytes: int, chunk: int = GUNZIP_CHUNK) -> bytearray:
+    """A gzip ``payload`` inflated ``chunk`` bytes at a time into one buffer (no second copy for the join);
+    ``too_large`` as soon as it passes ``max_bytes``. ``json.loads`` reads the buffer as it is."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    pieces = bytearray()
+    total = 0
+    pending = payload
+    try:
+        while True:
+            piece = inflater.decompress(pending, chunk)
+            pending = inflater.unconsumed_tail
+            total += len(piece)
+            if total > max_bytes:
+                raise too_large(max_bytes)
+            pieces += piece
+            if inflater.eof or (not piece and not pending):
+                break
+        if not inflater.eof:
+            raise PackageRejected.one("malformed", _("Berkas gzip rusak: isinya terpotong."))
+    except (zlib.error, gzip.BadGzipFile) as exc:
+        raise PackageRejected.one("malformed", _("Berkas gzip rusak: %(error)s") % {"error": exc})
+    return pieces
 
 
 def too_large(max_bytes: int) -> PackageRejected:

@@ -118,9 +118,7 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A database host that stops answering fails a request (and /readyz) in seconds, not at the TCP timeout.
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-    "DATABASE_CONNECT_TIMEOUT", 5, minimum=1
-)
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and permissions --------------------------------------------------------------
@@ -327,6 +325,11 @@ BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1, maximum=10_000)
 # Largest daily package accepted, in MiB of JSON (after gunzip): a full snapshot of the largest UPT,
 # released people included, stays well below it.
 SUBMISSION_MAX_BYTES = env_int("SUBMISSION_MAX_MB", 64, minimum=1, maximum=1024) * 1024 * 1024
+# Packages parsed at once in one web process: a maximum-size package takes several times its size in
+# memory while it is parsed, so the others wait their turn (up to SUBMISSION_SLOT_WAIT_SECONDS, then 503 with
+# Retry-After). With gunicorn's 2 processes this bounds the memory of the web server (docs/TRUST.md).
+SUBMISSION_PARSE_SLOTS = env_int("SUBMISSION_PARSE_SLOTS", 1, minimum=1, maximum=64)
+SUBMISSION_SLOT_WAIT_SECONDS = env_int("SUBMISSION_SLOT_WAIT_SECONDS", 60, minimum=0, maximum=3600)
 
 # --- Logging and error reports --------------------------------------------------------------------
 # One JSON object a line by default (LOG_FORMAT=plain for a terminal), each with the request id and the

@@ -36,7 +36,7 @@ from central.selectors.inbox import (
     sync_state_for,
     upt_for_view,
 )
-from central.services.inbox import PackageConflict, submission_receive
+from central.services.inbox import PackageConflict, ReceiverBusy, submission_receive
 from upt.services.package import package_build, package_export, package_send
 
 HISTORY_PAGE = 50
@@ -171,6 +171,8 @@ def package_upload(request: HttpRequest, upt_code: str) -> HttpResponse:
                 errors = exc.errors
             except PackageConflict as exc:
                 errors = [{"path": "package_id", "code": "conflict", "message": str(exc)}]
+            except ReceiverBusy as exc:
+                errors = [{"path": "", "code": "busy", "message": str(exc)}]
             else:
                 _result_message(request, result.submission, created=result.created)
                 return redirect("upt:submission_detail", upt_code=upt.code, package_id=result.submission.package_id)

@@ -45,7 +45,7 @@ from central.selectors.inbox import (
     submissions_for,
     sync_state_for,
 )
-from central.services.inbox import PackageConflict, submission_receive
+from central.services.inbox import PackageConflict, ReceiverBusy, submission_receive
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -265,6 +265,12 @@ class SubmissionListCreate(generics.GenericAPIView):
             return Response({"detail": str(exc) or _("Akses ditolak.")}, status=status.HTTP_403_FORBIDDEN)
         except PackageConflict as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except ReceiverBusy as exc:
+            return Response(
+                {"detail": str(exc)},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": str(exc.retry_after)},
+            )
         submission = result.submission
         data = SubmissionDetailSerializer(submission, context=detail_context(request, submission)).data
         if not result.created:

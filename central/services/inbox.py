@@ -11,7 +11,9 @@ submission waits in state *received* for the next consolidation run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -45,6 +47,40 @@ from central.services.audit import audit_record
 log = logging.getLogger(__name__)
 
 KEY_CHUNK = 1000
+
+
+class ReceiverBusy(Exception):
+    """Every parsing slot of this process stayed taken for the whole wait (HTTP 503 with Retry-After)."""
+
+    retry_after = 30
+
+
+_slots_lock = threading.Lock()
+_slots: threading.BoundedSemaphore | None = None
+
+
+def _parse_slots() -> threading.BoundedSemaphore:
+    global _slots
+    with _slots_lock:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore(settings.SUBMISSION_PARSE_SLOTS)
+        return _slots
+
+
+@contextmanager
+def parse_slot() -> Iterator[None]:
+    """Hold one of the process's ``SUBMISSION_PARSE_SLOTS`` while a package is inflated, parsed and stored.
+
+    Why: a maximum-size package needs several times its 64 MiB while it is parsed; the server's threads
+    would otherwise multiply that by their number. Others wait their turn, then get ``ReceiverBusy``.
+    """
+    slots = _parse_slots()
+    if not slots.acquire(timeout=settings.SUBMISSION_SLOT_WAIT_SECONDS):
+        raise ReceiverBusy(_("Server sedang menerima paket lain; kirim ulang paket ini sebentar lagi."))
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 class PackageConflict(Exception):
@@ -96,6 +132,13 @@ def submission_receive(
     """
     if isinstance(payload, str):
         payload = payload.encode()
+    if len(payload) > settings.SUBMISSION_MAX_BYTES:
+        raise pkg.too_large(settings.SUBMISSION_MAX_BYTES)
+    with parse_slot():
+        return _receive(user=user, payload=payload, channel=channel, expected_upt=expected_upt, request=request)
+
+
+def _receive(*, user: Any, payload: bytes, channel: str, expected_upt: Upt | None, request: Any) -> ReceiveResult:
     data = pkg.decode_payload(payload, max_bytes=settings.SUBMISSION_MAX_BYTES)
     document = pkg.load_document(data)
     upt = _submitting_upt(user, pkg.read_upt_code(document))
