@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from central import admin_consolidation  # noqa: F401 — registers the consolidation admin
 from central.admin_base import ReadOnlyAdminMixin, ScopedModelAdmin
 from central.admin_inbox import FullSnapshotActionMixin
-from central.models import AuditEvent, Kanwil, Upt
+from central.models import ApiToken, AuditEvent, Kanwil, Upt
+from central.services.tokens import token_revoke
 
 
 @admin.register(Kanwil)
@@ -44,3 +45,41 @@ class AuditEventAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     search_fields = ["actor_username", "object_id", "detail", "ip_address"]
     date_hierarchy = "at"
     list_select_related = ["upt"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Every person's API tokens, for the admin alone: listed by owner and device, revoked by deleting.
+
+    No token is made or edited here (a token's secret is shown once, to the device that asked for it).
+    """
+
+    list_display = ("user", "name", "created", "expiry")
+    list_filter = ("created",)
+    search_fields = ("user__username", "name")
+    ordering = ("-created",)
+    fields = ("user", "name", "created", "expiry")
+    readonly_fields = fields
+    actions = ["delete_selected"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        token_revoke(token=obj, actor=request.user, request=request)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset.select_related("user"):
+            token_revoke(token=token, actor=request.user, request=request)

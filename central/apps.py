@@ -17,6 +17,7 @@ class CentralConfig(AppConfig):
 
     def ready(self) -> None:
         from central import audit_hooks  # noqa: F401 — connects the audit receivers
+        from central.services import tokens  # noqa: F401 — revokes API tokens on a change of trust
 
         # The rule catalogue lives in code; the admin lists it from the ValidationRule table.
         post_migrate.connect(_sync_validation_rules, sender=self, dispatch_uid="central.validation_rules_sync")

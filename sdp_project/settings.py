@@ -47,7 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: knox's hashed, expiring tokens, with central.ApiToken (a device name) as the model.
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own static files: the docs work offline
     "guardian",
@@ -223,7 +224,7 @@ STORAGES = {
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "central.api.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -235,11 +236,20 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "central.api.contract.ApiPagination",
     "EXCEPTION_HANDLER": "central.api.contract.exception_handler",
 }
+# An API token lives this long after it is issued (docs/API.md); then the device asks for a new one. A month:
+# an offline site's scheduled sender keeps working across a holiday, and a lost laptop's token dies anyway.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 30 * 24, minimum=1, maximum=24 * 366)
+KNOX_TOKEN_MODEL = "central.ApiToken"  # noqa: S105 — a model name, not a secret
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTO_REFRESH": False,  # a token's end is fixed when it is issued
+    "AUTH_HEADER_PREFIX": "Token",  # the header clients already send: Authorization: Token <token>
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "SDP API",
     "DESCRIPTION": "Sistem Database Pemasyarakatan: kiriman data harian UPT, konsolidasi pusat, laporan.",
     # /api/v1/ is the major version; see docs/API.md for what changes the minor and what needs /api/v2/.
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",  # no CDN: Swagger UI and Redoc come from drf-spectacular-sidecar

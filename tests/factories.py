@@ -1,5 +1,7 @@
 """factory_boy factories shared by the tests (DESIGN §6: factories instead of JSON fixtures)."""
 
+import itertools
+
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -194,3 +196,13 @@ class OccupancySnapshotFactory(factory.django.DjangoModelFactory):
     sentenced = 300
     male = 380
     female = 20
+
+
+_devices = itertools.count(1)
+
+
+def api_token(user, name: str = "") -> str:
+    """A new API token's secret for ``user`` (each call a device of its own unless ``name`` is given)."""
+    from central.services.tokens import token_issue
+
+    return token_issue(user=user, name=name or f"Perangkat uji {next(_devices)}")[1]

@@ -221,6 +221,16 @@ RETRY_AFTER = OpenApiParameter(
     response=[429],
 )
 
+# A package waited too long for its turn to be parsed (SUBMISSION_PARSE_SLOTS): 503 says when to send again.
+RETRY_AFTER_BUSY = OpenApiParameter(
+    "Retry-After",
+    int,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description=gettext_lazy("Detik sampai boleh mengirim lagi."),
+    response=[503],
+)
+
 _DESCRIPTIONS = {
     400: gettext_lazy("Permintaan tidak sah (parameter atau isi); errors menyebut letaknya."),
     401: gettext_lazy("Belum masuk: token (header Authorization: Token …) atau sesi tidak ada atau tidak sah."),
@@ -230,6 +240,7 @@ _DESCRIPTIONS = {
     413: gettext_lazy("Isi permintaan melebihi batas ukuran."),
     415: gettext_lazy("Jenis isi (Content-Type) atau Content-Encoding tidak didukung."),
     429: gettext_lazy("Terlalu banyak percobaan; ulangi setelah Retry-After detik."),
+    503: gettext_lazy("Server sedang penuh; ulangi setelah Retry-After detik."),
 }
 
 

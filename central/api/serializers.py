@@ -108,10 +108,35 @@ class PackageRejectedSerializer(ValidationErrorSerializer):
 class CredentialsSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False)
+    name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=gettext_lazy(
+            'Nama perangkat, mis. "SIMPAS Lapas Karanganyar". Satu token per perangkat: meminta lagi dengan nama '
+            'yang sama mencabut token lama. Tanpa nama: "Perangkat tanpa nama".'
+        ),
+    )
+
+    def validate(self, attrs):
+        from django.contrib.auth import authenticate
+
+        # django-axes watches this call (and locks the account out after repeated failures).
+        user = authenticate(request=self.context.get("request"), username=attrs["username"], password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError(
+                gettext_lazy("Nama pengguna atau kata sandi salah."), code="authorization"
+            )
+        attrs["user"] = user
+        return attrs
 
 
 class AuthTokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text=gettext_lazy("Dikirim sebagai header Authorization: Token <token>."))
+    token = serializers.CharField(
+        help_text=gettext_lazy("Dikirim sebagai header Authorization: Token <token>. Ditampilkan sekali ini saja.")
+    )
+    name = serializers.CharField(help_text=gettext_lazy("Nama perangkat pemilik token."))
+    expiry = serializers.DateTimeField(help_text=gettext_lazy("Token tidak berlaku lagi sesudah waktu ini."))
 
 
 class SubmissionQuerySerializer(QuerySerializer):

@@ -13,16 +13,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, parsers, status
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework import exceptions, generics, parsers, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from central import package as pkg
 from central.api.contract import (
     HTTP_METHODS,
     PAGE_PAST_THE_END,
     RETRY_AFTER,
+    RETRY_AFTER_BUSY,
     WWW_AUTHENTICATE,
     errors,
     location_header,
@@ -46,6 +47,7 @@ from central.selectors.inbox import (
     sync_state_for,
 )
 from central.services.inbox import PackageConflict, ReceiverBusy, submission_receive
+from central.services.tokens import token_issue
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -115,21 +117,28 @@ def rejected_response(exc: PackageRejected) -> Response:
     )
 
 
-class TokenObtain(ObtainAuthToken):
-    """DRF's token view, taking JSON only and answering a locked-out account (django-axes) with 429."""
+class TokenObtain(APIView):
+    """A username and password (and a device name) for a new token, JSON only; a locked-out account
+    (django-axes) is answered 429."""
 
     http_method_names = HTTP_METHODS
 
     parser_classes = [parsers.JSONParser]
     authentication_classes: list = []  # a stale token in the header must not stand in the way of a new one
+    permission_classes = [permissions.AllowAny]
 
     @extend_schema(
         operation_id="auth_token_create",
         summary=gettext_lazy("Tukar nama pengguna dan kata sandi dengan token API"),
         description=gettext_lazy(
-            "Token dipakai pada setiap permintaan lain sebagai header Authorization: Token <token>. Meminta lagi "
-            "memberi token yang sama. Setelah beberapa kali salah kata sandi, akun dikunci sementara dari alamat "
-            "itu (429, Retry-After)."
+            "Token dipakai pada setiap permintaan lain sebagai header Authorization: Token <token>. Hanya "
+            "hash-nya yang disimpan: token ditampilkan sekali ini saja. Token berlaku sampai expiry "
+            "(API_TOKEN_TTL_HOURS, bawaan 720 jam = 30 hari), lalu minta token baru. Satu token per perangkat "
+            "(name): meminta lagi dengan nama perangkat yang sama mencabut token lama perangkat itu. Semua token "
+            "pengguna dicabut bila kata sandinya diganti, akunnya dinonaktifkan atau peran/unitnya diubah; "
+            "pengguna melihat dan mencabut tokennya di halaman Token API. Token yang tidak berlaku lagi dijawab "
+            "401. Setelah beberapa kali salah kata sandi, akun dikunci sementara dari alamat itu (429, "
+            "Retry-After)."
         ),
         request=CredentialsSerializer,
         responses={
@@ -141,13 +150,18 @@ class TokenObtain(ObtainAuthToken):
         tags=["auth"],
     )
     def post(self, request: Request, *args, **kwargs) -> Response:
+        credentials = CredentialsSerializer(data=request.data, context={"request": request})
         try:
-            return super().post(request, *args, **kwargs)
+            credentials.is_valid(raise_exception=True)
         except exceptions.ValidationError:
             # django-axes marks the request it was given (DRF's) when the account is locked out.
             if getattr(request, "axes_locked_out", False):
                 return locked_out_response(request)
             raise
+        token, secret = token_issue(
+            user=credentials.validated_data["user"], name=credentials.validated_data.get("name", ""), request=request
+        )
+        return Response(AuthTokenSerializer({"token": secret, "name": token.name, "expiry": token.expiry}).data)
 
 
 def locked_out_response(request: Request) -> Response:
@@ -179,6 +193,7 @@ _CREATE_ERRORS = {
         403,
         409,
         415,
+        503,
         d403=gettext_lazy("Pengirim bukan operator UPT paket ini."),
         d409=gettext_lazy("ID paket sudah dipakai untuk isi yang berbeda."),
     ),
@@ -221,7 +236,8 @@ class SubmissionListCreate(generics.GenericAPIView):
             "(ID dan isi sama) dikirim ulang: 200 dengan kiriman aslinya, tidak disimpan dua kali. ID sama dengan "
             "isi berbeda: 409. Hanya operator UPT paket itu yang boleh mengirim (403 untuk yang lain). Kesalahan "
             "bentuk, versi, kode, jumlah atau checksum: 400 dengan daftar kesalahan; melebihi batas ukuran: 413; "
-            "tidak ada yang disimpan.\n\n"
+            "tidak ada yang disimpan. Server sedang mengurai paket lain terlalu lama: 503 dengan Retry-After; kirim "
+            "ulang paket yang sama.\n\n"
             "Isi: JSON (application/json). Paket boleh dimampatkan gzip dengan dua cara: application/json dengan "
             "header Content-Encoding: gzip, atau Content-Type: application/gzip. Isi harus sesuai dengan header: "
             "gzip tanpa pernyataan itu, atau pernyataan gzip atas isi yang bukan gzip, ditolak (400); "
@@ -237,7 +253,7 @@ class SubmissionListCreate(generics.GenericAPIView):
             ),
             **_CREATE_ERRORS,
         },
-        parameters=[location_header(201), WWW_AUTHENTICATE],
+        parameters=[location_header(201), WWW_AUTHENTICATE, RETRY_AFTER_BUSY],
         tags=["submissions"],
         examples=[
             OpenApiExample(

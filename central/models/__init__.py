@@ -31,9 +31,11 @@ from central.models.organisation import CentralOffice, Kanwil, Upt, UptClass, Up
 from central.models.reference import DetentionLimit
 from central.models.register import NationalMovement, NationalPerson, NationalRemission, PersonIdentity
 from central.models.snapshot import OccupancyBreakdown, OccupancySnapshot
+from central.models.tokens import ApiToken
 
 __all__ = [
     "ACTIVE_RUN_STATES",
+    "ApiToken",
     "AuditAction",
     "AuditEvent",
     "CentralOffice",

@@ -24,6 +24,8 @@ class AuditAction(models.TextChoices):
     RULES_SWITCHED = "rules_switched", _("Aturan validasi diaktifkan/dinonaktifkan")
     PERSON_VIEWED = "person_viewed", _("Data WBP dilihat")
     EXPORTED = "exported", _("Data diekspor")
+    TOKEN_ISSUED = "token_issued", _("Token API diterbitkan")
+    TOKEN_REVOKED = "token_revoked", _("Token API dicabut")
 
 
 class AuditEvent(models.Model):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +17,33 @@ from central.scoping import forget_scope
 from central.selectors.roles import user_kanwils, user_role, user_upts
 
 
+def _grant(user: AbstractBaseUser) -> tuple:
+    return (
+        user_role(user),
+        frozenset(user_upts(user).values_list("pk", flat=True)),
+        frozenset(user_kanwils(user).values_list("pk", flat=True)),
+    )
+
+
+def _tokens_follow_the_role(func: Callable[..., None]) -> Callable[..., None]:
+    """Revoke the person's API tokens when the call changed their role or units: a token issued under
+    one role must not carry on under another (docs/TRUST.md)."""
+
+    @functools.wraps(func)
+    def wrapper(*, user: AbstractBaseUser, **kwargs) -> None:
+        from central.services.tokens import tokens_revoke_all
+
+        with transaction.atomic():
+            before = _grant(user)
+            func(user=user, **kwargs)
+            forget_scope(user)
+            if _grant(user) != before:
+                tokens_revoke_all(user=user, why="role")
+
+    return wrapper
+
+
+@_tokens_follow_the_role
 def role_assign(*, user: AbstractBaseUser, role: Role, upt: Upt | None = None, kanwil: Kanwil | None = None) -> None:
     """Give the person ``role`` for ``upt`` (operators) or ``kanwil`` (monitors).
 
@@ -45,6 +75,7 @@ def role_assign(*, user: AbstractBaseUser, role: Role, upt: Upt | None = None, k
     forget_scope(user)
 
 
+@_tokens_follow_the_role
 def role_revoke(*, user: AbstractBaseUser, upt: Upt | None = None, kanwil: Kanwil | None = None) -> None:
     """Take away one unit (``upt`` or ``kanwil``), or with neither the person's whole role.
 
@@ -79,6 +110,7 @@ def _revoke_everything(user: AbstractBaseUser) -> None:
     forget_scope(user)
 
 
+@_tokens_follow_the_role
 def role_set(*, user: AbstractBaseUser, role: Role | None, upts: list[Upt] = (), kanwils: list[Kanwil] = ()) -> None:
     """Make the person's role and units exactly these (the admin's user form uses it).
 

@@ -8,13 +8,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from central import package as pkg
 from central.models import ConsolidationRun, Submission
 from central.package_synthetic import synthetic_package
 from central.services.inbox import submission_receive
 from tests.consolidation.helpers import consolidate
+from tests.factories import api_token
 
 # Every role that can hold a token, and what each one's unit is (DESIGN §4): the refusals come from these.
 ROLES = ("operator_a", "monitor_x", "central", "admin", "no_role")
@@ -35,8 +35,8 @@ def seed_api_world(world) -> ApiWorld:
         document = synthetic_package(upt_code=upt.code, persons=3, movements=4, remissions=2, seed=seed)
         received.append(submission_receive(user=user, payload=pkg.dumps(document), channel="api").submission)
     run = consolidate(world.central)
-    tokens = {role: Token.objects.get_or_create(user=getattr(world, role))[0].key for role in ROLES}
-    tokens["operator_c"] = Token.objects.get_or_create(user=world.operator_c)[0].key
+    tokens = {role: api_token(getattr(world, role)) for role in ROLES}
+    tokens["operator_c"] = api_token(world.operator_c)
     submission_a, submission_c = (Submission.objects.get(pk=s.pk) for s in received)
     return ApiWorld(world=world, tokens=tokens, submission_a=submission_a, submission_c=submission_c, run=run)
 

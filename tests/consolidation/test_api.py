@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from central.models import ConsolidationRun
 from tests.consolidation.helpers import consolidate, package, person_values, today
+from tests.factories import api_token
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/consolidations/"
@@ -19,7 +19,7 @@ def api(user=None, token=False):
     client = APIClient()
     if user is not None:
         if token:
-            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
         else:
             client.force_authenticate(user)
     return client

@@ -36,7 +36,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection, connections
-from rest_framework.authtoken.models import Token
 
 from central.models import (
     ConsolidationPart,
@@ -52,6 +51,7 @@ from central.package_synthetic import synthetic_package
 from central.services.consolidation import consolidation_reap_stale, consolidation_request
 from tests.consolidation.helpers import consolidation_wipe, full_state, scenario
 from tests.consolidation.test_runs import _raw_connection
+from tests.factories import api_token
 from tests.faults.conftest import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -295,7 +295,7 @@ def _post_concurrently(live_server, path: str, token: str, body: bytes, times: i
 def test_two_simultaneous_triggers_over_http_make_one_run(world, workers, real_celery, live_server):
     workers.ensure("w1", "w2")
     scenario(1, world.upt_a, world.upt_b, world.upt_c)
-    token = Token.objects.create(user=world.central).key
+    token = api_token(world.central)
     results = _post_concurrently(live_server, "/api/v1/consolidations/", token, b"{}")
     assert sorted(status for status, _body in results) == [200, 202], results
     assert len({body["id"] for _status, body in results}) == 1
@@ -308,7 +308,7 @@ def test_two_simultaneous_triggers_over_http_make_one_run(world, workers, real_c
 def test_the_same_package_sent_twice_at_once_over_http(world, workers, real_celery, live_server):
     workers.ensure("w1", "w2")
     document = synthetic_package(upt_code=world.upt_a.code, persons=6, movements=4, remissions=2, seed=23)
-    token = Token.objects.create(user=world.operator_a).key
+    token = api_token(world.operator_a)
     results = _post_concurrently(live_server, "/api/v1/submissions/", token, json.dumps(document).encode())
     assert sorted(status for status, _body in results) == [200, 201], results
     assert Submission.objects.count() == 1 and StagedPerson.objects.count() == 6

@@ -1,8 +1,9 @@
 """The read-only report API: figures, filters, pagination, token authentication and its OpenAPI schema."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from tests.factories import api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +74,9 @@ def test_bad_parameters_answer_400_with_the_field(report_data, query, field):
 
 
 def test_token_authentication(report_data):
-    token = Token.objects.create(user=report_data.world.monitor_y)
+    token = api_token(report_data.world.monitor_y)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = client.get("/api/v1/reports/occupancy/?date=2026-03-10")
     assert response.status_code == 200
     assert [r["upt_code"] for r in response.json()["results"]] == ["LP3101"]

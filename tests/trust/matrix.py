@@ -194,6 +194,14 @@ ROUTES: dict[str, Route] = {
         }
     ),
     "logout": Route(LOGOUT),
+    # Everyone's own API tokens (Token API): each signed-in person sees and revokes only their own; revoking
+    # operator_a's token answers everyone else 404, as a token that does not exist.
+    "account:tokens": Route(read_only(SIGNED_IN)),
+    "account:token_revoke": Route(
+        post_only(_policy(LOGIN, **{role: (OK if role == "operator_a" else HIDDEN) for role in AUTHENTICATED})),
+        kwargs=lambda o: {"public_id": o.api_token_a.public_id},
+    ),
+    "account:sign_out_everywhere": Route(post_only(SIGNED_IN)),
     # Django's language switch sets the language on POST and only redirects on any other verb.
     "set_language": Route(dict.fromkeys(VERBS, PUBLIC)),
     "javascript-catalog": Route(read_only(PUBLIC)),
@@ -341,7 +349,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # Users, groups, tokens, schedules and login attempts are the admin's alone.
     "auth.user": ADMIN_ONLY,
     "auth.group": ADMIN_ONLY,
-    "authtoken.tokenproxy": ADMIN_ONLY,
+    # Every person's API tokens: listed and revoked (deleted) by the admin; none is made or edited there.
+    "central.apitoken": AdminModel(
+        view=frozenset({"admin"}), change=frozenset(), add=frozenset(), obj=lambda o: o.api_token_a, national=True
+    ),
     "django_celery_beat.periodictask": ADMIN_ONLY,
     "django_celery_beat.clockedschedule": ADMIN_ONLY,
     "django_celery_beat.crontabschedule": ADMIN_ONLY,

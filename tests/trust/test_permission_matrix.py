@@ -33,6 +33,7 @@ from central.models import (
     UptSyncState,
     ValidationRule,
 )
+from central.services.tokens import token_issue
 from tests.factories import (
     ConsolidationRunFactory,
     MovementFactory,
@@ -159,6 +160,7 @@ def objects(world, settings, tmp_path):
         sync_a=sync_a,
         audit_event=AuditEvent.objects.create(action=AuditAction.LOGIN, actor=world.operator_a),
         upt_content_type_id=ContentType.objects.get_for_model(Upt).pk,
+        api_token_a=token_issue(user=world.operator_a, name="Matriks")[0],
     )
 
 

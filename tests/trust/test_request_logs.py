@@ -9,13 +9,13 @@ import re
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from central import package as pkg
 from central.package_synthetic import synthetic_package
 from central.services.consolidation import consolidation_execute, consolidation_request
 from sdp_project.logs import request_id_from
 from tests.consolidation.helpers import scenario
+from tests.factories import api_token
 from tests.logcapture import captured_logs
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +45,8 @@ def test_every_line_of_a_request_carries_its_id(world):
     """A package sent over the API: the receiving service's line has the caller's id, which the answer repeats;
     a page that is not there: Django's "Not Found" line (written after the middleware returned) has the id
     made for it; a line between requests has none."""
-    token, _created = Token.objects.get_or_create(user=world.operator_a)
-    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = api_token(world.operator_a)
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
     document = synthetic_package(upt_code=world.upt_a.code, persons=2, seed=11)
     with captured_logs() as logs:
         sent = client.post(

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from central import package as pkg
 from central.models import StagedMovement, StagedPerson, Upt
 from central.package_synthetic import synthetic_package
 from central.text import strip_invisible
+from tests.factories import api_token
 from tests.inbox.conftest import edited
 from tests.upt.conftest import admit, days_ago, person_data  # noqa: F401 — admit is a fixture
 from tests.upt.test_pages import form_post
@@ -130,9 +130,9 @@ def _assert_staged_clean(document) -> None:
 
 def test_an_api_package_is_stored_clean(world):
     document = _dirty_package(world)
-    token, _ = Token.objects.get_or_create(user=world.operator_a)
+    token = api_token(world.operator_a)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = client.post("/api/v1/submissions/", data=pkg.dumps(document), content_type="application/json")
     assert response.status_code == 201, response.content
     _assert_staged_clean(document)
@@ -151,9 +151,9 @@ def test_an_uploaded_package_file_is_stored_clean(client_for, world):
 def test_a_value_of_only_hidden_characters_is_a_blank_and_refused_where_required(world):
     document = synthetic_package(upt_code=world.upt_a.code, persons=1, movements=0, remissions=0, seed=3)
     bad = edited(document, lambda doc: doc["persons"][0].update(full_name="\u200b\u202e"), state=True)
-    token, _ = Token.objects.get_or_create(user=world.operator_a)
+    token = api_token(world.operator_a)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = client.post("/api/v1/submissions/", data=pkg.dumps(bad), content_type="application/json")
     assert response.status_code == 400
     assert any(e["path"] == "persons[0].full_name" for e in response.json()["errors"]), response.json()
