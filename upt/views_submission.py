@@ -176,7 +176,7 @@ def package_upload(request: HttpRequest, upt_code: str) -> HttpResponse:
             else:
                 _result_message(request, result.submission, created=result.created)
                 return redirect("upt:submission_detail", upt_code=upt.code, package_id=result.submission.package_id)
-    status = 400 if errors or form.errors else 200
+    status = 503 if any(e["code"] == "busy" for e in errors) else 400 if errors or form.errors else 200
     return render(
         request,
         "upt/submission/upload.html",

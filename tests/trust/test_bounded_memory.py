@@ -99,3 +99,16 @@ def test_a_package_waits_for_the_parsing_slot_then_is_told_to_retry(world, monke
     with override_settings(SUBMISSION_SLOT_WAIT_SECONDS=0):
         response = client.post("/api/v1/submissions/", data=b"{}", content_type="application/json")
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_upload_page_says_when_the_server_is_busy(world, client_for, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    monkeypatch.setattr(inbox, "_slots", threading.BoundedSemaphore(1))
+    url = reverse("upt:package_upload", kwargs={"upt_code": world.upt_a.code})
+    with inbox.parse_slot(), override_settings(SUBMISSION_SLOT_WAIT_SECONDS=0):
+        response = client_for(world.operator_a).post(url, {"package": SimpleUploadedFile("paket.json", b"{}")})
+    assert response.status_code == 503
+    assert "kirim ulang paket ini sebentar lagi" in response.content.decode()
