@@ -286,9 +286,7 @@ RULES: list[Rule] = [
             "kecamatan, tanggal lahir DDMMYY (tanggal + 40 untuk perempuan) yang sesuai, nomor urut bukan 0000. "
             "NIK seperti ini tidak dipakai untuk menautkan identitas."
         ),
-        where=lambda q: (
-            f"(s.nik ~ '{_NIK_16}') AND NOT ({nik_linkable_sql('s.nik')} AND {_nik_matches_person()})"
-        ),
+        where=lambda q: f"(s.nik ~ '{_NIK_16}') AND NOT ({nik_linkable_sql('s.nik')} AND {_nik_matches_person()})",
         detail=lambda q: "'NIK ' || s.nik",
     ),
     Rule(

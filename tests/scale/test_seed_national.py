@@ -243,4 +243,3 @@ def test_generated_registers_pass_validation_through_the_real_pipeline(small_cou
     for upt in upts:
         snap = OccupancySnapshot.objects.get(upt=upt, date=run.snapshot_date)
         assert snap.total == _held().filter(upt=upt).count()
-
