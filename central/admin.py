@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from central import admin_consolidation  # noqa: F401 — registers the consolidation admin
-from central.admin_base import ReadOnlyAdminMixin, ScopedModelAdmin
+from central.admin_base import AdminOnlyMixin, ReadOnlyAdminMixin, ScopedModelAdmin
 from central.admin_inbox import FullSnapshotActionMixin
 from central.models import ApiToken, AuditEvent, Kanwil, Upt
 from central.services.tokens import token_revoke
@@ -48,7 +48,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AdminOnlyMixin, admin.ModelAdmin):
     """Every person's API tokens, for the admin alone: listed by owner and device, revoked by deleting.
 
     No token is made or edited here (a token's secret is shown once, to the device that asked for it).
@@ -61,15 +61,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     fields = ("user", "name", "created", "expiry")
     readonly_fields = fields
     actions = ["delete_selected"]
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_view_permission(request)
 
     def has_add_permission(self, request):
         return False

@@ -177,3 +177,27 @@ class _TokenLinks:
             return super().get_query_string(new_params, remove)
         finally:
             self.filter_params = params
+
+
+class AdminOnlyMixin:
+    """Every page and action for the superuser only (users, tokens, periodic tasks): pages no role's
+    model permission may open, whatever a group is granted by hand."""
+
+    @staticmethod
+    def _is_admin(request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._is_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_admin(request)
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return self._is_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_admin(request)

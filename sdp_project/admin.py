@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from central.admin_base import AdminOnlyMixin
 from central.models import AuditAction, Kanwil, Upt
 from central.roles import Role
 from central.selectors.roles import user_kanwils, user_role, user_upts
@@ -66,7 +67,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class SdpUserAdmin(UserAdmin):
+class SdpUserAdmin(AdminOnlyMixin, UserAdmin):
     """Users are managed by the admin alone; roles and units go through the role service, never by hand."""
 
     form = SdpUserChangeForm
@@ -80,25 +81,6 @@ class SdpUserAdmin(UserAdmin):
         (_("Tanggal penting"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
-
-    @staticmethod
-    def _is_admin(request) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_module_permission(self, request):
-        return self._is_admin(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._is_admin(request)
-
-    def has_add_permission(self, request):
-        return self._is_admin(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._is_admin(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._is_admin(request)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

@@ -24,30 +24,8 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
+from central.admin_base import AdminOnlyMixin
 from sdp_project.schedule import DAILY_TASK, crontab_earliest_before_deadline
-
-
-class AdminOnlyMixin:
-    """Every page and action for the superuser only, as for users and groups."""
-
-    @staticmethod
-    def _is_admin(request) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_module_permission(self, request):
-        return self._is_admin(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._is_admin(request)
-
-    def has_add_permission(self, request, *args, **kwargs):
-        return self._is_admin(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._is_admin(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._is_admin(request)
 
 
 def _refuse_before_deadline(*, minute: str, hour: str, timezone) -> None:
