@@ -16,7 +16,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 
 from central.api.contract import HTTP_METHODS, WWW_AUTHENTICATE, ApiPagination, errors
-from central.selectors import reports as sel
+from central.selectors.reports import common as scope_sel
+from central.selectors.reports import compliance as compliance_sel
+from central.selectors.reports import status as status_sel
 from kanwil.serializers import (
     ComplianceQuerySerializer,
     ComplianceReportSerializer,
@@ -55,15 +57,15 @@ class ReportView(GenericAPIView):
     pagination_class = ReportPagination
     query_serializer_class = None
 
-    def report_filter(self, params) -> sel.ReportFilter:
+    def report_filter(self, params) -> scope_sel.ReportFilter:
         user = self.request.user
-        kanwil = sel.report_kanwil_get(user, code=params["kanwil"]) if params.get("kanwil") else None
-        upt = sel.report_upt_get(user, code=params["upt"]) if params.get("upt") else None
-        return sel.ReportFilter(kanwil=kanwil, upt=upt, upt_type=params.get("upt_type", ""))
+        kanwil = scope_sel.report_kanwil_get(user=user, code=params["kanwil"]) if params.get("kanwil") else None
+        upt = scope_sel.report_upt_get(user=user, code=params["upt"]) if params.get("upt") else None
+        return scope_sel.ReportFilter(kanwil=kanwil, upt=upt, upt_type=params.get("upt_type", ""))
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if not sel.has_report_scope(request.user):
+        if not scope_sel.has_report_scope(user=request.user):
             raise PermissionDenied
 
     def query(self) -> dict:
@@ -99,9 +101,11 @@ class OccupancyReportView(ReportView):
     def get(self, request):
         params = self.query()
         now = timezone.now()
-        day = params.get("date") or sel.report_today(now)
-        statuses = sel.upt_statuses(request.user, day=day, now=now, report_filter=self.report_filter(params))
-        totals = sel.status_totals(statuses)
+        day = params.get("date") or scope_sel.report_today(now)
+        statuses = status_sel.upt_statuses(
+            user=request.user, day=day, now=now, report_filter=self.report_filter(params)
+        )
+        totals = status_sel.status_totals(statuses)
         page = self.paginate_queryset(statuses)
         return self.paginator.get_paginated_response(
             OccupancyRowSerializer(page, many=True).data,
@@ -125,10 +129,14 @@ class ComplianceReportView(ReportView):
     def get(self, request):
         params = self.query()
         now = timezone.now()
-        rows = sel.compliance(
-            request.user, start=params["start"], end=params["end"], now=now, report_filter=self.report_filter(params)
+        rows = compliance_sel.compliance(
+            user=request.user,
+            start=params["start"],
+            end=params["end"],
+            now=now,
+            report_filter=self.report_filter(params),
         )
-        totals = sel.compliance_totals(rows)
+        totals = compliance_sel.compliance_totals(rows)
         page = self.paginate_queryset(rows)
         return self.paginator.get_paginated_response(
             ComplianceRowSerializer(page, many=True).data,

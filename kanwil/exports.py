@@ -16,8 +16,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from central.selectors.reports import WIB
-from kanwil.tables import DATE, DATETIME, INT, PCT, TIME, Table, export_value
+from central.selectors.reports.common import WIB
+from kanwil.table_framework import DATE, DATETIME, INT, PCT, TIME, Table, export_value
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -11,13 +11,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from central.selectors.reports import (
-    EARLIEST_REPORT_DATE,
-    MAX_RANGE_DAYS,
-    SEVERITY_CHOICES,
-    UPT_TYPE_CHOICES,
-    report_today,
-)
+from central.selectors.reports.activity import SEVERITY_CHOICES
+from central.selectors.reports.common import EARLIEST_REPORT_DATE, MAX_RANGE_DAYS, UPT_TYPE_CHOICES, report_today
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 TREND_PERIODS = [(30, _("30 hari")), (90, _("90 hari")), (365, _("365 hari"))]

@@ -23,9 +23,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from central.models import Kanwil, Upt
-from central.selectors import reports as sel
+from central.selectors.reports import activity as activity_sel
+from central.selectors.reports import breakdowns as breakdown_sel
+from central.selectors.reports import common as scope_sel
+from central.selectors.reports import compliance as compliance_sel
+from central.selectors.reports import status as status_sel
 from central.services.audit import audit_row_issues_seen
-from kanwil import tables as t
+from kanwil import report_tables as rt
+from kanwil import table_framework as tf
 from kanwil.exports import FORMATS, export_response
 from kanwil.filters import (
     ActivityFilterForm,
@@ -78,8 +83,10 @@ class Scope:
     def run_url(self, run) -> str:
         return self.url("_run", run_id=run.pk)
 
-    def report_filter(self, upt_type: str = "") -> sel.ReportFilter:
-        return sel.ReportFilter(kanwil=self.kanwil if self.level == REGION else None, upt=self.upt, upt_type=upt_type)
+    def report_filter(self, upt_type: str = "") -> scope_sel.ReportFilter:
+        return scope_sel.ReportFilter(
+            kanwil=self.kanwil if self.level == REGION else None, upt=self.upt, upt_type=upt_type
+        )
 
     def tabs(self, active: str, query=None) -> list[dict]:
         """The scope's report pages; the day and UPT type chosen go along from one page to the next."""
@@ -108,15 +115,15 @@ class Scope:
 
 def _scope(request: HttpRequest, level: str, code: str | None = None) -> Scope:
     user = request.user
-    national = sel.may_see_national(user)
+    national = scope_sel.may_see_national(user=user)
     if level == NATIONAL:
         if not national:
             raise PermissionDenied
         return Scope(NATIONAL, may_see_national=True)
     if level == REGION:
-        return Scope(REGION, kanwil=sel.report_kanwil_get(user, code=code), may_see_national=national)
-    upt = sel.report_upt_get(user, code=code)
-    may_see_region = national or sel.report_kanwils(user).filter(pk=upt.kanwil_id).exists()
+        return Scope(REGION, kanwil=scope_sel.report_kanwil_get(user=user, code=code), may_see_national=national)
+    upt = scope_sel.report_upt_get(user=user, code=code)
+    may_see_region = national or scope_sel.report_kanwils(user=user).filter(pk=upt.kanwil_id).exists()
     return Scope(UPT, kanwil=upt.kanwil, upt=upt, may_see_national=national, may_see_region=may_see_region)
 
 
@@ -129,11 +136,11 @@ class Page:
         self.title = title
         self.tab = tab
         self.form = form
-        self.tables: dict[str, t.Table] = {}
+        self.tables: dict[str, tf.Table] = {}
         self.generated_at = timezone.now()
         self.filters: list[tuple[str, str]] = []
 
-    def add(self, table: t.Table, sort: bool = False) -> t.Table:
+    def add(self, table: tf.Table, sort: bool = False) -> tf.Table:
         if sort and self.form.is_valid() and self.form.cleaned_data.get("urut"):
             table.sorted_by(self.form.cleaned_data["urut"])
         self.tables[table.key] = table
@@ -165,7 +172,7 @@ class Page:
                 stem=f"{self.scope.stem}-{key}",
             )
         query = {k: v for k, v in self.request.GET.items()}
-        rendered = {key: t.render_table(table, query) for key, table in self.tables.items()}
+        rendered = {key: tf.render_table(table, query) for key, table in self.tables.items()}
         export_links = {
             key: {fmt: "?" + _urlencode({**query, "format": fmt, "tabel": key}) for fmt in FORMATS}
             for key in self.tables
@@ -214,7 +221,7 @@ def _type_filter(form) -> list[tuple[str, str]]:
     upt_type = form.cleaned_data.get("jenis")
     if not upt_type:
         return []
-    return [(_("Jenis UPT"), dict(sel.UPT_TYPE_CHOICES)[upt_type])]
+    return [(_("Jenis UPT"), dict(scope_sel.UPT_TYPE_CHOICES)[upt_type])]
 
 
 # --- Start pages -----------------------------------------------------------------------------------
@@ -225,18 +232,18 @@ def _type_filter(form) -> list[tuple[str, str]]:
 def index(request: HttpRequest) -> HttpResponse:
     """``/laporan/``: each person's own report — national, their region, or their UPT."""
     user = request.user
-    if sel.may_see_national(user):
+    if scope_sel.may_see_national(user=user):
         return redirect("laporan:national")
-    kanwils = list(sel.report_kanwils(user)[:2])
+    kanwils = list(scope_sel.report_kanwils(user=user)[:2])
     if len(kanwils) == 1:
         return redirect("laporan:region", code=kanwils[0].code)
     if kanwils:
-        return render(request, "kanwil/choose.html", {"kanwils": sel.report_kanwils(user), "upts": []})
-    upts = list(sel.report_upts(user)[:2])
+        return render(request, "kanwil/choose.html", {"kanwils": scope_sel.report_kanwils(user=user), "upts": []})
+    upts = list(scope_sel.report_upts(user=user)[:2])
     if len(upts) == 1:
         return redirect("laporan:upt", code=upts[0].code)
     if upts:
-        return render(request, "kanwil/choose.html", {"kanwils": [], "upts": sel.report_upts(user)})
+        return render(request, "kanwil/choose.html", {"kanwils": [], "upts": scope_sel.report_upts(user=user)})
     raise PermissionDenied
 
 
@@ -245,13 +252,13 @@ def index(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest) -> HttpResponse:
     """``/kanwil/``: a monitor's start page is their region's dashboard."""
     user = request.user
-    kanwils = list(sel.report_kanwils(user)[:2])
-    if len(kanwils) == 1 and not sel.may_see_national(user):
+    kanwils = list(scope_sel.report_kanwils(user=user)[:2])
+    if len(kanwils) == 1 and not scope_sel.may_see_national(user=user):
         return dashboard(request, REGION, kanwils[0].code)
-    if sel.may_see_national(user):
+    if scope_sel.may_see_national(user=user):
         return redirect("laporan:national")
     if kanwils:
-        return render(request, "kanwil/choose.html", {"kanwils": sel.report_kanwils(user), "upts": []})
+        return render(request, "kanwil/choose.html", {"kanwils": scope_sel.report_kanwils(user=user), "upts": []})
     raise PermissionDenied
 
 
@@ -272,23 +279,23 @@ def dashboard(request: HttpRequest, level: str, code: str | None = None) -> Http
     day = form.cleaned_data["tanggal"]
     upt_type = form.cleaned_data["jenis"]
     page.filters = [(_("Tanggal"), day.strftime("%d-%m-%Y")), *_type_filter(form)]
-    statuses = sel.upt_statuses(
-        request.user, day=day, now=page.generated_at, report_filter=scope.report_filter(upt_type)
+    statuses = status_sel.upt_statuses(
+        user=request.user, day=day, now=page.generated_at, report_filter=scope.report_filter(upt_type)
     )
-    totals = sel.status_totals(statuses)
-    context = {"day": day, "totals": totals, "is_today": day == sel.report_today(page.generated_at)}
+    totals = status_sel.status_totals(statuses)
+    context = {"day": day, "totals": totals, "is_today": day == scope_sel.report_today(page.generated_at)}
     if level == NATIONAL:
-        regions = sel.kanwil_statuses(sel.report_kanwils(request.user), statuses)
-        page.add(t.kanwil_status_table(regions, totals, title=_("Per Kanwil")), sort=True)
+        regions = status_sel.kanwil_statuses(scope_sel.report_kanwils(user=request.user), statuses)
+        page.add(rt.kanwil_status_table(regions, totals, title=_("Per Kanwil")), sort=True)
         page.add(
-            t.overcrowded_table(
-                sel.most_overcrowded(statuses, TOP_OVERCROWDED), title=_("UPT dengan kelebihan hunian tertinggi")
+            rt.overcrowded_table(
+                status_sel.most_overcrowded(statuses, TOP_OVERCROWDED), title=_("UPT dengan kelebihan hunian tertinggi")
             )
         )
-        page.add(t.not_sent_table(sel.not_sent(statuses), title=_("UPT yang belum mengirim data")))
+        page.add(rt.not_sent_table(status_sel.not_sent(statuses), title=_("UPT yang belum mengirim data")))
     else:
-        page.add(t.upt_status_table(statuses, totals, title=_("UPT di wilayah")), sort=True)
-        page.add(t.not_sent_table(sel.not_sent(statuses), title=_("UPT yang belum mengirim data")))
+        page.add(rt.upt_status_table(statuses, totals, title=_("UPT di wilayah")), sort=True)
+        page.add(rt.not_sent_table(status_sel.not_sent(statuses), title=_("UPT yang belum mengirim data")))
     return page.response(template, context)
 
 
@@ -310,14 +317,18 @@ def compliance(request: HttpRequest, level: str, code: str | None = None) -> Htt
     show_kanwil = level == NATIONAL
     context = {"start": start, "end": end, "single_day": start == end, "presets": _presets(page.generated_at)}
     if start == end:
-        statuses = sel.upt_statuses(request.user, day=end, now=page.generated_at, report_filter=report_filter)
-        context["totals"] = sel.status_totals(statuses)
-        page.add(t.daily_list_table(statuses, title=_("Daftar kiriman harian"), show_kanwil=show_kanwil), sort=True)
+        statuses = status_sel.upt_statuses(
+            user=request.user, day=end, now=page.generated_at, report_filter=report_filter
+        )
+        context["totals"] = status_sel.status_totals(statuses)
+        page.add(rt.daily_list_table(statuses, title=_("Daftar kiriman harian"), show_kanwil=show_kanwil), sort=True)
     else:
-        rows = sel.compliance(request.user, start=start, end=end, now=page.generated_at, report_filter=report_filter)
-        totals = sel.compliance_totals(rows)
+        rows = compliance_sel.compliance(
+            user=request.user, start=start, end=end, now=page.generated_at, report_filter=report_filter
+        )
+        totals = compliance_sel.compliance_totals(rows)
         context["ctotals"] = totals
-        page.add(t.compliance_table(rows, totals, title=_("Kepatuhan per UPT"), show_kanwil=show_kanwil), sort=True)
+        page.add(rt.compliance_table(rows, totals, title=_("Kepatuhan per UPT"), show_kanwil=show_kanwil), sort=True)
     return page.response(template, context)
 
 
@@ -328,7 +339,7 @@ def _period(start: dt.date, end: dt.date) -> str:
 
 
 def _presets(now: dt.datetime) -> list[dict]:
-    today = sel.report_today(now)
+    today = scope_sel.report_today(now)
     presets = [{"label": _("Hari ini"), "dari": today, "sampai": today}]
     for days in (7, 30, 90, 365):
         presets.append(
@@ -355,18 +366,20 @@ def activity(request: HttpRequest, level: str, code: str | None = None) -> HttpR
         return page.invalid(template)
     start, end = form.cleaned_data["dari"], form.cleaned_data["sampai"]
     page.filters = [(_("Periode"), _period(start, end)), *_type_filter(form)]
-    runs = sel.consolidation_runs(request.user, start=start, end=end)
+    runs = activity_sel.consolidation_runs(user=request.user, start=start, end=end)
     if page.wants_export():
         shown = list(runs)
         paginator_page = None
     else:
         paginator_page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("halaman"))
         shown = list(paginator_page.object_list)
-    activity_rows = sel.run_activity(
-        request.user, runs=shown, report_filter=scope.report_filter(form.cleaned_data["jenis"])
+    activity_rows = activity_sel.run_activity(
+        user=request.user, runs=shown, report_filter=scope.report_filter(form.cleaned_data["jenis"])
     )
     scope_label = _("UPT nasional") if level == NATIONAL else _("UPT wilayah")
-    page.add(t.runs_table(activity_rows, title=_("Proses konsolidasi"), run_url=scope.run_url, scope_label=scope_label))
+    page.add(
+        rt.runs_table(activity_rows, title=_("Proses konsolidasi"), run_url=scope.run_url, scope_label=scope_label)
+    )
     return page.response(template, {"page_obj": paginator_page, "start": start, "end": end})
 
 
@@ -375,7 +388,7 @@ def activity(request: HttpRequest, level: str, code: str | None = None) -> HttpR
 @never_cache
 def run_detail(request: HttpRequest, level: str, run_id: int, code: str | None = None) -> HttpResponse:
     scope = _scope(request, level, code)
-    run = sel.consolidation_run_get(request.user, run_id=run_id)
+    run = activity_sel.consolidation_run_get(user=request.user, run_id=run_id)
     form = RunFilterForm(request.GET)
     page = Page(request, scope, title=_("Hasil konsolidasi #%(id)s") % {"id": run.pk}, tab="_activity", form=form)
     template = "kanwil/run.html"
@@ -383,14 +396,14 @@ def run_detail(request: HttpRequest, level: str, run_id: int, code: str | None =
         return page.invalid(template)
     severity = form.cleaned_data["tingkat"]
     report_filter = scope.report_filter(form.cleaned_data["jenis"])
-    page.filters = [(_("Proses"), f"#{run.pk} ({t.fmt_datetime(run.created_at)} WIB)"), *_type_filter(form)]
+    page.filters = [(_("Proses"), f"#{run.pk} ({tf.fmt_datetime(run.created_at)} WIB)"), *_type_filter(form)]
     if severity:
-        page.filters.append((_("Tingkat"), dict(sel.SEVERITY_CHOICES)[severity]))
-    results = sel.run_results(request.user, run=run, report_filter=report_filter)
-    page.add(t.run_results_table(results, title=_("Hasil per UPT"), show_kanwil=level == NATIONAL), sort=True)
-    reasons = sel.run_issue_reasons(request.user, run=run, report_filter=report_filter, severity=severity)
-    page.add(t.issue_reasons_table(reasons, title=_("Alasan penolakan dan peringatan")))
-    issues = sel.run_issues(request.user, run=run, report_filter=report_filter, severity=severity)
+        page.filters.append((_("Tingkat"), dict(activity_sel.SEVERITY_CHOICES)[severity]))
+    results = activity_sel.run_results(user=request.user, run=run, report_filter=report_filter)
+    page.add(rt.run_results_table(results, title=_("Hasil per UPT"), show_kanwil=level == NATIONAL), sort=True)
+    reasons = activity_sel.run_issue_reasons(user=request.user, run=run, report_filter=report_filter, severity=severity)
+    page.add(rt.issue_reasons_table(reasons, title=_("Alasan penolakan dan peringatan")))
+    issues = activity_sel.run_issues(user=request.user, run=run, report_filter=report_filter, severity=severity)
     paginator_page = None
     # Row issues quote person values (NIKs, birth dates) of the scope's records: each page that shows some and
     # each export of them is a person view in the audit trail (docs/TRUST.md, "Audit trail").
@@ -404,19 +417,21 @@ def run_detail(request: HttpRequest, level: str, run_id: int, code: str | None =
         rows = paginator_page.object_list
         if paginator_page.object_list:
             audit_row_issues_seen(request=request, run=run, scope=scope.stem, upt=scope.upt)
-    page.add(t.issues_table(rows, title=_("Baris bermasalah")))
+    page.add(rt.issues_table(rows, title=_("Baris bermasalah")))
     return page.response(template, {"run": run, "page_obj": paginator_page})
 
 
 # --- Occupancy: breakdowns and trends --------------------------------------------------------------------
 
 
-def _occupancy_tables(page: Page, user, *, day: dt.date, period: int, report_filter) -> dict:
-    breakdown = sel.occupancy_breakdown(user, day=day, report_filter=report_filter)
-    trend = sel.occupancy_trend(user, start=day - dt.timedelta(days=period - 1), end=day, report_filter=report_filter)
+def _occupancy_tables(page: Page, *, user, day: dt.date, period: int, report_filter) -> dict:
+    breakdown = breakdown_sel.occupancy_breakdown(user=user, day=day, report_filter=report_filter)
+    trend = breakdown_sel.occupancy_trend(
+        user=user, start=day - dt.timedelta(days=period - 1), end=day, report_filter=report_filter
+    )
     total = breakdown.total
     page.add(
-        t.breakdown_table(
+        rt.breakdown_table(
             "register",
             [*breakdown.by_register],
             title=_("Menurut register"),
@@ -426,7 +441,7 @@ def _occupancy_tables(page: Page, user, *, day: dt.date, period: int, report_fil
         )
     )
     page.add(
-        t.breakdown_table(
+        rt.breakdown_table(
             "golongan",
             [breakdown.detainees, breakdown.sentenced],
             title=_("Tahanan dan narapidana"),
@@ -436,7 +451,7 @@ def _occupancy_tables(page: Page, user, *, day: dt.date, period: int, report_fil
         )
     )
     page.add(
-        t.breakdown_table(
+        rt.breakdown_table(
             "jenis_kelamin",
             breakdown.by_sex,
             title=_("Menurut jenis kelamin"),
@@ -447,7 +462,7 @@ def _occupancy_tables(page: Page, user, *, day: dt.date, period: int, report_fil
         )
     )
     page.add(
-        t.breakdown_table(
+        rt.breakdown_table(
             "kejahatan",
             breakdown.by_crime,
             title=_("Menurut kategori kejahatan"),
@@ -456,7 +471,7 @@ def _occupancy_tables(page: Page, user, *, day: dt.date, period: int, report_fil
             total_line=total,
         )
     )
-    page.add(t.trend_table(trend, title=_("Hunian harian")))
+    page.add(rt.trend_table(trend, title=_("Hunian harian")))
     chart = {
         "labels": [p.day.strftime("%d-%m-%Y") for p in trend],
         "occupants": [p.occupancy.total for p in trend],
@@ -489,7 +504,7 @@ def occupancy(request: HttpRequest, level: str, code: str | None = None) -> Http
         *_type_filter(form),
     ]
     context = _occupancy_tables(
-        page, request.user, day=day, period=period, report_filter=scope.report_filter(form.cleaned_data["jenis"])
+        page, user=request.user, day=day, period=period, report_filter=scope.report_filter(form.cleaned_data["jenis"])
     )
     return page.response(template, context)
 
@@ -512,27 +527,29 @@ def upt_page(request: HttpRequest, code: str) -> HttpResponse:
         (_("Periode riwayat"), _("%(n)s hari") % {"n": period}),
     ]
     report_filter = scope.report_filter()
-    statuses = sel.upt_statuses(request.user, day=day, now=page.generated_at, report_filter=report_filter)
+    statuses = status_sel.upt_statuses(user=request.user, day=day, now=page.generated_at, report_filter=report_filter)
     if not statuses:  # the UPT left the scope between the two reads
         raise Http404
     status = statuses[0]
-    history = sel.upt_daily_compliance(
-        request.user, upt=scope.upt, start=day - dt.timedelta(days=period - 1), end=day, now=page.generated_at
+    history = compliance_sel.upt_daily_compliance(
+        user=request.user, upt=scope.upt, start=day - dt.timedelta(days=period - 1), end=day, now=page.generated_at
     )
-    page.add(t.upt_history_table(history, title=_("Riwayat kiriman")))
+    page.add(rt.upt_history_table(history, title=_("Riwayat kiriman")))
     page.add(
-        t.upt_results_table(
-            sel.upt_recent_results(request.user, upt=scope.upt), title=_("Hasil konsolidasi terakhir"), upt=scope.upt
+        rt.upt_results_table(
+            activity_sel.upt_recent_results(user=request.user, upt=scope.upt),
+            title=_("Hasil konsolidasi terakhir"),
+            upt=scope.upt,
         )
     )
-    context = _occupancy_tables(page, request.user, day=day, period=period, report_filter=report_filter)
+    context = _occupancy_tables(page, user=request.user, day=day, period=period, report_filter=report_filter)
     context.update(
         {
             "status": status,
             "history_summary": {
-                "on_time": sum(1 for d in history if d.occupancy_state == sel.SendState.ON_TIME),
-                "late": sum(1 for d in history if d.occupancy_state == sel.SendState.LATE),
-                "missed": sum(1 for d in history if d.occupancy_state == sel.SendState.MISSED),
+                "on_time": sum(1 for d in history if d.occupancy_state == scope_sel.SendState.ON_TIME),
+                "late": sum(1 for d in history if d.occupancy_state == scope_sel.SendState.LATE),
+                "missed": sum(1 for d in history if d.occupancy_state == scope_sel.SendState.MISSED),
             },
         }
     )

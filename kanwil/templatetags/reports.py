@@ -3,8 +3,8 @@
 from django import template
 from django.template.loader import render_to_string
 
-from central.selectors.reports import SendState
-from kanwil import tables
+from central.selectors.reports.common import SendState
+from kanwil import table_framework as tables
 
 register = template.Library()
 

@@ -47,6 +47,6 @@ def api_world(world) -> ApiWorld:
 
 
 def report_day() -> dt.date:
-    from central.selectors.reports import report_today
+    from central.selectors.reports.common import report_today
 
     return report_today()
