@@ -14,6 +14,8 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from sdp_project.formats import show_date
+
 # Kemendagri province codes, including the provinces created since (Kalimantan Utara 65, the Papua
 # provinces of 2022 93–96): a NIK keeps the code of the province where it was first issued.
 NIK_PROVINCE_CODES = frozenset(
@@ -70,7 +72,7 @@ def nik_problems(nik: str, *, birth_date: date | None = None, sex: str | None = 
     if birth_date is not None and (day, month, year) != (birth_date.day, birth_date.month, birth_date.year % 100):
         problems.append(
             _("Tanggal lahir pada NIK (%(nik_date)s) tidak sama dengan tanggal lahir %(form_date)s.")
-            % {"nik_date": f"{day:02d}-{month:02d}-..{year:02d}", "form_date": birth_date.strftime("%d-%m-%Y")}
+            % {"nik_date": f"{day:02d}-{month:02d}-..{year:02d}", "form_date": show_date(birth_date)}
         )
     if sex == "L" and female:
         problems.append(_("NIK ini milik perempuan (tanggal lahir ditambah 40), sedangkan jenis kelamin Laki-laki."))

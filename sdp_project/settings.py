@@ -203,6 +203,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
+# dd-mm-yyyy and HH.MM on every page, the admin included, in both languages: templates write |date, |time or
+# |date:"DATETIME_FORMAT", Python writes sdp_project.formats.show_date and friends.
+FORMAT_MODULE_PATH = ["sdp_project.formats"]
 
 # --- Static and media files ------------------------------------------------------------------------
 STATIC_URL = "static/"

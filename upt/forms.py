@@ -18,13 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from central.models import Upt
 from central.reference import DETAINEE_REGISTERS, MOVEMENT_RULES, MovementKind, Register
 from central.text import SanitizedInputMixin
+from sdp_project.formats import DateTextInput
 from upt.models import Movement, Person, Remission
 from upt.services.movements import movement_check
 from upt.services.people import PHOTO_MAX_BYTES, person_create_check, person_update_check
 from upt.services.remissions import remission_check
 from upt.services.rules import CREATE_FIELDS, EDITABLE_FIELDS, MOVEMENT_VERDICT_FIELDS
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -55,19 +54,14 @@ _OPTIONAL_NUMBERS = {
 }
 
 
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
 class _RegisterForm(SanitizedInputMixin, forms.ModelForm):
-    """Dates typed as the operator's calendar shows them; numbers in their own small boxes."""
+    """Dates typed dd-mm-yyyy in a text box (any browser language); numbers in their own small boxes."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
-                field.widget = _date_widget()
-                field.input_formats = DATE_INPUT_FORMATS
+                field.widget = DateTextInput()
             if name in _OPTIONAL_NUMBERS:
                 # Blank means none: 0 years, no fine.
                 field.required = False
@@ -282,8 +276,7 @@ class MovementForm(_RegisterForm):
             self.fields[name] = field
             field.required = False
             if isinstance(field, forms.DateField):
-                field.widget = _date_widget()
-                field.input_formats = DATE_INPUT_FORMATS
+                field.widget = DateTextInput()
         self.fields["fine_amount"].widget = forms.NumberInput(attrs={"min": 0, "step": 1000, "inputmode": "numeric"})
         self.fields["verdict_number"].help_text = _PERSON_HELP["verdict_number"]
         self.fields["date"].required = True

@@ -18,6 +18,7 @@ from central.models import Upt
 from central.models.records import PersonRecord
 from central.reference import MovementKind, Register, ReleaseReason, RemissionKind, TemporaryExitReason
 from central.scoping import ScopedQuerySet
+from sdp_project.formats import show_date
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -95,7 +96,7 @@ class Movement(models.Model):
         indexes = [models.Index(fields=["upt", "kind", "date"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date:%d-%m-%Y}"
+        return f"{self.get_kind_display()} {show_date(self.date)}"
 
 
 class RemissionQuerySet(ScopedQuerySet):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,10 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from central.models import Upt
+from central.pagination import PAGE_PARAM, page_of
 from central.private_search import carries_search_text, search_query, search_text
 from central.reference import CrimeCategory, PersonStatus, Register
 from central.scoping import Action, get_scoped_or_404
 from central.selectors.organisation import upts_for
+from sdp_project.formats import show_date
 from upt.forms import (
     MOVEMENT_FIELD_KINDS,
     SENTENCED_CHOICES,
@@ -120,16 +121,14 @@ def person_list_view(request: HttpRequest, upt_code: str) -> HttpResponse:
         messages.info(request, _("Pencarian sebelumnya sudah tidak tersimpan; silakan ketik lagi."))
     filters = _filters(request, q)
     limits = detention_limits()
-    page = Paginator(person_list(user=request.user, upt=upt, filters=filters, limits=limits), PAGE_SIZE).get_page(
-        request.GET.get("hal")
-    )
+    page = page_of(request, person_list(user=request.user, upt=upt, filters=filters, limits=limits), PAGE_SIZE)
     person_page_rows(page.object_list, limits)
     worklist_title = ""
     if filters.worklist in WORKLIST_TITLES:
         size = int(filters.worklist.rsplit("-", 1)[1]) if filters.worklist[-1].isdigit() else 0
         worklist_title = WORKLIST_TITLES[filters.worklist] % {"d": size}
     query = request.GET.copy()
-    query.pop("hal", None)
+    query.pop(PAGE_PARAM, None)
     return render(
         request,
         "upt/person_list.html",
@@ -260,7 +259,7 @@ def movement_create_view(request: HttpRequest, upt_code: str, pk: int) -> HttpRe
                 % {
                     "kind": movement.get_kind_display(),
                     "name": person.full_name,
-                    "date": movement.date.strftime("%d-%m-%Y"),
+                    "date": show_date(movement.date),
                 },
             )
             return redirect("upt:person_detail", upt_code=upt.code, pk=person.pk)

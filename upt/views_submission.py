@@ -14,7 +14,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from central.models import Channel, RecordType, Severity, SubmissionState, Upt
 from central.package import PackageRejected
+from central.pagination import page_of
 from central.scoping import Action, can, get_scoped_or_404
 from central.selectors.inbox import (
     correction_issues,
@@ -191,7 +191,7 @@ def submission_list(request: HttpRequest, upt_code: str) -> HttpResponse:
     """The UPT's submissions: state, kind, channel, timeliness, counts and results."""
     upt = upt_for_view(request.user, upt_code)
     state = request.GET.get("status") if request.GET.get("status") in SubmissionState.values else None
-    page = Paginator(submissions_for(request.user, upt=upt, state=state), HISTORY_PAGE).get_page(request.GET.get("hal"))
+    page = page_of(request, submissions_for(request.user, upt=upt, state=state), HISTORY_PAGE)
     context = {
         "upt": upt,
         "page": page,
@@ -213,7 +213,7 @@ def submission_detail(request: HttpRequest, upt_code: str, package_id: uuid.UUID
     submission = submission_get(request.user, package_id)
     if submission.upt_id != upt.pk:
         return redirect("upt:submission_detail", upt_code=submission.upt.code, package_id=package_id)
-    issues = Paginator(submission_issues(request.user, submission), ISSUES_PAGE).get_page(request.GET.get("hal"))
+    issues = page_of(request, submission_issues(request.user, submission), ISSUES_PAGE)
     context = {
         "upt": upt,
         "submission": submission,
@@ -235,9 +235,9 @@ def correction_list(request: HttpRequest, upt_code: str) -> HttpResponse:
     upt = upt_for_view(request.user, upt_code)
     severity = request.GET.get("tingkat") if request.GET.get("tingkat") in Severity.values else None
     record_type = request.GET.get("jenis") if request.GET.get("jenis") in RecordType.values else None
-    page = Paginator(
-        correction_issues(request.user, upt, severity=severity, record_type=record_type), ISSUES_PAGE
-    ).get_page(request.GET.get("hal"))
+    page = page_of(
+        request, correction_issues(request.user, upt, severity=severity, record_type=record_type), ISSUES_PAGE
+    )
     context = {
         "upt": upt,
         "page": page,

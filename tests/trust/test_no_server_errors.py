@@ -11,11 +11,11 @@ import gzip
 import json
 
 import pytest
+from central.package_synthetic import reseal, synthetic_package
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from central import package as pkg
-from central.package_synthetic import reseal, synthetic_package
 from central.private_search import SESSION_KEY
 from tests.inbox.conftest import census
 from tests.inbox.test_api import api_for
@@ -183,5 +183,5 @@ def test_a_search_kept_with_a_nul_no_longer_breaks_the_register(client_for, worl
     session = client.session
     session[SESSION_KEY] = {"tok123": "a\x00b"}
     session.save()
-    response = client.get(reverse("upt:person_list", args=[world.upt_a.code]) + "?cari=tok123&hal=2")
+    response = client.get(reverse("upt:person_list", args=[world.upt_a.code]) + "?cari=tok123&halaman=2")
     assert response.status_code == 200

@@ -53,7 +53,7 @@ def test_pages_of_a_search_keep_the_token_not_the_name(client_for, world, crowd)
     first = client.post(_list_url(world), {"q": "hartono"}, follow=True)
     assert first.context["page"].paginator.count == 51
     html = first.content.decode()
-    [next_link] = re.findall(r'href="(\?[^"]*hal=2)"', html)
+    [next_link] = re.findall(r'href="(\?[^"]*halaman=2)"', html)
     assert "hartono" not in next_link.lower() and "cari=" in next_link
     second = client.get(_list_url(world) + next_link.replace("&amp;", "&"))
     assert second.context["page"].number == 2 and second.context["filters"].q == "hartono"

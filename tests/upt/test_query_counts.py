@@ -46,7 +46,7 @@ def _count(client, url) -> int:
         ("list", {"q": "a", "register": "B", "kategori": "NARKOTIKA", "status": "semua", "urut": "ekspirasi"}),
         ("list", {"daftar": "tahanan-10", "urut": "batas"}),
         ("list", {"daftar": "bebas-3"}),
-        ("list", {"daftar": "tanpa-putusan", "hal": "2"}),
+        ("list", {"daftar": "tanpa-putusan", "halaman": "2"}),
     ],
 )
 def test_home_and_list_queries_do_not_grow(client_for, world, django_assert_max_num_queries, page, params):

@@ -24,6 +24,7 @@ from central.reference import (
 )
 from central.scoping import Action, get_scoped_or_404
 from central.sentence import DetentionWindow, SentenceDates, sentence_dates
+from sdp_project.formats import show_date
 from upt.models import Movement, Person, Remission
 from upt.selectors.worklists import (
     _LIST_FIELDS,
@@ -187,7 +188,7 @@ class _Labels:
         if isinstance(value, bool):
             return _("Ya") if value else _("Tidak")
         if isinstance(value, date):
-            return value.strftime("%d-%m-%Y")
+            return show_date(value)
         return str(value)
 
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from central.scoping import Action, restrict
+from sdp_project.formats import show_date
 
 
 def today() -> date:
@@ -18,7 +19,8 @@ def today() -> date:
 
 
 def fmt(value: date | None) -> str:
-    return value.strftime("%d-%m-%Y") if value else "—"
+    """A date in a message: dd-mm-yyyy, or a dash."""
+    return show_date(value, empty="—")
 
 
 class Errors:

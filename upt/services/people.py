@@ -10,13 +10,13 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from central.models import Upt
 from central.reference import DETAINEE_REGISTERS, MOVEMENT_RULES, MovementKind
 from central.scoping import Action, can, ensure_in_scope
 from central.services.audit import audit_person_viewed
+from sdp_project.formats import show_datetime
 from upt.models import Movement, Person
 from upt.services.common import Errors, lock_in_scope, save_as, today
 from upt.services.derived import person_expiry
@@ -215,7 +215,7 @@ def person_update(
                     "Data WBP ini sudah diubah orang lain pada %(when)s sejak formulir ini dibuka. "
                     "Muat ulang halaman, lalu ulangi perubahan Anda."
                 )
-                % {"when": timezone.localtime(person.updated_at).strftime("%d-%m-%Y %H:%M WIB")}
+                % {"when": show_datetime(person.updated_at, zone=True)}
             }
         )
     changes = person_update_check(person=person, data=data, photo=photo)
