@@ -16,20 +16,20 @@ Model-wide (global) permissions never widen scope: they only decide which kinds 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from central.typing import AnyUser
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
     from central.models import Kanwil, Upt
 
-    UserLike = AbstractBaseUser | AnonymousUser
-
 M = TypeVar("M", bound=models.Model)
+QS = TypeVar("QS", bound=models.QuerySet[Any])
 
 
 class Action(StrEnum):
@@ -47,16 +47,16 @@ _CENTRAL_PERMISSION = {
 }
 
 
-def _cache(user: Any) -> dict:
+def _cache(user: AnyUser) -> dict[tuple[str, Action], Any]:
     # Scope is asked for many times in one request; the answer cannot change within it.
-    cache = getattr(user, "_sdp_scope_cache", None)
+    cache: dict[tuple[str, Action], Any] | None = getattr(user, "_sdp_scope_cache", None)
     if cache is None:
         cache = {}
-        user._sdp_scope_cache = cache
+        user._sdp_scope_cache = cache  # type: ignore[union-attr]
     return cache
 
 
-def forget_scope(user: Any) -> None:
+def forget_scope(user: AnyUser) -> None:
     """Drop the cached scope after a role or unit changes (the role service calls this)."""
     if hasattr(user, "_sdp_scope_cache"):
         del user._sdp_scope_cache
@@ -65,11 +65,11 @@ def forget_scope(user: Any) -> None:
             delattr(user, attr)
 
 
-def _is_live(user: Any) -> bool:
+def _is_live(user: AnyUser | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def has_central_permission(user: UserLike, action: Action) -> bool:
+def has_central_permission(user: AnyUser, action: Action) -> bool:
     """Whether the user holds central's object permission for this action (superusers always do)."""
     if not _is_live(user):
         return False
@@ -81,35 +81,31 @@ def has_central_permission(user: UserLike, action: Action) -> bool:
     cache = _cache(user)
     key = ("central", action)
     if key not in cache:
-        from central.models import CentralOffice
+        from central.models import CentralOffice  # cycle: central.models imports ScopedQuerySet from here
 
         cache[key] = user.has_perm(f"central.{codename}", CentralOffice.get())
-    return cache[key]
+    return bool(cache[key])
 
 
-def _operated_upts(user: Any, *, with_superuser: bool) -> models.QuerySet[Upt]:
-    from guardian.shortcuts import get_objects_for_user
-
-    from central.models import Upt
+def _operated_upts(user: AnyUser, *, with_superuser: bool) -> models.QuerySet[Upt]:
+    from central.models import Upt  # cycle: central.models imports ScopedQuerySet from here
 
     return get_objects_for_user(
         user, "central.operate_upt", klass=Upt, accept_global_perms=False, with_superuser=with_superuser
     )
 
 
-def _monitored_kanwils(user: Any) -> models.QuerySet[Kanwil]:
-    from guardian.shortcuts import get_objects_for_user
-
-    from central.models import Kanwil
+def _monitored_kanwils(user: AnyUser) -> models.QuerySet[Kanwil]:
+    from central.models import Kanwil  # cycle: central.models imports ScopedQuerySet from here
 
     return get_objects_for_user(
         user, "central.monitor_kanwil", klass=Kanwil, accept_global_perms=False, with_superuser=False
     )
 
 
-def scope_upts(user: UserLike, action: Action) -> models.QuerySet[Upt] | None:
+def scope_upts(user: AnyUser, action: Action) -> models.QuerySet[Upt] | None:
     """The UPTs the user may act on, or ``None`` for "every UPT" (no filter needed)."""
-    from central.models import Upt
+    from central.models import Upt  # cycle: central.models imports ScopedQuerySet from here
 
     action = Action(action)
     if not _is_live(user):
@@ -117,7 +113,8 @@ def scope_upts(user: UserLike, action: Action) -> models.QuerySet[Upt] | None:
     cache = _cache(user)
     key = ("upts", action)
     if key in cache:
-        return cache[key]
+        cached: models.QuerySet[Upt] | None = cache[key]
+        return cached
 
     result: models.QuerySet[Upt] | None
     if action is Action.VIEW:
@@ -137,12 +134,12 @@ def scope_upts(user: UserLike, action: Action) -> models.QuerySet[Upt] | None:
     return result
 
 
-def scope_kanwils(user: UserLike, action: Action = Action.VIEW) -> models.QuerySet[Kanwil] | None:
+def scope_kanwils(user: AnyUser, action: Action = Action.VIEW) -> models.QuerySet[Kanwil] | None:
     """The regions whose monitoring pages the user may open, or ``None`` for all of them.
 
     Operators have none: their reports are their own UPT's (DESIGN §4).
     """
-    from central.models import Kanwil
+    from central.models import Kanwil  # cycle: central.models imports ScopedQuerySet from here
 
     action = Action(action)
     if not _is_live(user):
@@ -158,7 +155,7 @@ def scope_kanwils(user: UserLike, action: Action = Action.VIEW) -> models.QueryS
     return Kanwil.objects.none()  # regions are never operated or submitted for
 
 
-def restrict(queryset: models.QuerySet[M], user: UserLike, action: Action) -> models.QuerySet[M]:
+def restrict(queryset: QS, user: AnyUser, action: Action) -> QS:
     """Filter any queryset of a scoped model down to what the user may do ``action`` on."""
     path = getattr(queryset, "scope_path", None) or getattr(queryset.model, "scope_path", None)
     if path is None:
@@ -172,16 +169,16 @@ def restrict(queryset: models.QuerySet[M], user: UserLike, action: Action) -> mo
     return queryset.filter(**{f"{path}__in": upts.values("pk")})
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet[M]):
     """A queryset that knows its way to the owning UPT (``scope_path``: ``"upt"``, ``"person__upt"``…)."""
 
     scope_path: str | None = "upt"
 
-    def restrict(self, user: UserLike, action: Action) -> ScopedQuerySet:
+    def restrict(self, user: AnyUser, action: Action) -> Self:
         return restrict(self, user, action)
 
 
-def get_scoped_or_404(queryset: models.QuerySet[M], user: UserLike, action: Action, **lookup: Any) -> M:
+def get_scoped_or_404(queryset: models.QuerySet[M], user: AnyUser, action: Action, **lookup: Any) -> M:
     """The object if the user may do ``action`` on it.
 
     Outside the user's *view* scope it answers 404 (its existence is not revealed); visible but not
@@ -189,14 +186,14 @@ def get_scoped_or_404(queryset: models.QuerySet[M], user: UserLike, action: Acti
     """
     try:
         obj = restrict(queryset, user, Action.VIEW).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     if Action(action) is not Action.VIEW and not restrict(queryset, user, action).filter(pk=obj.pk).exists():
         raise PermissionDenied
     return obj
 
 
-def can(user: UserLike, action: Action, obj: models.Model | None = None) -> bool:
+def can(user: AnyUser, action: Action, obj: models.Model | None = None) -> bool:
     """Whether the user may do ``action`` on ``obj`` (or, without ``obj``, anywhere at all)."""
     if obj is None:
         if Action(action) in (Action.CONSOLIDATE, Action.RESOLVE):
@@ -206,7 +203,7 @@ def can(user: UserLike, action: Action, obj: models.Model | None = None) -> bool
     return restrict(type(obj)._default_manager.all(), user, action).filter(pk=obj.pk).exists()
 
 
-def ensure_in_scope(obj: models.Model, user: UserLike, action: Action) -> None:
+def ensure_in_scope(obj: models.Model, user: AnyUser, action: Action) -> None:
     """Raise ``PermissionDenied`` unless ``obj`` is inside the user's scope — used after writes, before
     commit, so that a tampered form field can never move a record into another unit."""
     if not can(user, action, obj):

@@ -90,7 +90,7 @@ def consolidation_start(request: HttpRequest) -> HttpResponse:
 @require_safe
 @central_page
 def run_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "central/run_list.html", {"page": _page(request, sel.runs_for(request.user))})
+    return render(request, "central/run_list.html", {"page": _page(request, sel.runs_for(user=request.user))})
 
 
 @require_safe
@@ -128,7 +128,9 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy() if request.GET else {"state": ConflictState.OPEN}
     form = ConflictFilter(data)
     filters = form.cleaned_data if form.is_valid() else {"state": ConflictState.OPEN}
-    queryset = sel.conflicts_for(request.user, state=filters.get("state") or None, kind=filters.get("kind") or None)
+    queryset = sel.conflicts_for(
+        user=request.user, state=filters.get("state") or None, kind=filters.get("kind") or None
+    )
     return render(request, "central/conflict_list.html", {"form": form, "page": _page(request, queryset)})
 
 
@@ -172,7 +174,7 @@ def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "central/conflict_detail.html",
         {
             "conflict": conflict,
-            "records": list(sel.identity_records(request.user, conflict)),
+            "records": list(sel.identity_records(user=request.user, conflict=conflict)),
             "form": form,
             "may_resolve": has_central_permission(request.user, Action.RESOLVE),
         },

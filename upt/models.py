@@ -21,7 +21,7 @@ from central.scoping import ScopedQuerySet
 from sdp_project.formats import show_date
 
 
-class PersonQuerySet(ScopedQuerySet):
+class PersonQuerySet(ScopedQuerySet["Person"]):
     scope_path = "upt"
 
 
@@ -57,7 +57,7 @@ class Person(PersonRecord):
         return f"{self.full_name} ({self.reg_number})"
 
 
-class MovementQuerySet(ScopedQuerySet):
+class MovementQuerySet(ScopedQuerySet["Movement"]):
     scope_path = "upt"
 
 
@@ -99,7 +99,7 @@ class Movement(models.Model):
         return f"{self.get_kind_display()} {show_date(self.date)}"
 
 
-class RemissionQuerySet(ScopedQuerySet):
+class RemissionQuerySet(ScopedQuerySet["Remission"]):
     scope_path = "upt"
 
 

@@ -62,7 +62,7 @@ def _person(request: HttpRequest, upt: Upt, pk: int) -> Person:
 @login_required
 def choose(request: HttpRequest) -> HttpResponse:
     """For an operator who works for more than one UPT: pick which one. Other roles operate no UPT."""
-    upts = list(upts_for(request.user, Action.OPERATE))
+    upts = list(upts_for(user=request.user, action=Action.OPERATE))
     if not upts:
         raise PermissionDenied
     if len(upts) == 1:

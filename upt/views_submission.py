@@ -101,7 +101,7 @@ def submission_send(request: HttpRequest, upt_code: str) -> HttpResponse:
         "built": built,
         "form": SendForm(initial={"package_id": uuid.uuid4(), "full": full}),
         "errors": errors,
-        "today": submissions_for(request.user, upt=upt, report_date=timezone.localdate())[:5],
+        "today": submissions_for(user=request.user, upt=upt, report_date=timezone.localdate())[:5],
         "deadline_occupancy": settings.SUBMISSION_DEADLINE_OCCUPANCY,
         "deadline_other": settings.SUBMISSION_DEADLINE_OTHER,
         "now": timezone.localtime(),
@@ -189,15 +189,15 @@ def package_upload(request: HttpRequest, upt_code: str) -> HttpResponse:
 @login_required
 def submission_list(request: HttpRequest, upt_code: str) -> HttpResponse:
     """The UPT's submissions: state, kind, channel, timeliness, counts and results."""
-    upt = upt_for_view(request.user, upt_code)
+    upt = upt_for_view(user=request.user, upt_code=upt_code)
     state = request.GET.get("status") if request.GET.get("status") in SubmissionState.values else None
-    page = page_of(request, submissions_for(request.user, upt=upt, state=state), HISTORY_PAGE)
+    page = page_of(request, submissions_for(user=request.user, upt=upt, state=state), HISTORY_PAGE)
     context = {
         "upt": upt,
         "page": page,
         "state": state or "",
         "states": SubmissionState.choices,
-        "sync": sync_state_for(request.user, upt),
+        "sync": sync_state_for(user=request.user, upt=upt),
         **_rights(request, upt),
         "deadlines": _deadlines(),
         "section": "history",
@@ -209,17 +209,17 @@ def submission_list(request: HttpRequest, upt_code: str) -> HttpResponse:
 @login_required
 @never_cache
 def submission_detail(request: HttpRequest, upt_code: str, package_id: uuid.UUID) -> HttpResponse:
-    upt = upt_for_view(request.user, upt_code)
-    submission = submission_get(request.user, package_id)
+    upt = upt_for_view(user=request.user, upt_code=upt_code)
+    submission = submission_get(user=request.user, package_id=package_id)
     if submission.upt_id != upt.pk:
         return redirect("upt:submission_detail", upt_code=submission.upt.code, package_id=package_id)
-    issues = page_of(request, submission_issues(request.user, submission), ISSUES_PAGE)
+    issues = page_of(request, submission_issues(user=request.user, submission=submission), ISSUES_PAGE)
     context = {
         "upt": upt,
         "submission": submission,
         "issues": correction_rows(upt, list(issues.object_list)),
         "page": issues,
-        "issue_counts": submission_issue_counts(request.user, submission),
+        "issue_counts": submission_issue_counts(user=request.user, submission=submission),
         **_rights(request, upt),
         "deadlines": _deadlines(),
         "section": "history",
@@ -232,11 +232,11 @@ def submission_detail(request: HttpRequest, upt_code: str, package_id: uuid.UUID
 @never_cache
 def correction_list(request: HttpRequest, upt_code: str) -> HttpResponse:
     """Every error and warning consolidation found in the UPT's submissions, with the record to fix."""
-    upt = upt_for_view(request.user, upt_code)
+    upt = upt_for_view(user=request.user, upt_code=upt_code)
     severity = request.GET.get("tingkat") if request.GET.get("tingkat") in Severity.values else None
     record_type = request.GET.get("jenis") if request.GET.get("jenis") in RecordType.values else None
     page = page_of(
-        request, correction_issues(request.user, upt, severity=severity, record_type=record_type), ISSUES_PAGE
+        request, correction_issues(user=request.user, upt=upt, severity=severity, record_type=record_type), ISSUES_PAGE
     )
     context = {
         "upt": upt,

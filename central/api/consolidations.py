@@ -97,7 +97,7 @@ class ConsolidationRunSerializer(serializers.ModelSerializer):
         return run.state in ("queued", "running")
 
     def _national(self) -> bool:
-        return sel.sees_national(self.context["request"].user)
+        return sel.sees_national(user=self.context["request"].user)
 
     @extend_schema_field(RunTotalsSerializer(allow_null=True))
     def get_totals(self, run):
@@ -109,7 +109,11 @@ class ConsolidationRunSerializer(serializers.ModelSerializer):
     @extend_schema_field(RunUptResultSerializer(many=True))
     def get_upt_results(self, run):
         results = self.context.get("results")
-        rows = results.get(run.pk, []) if results is not None else sel.run_results(self.context["request"].user, run)
+        rows = (
+            results.get(run.pk, [])
+            if results is not None
+            else sel.run_results(user=self.context["request"].user, run=run)
+        )
         return RunUptResultSerializer(rows, many=True).data
 
 
@@ -117,7 +121,7 @@ _NO_SCOPE = gettext_lazy("Pengguna tanpa UPT, Kanwil atau peran pusat.")
 
 
 def _scope_or_403(request: Request) -> None:
-    if not sel.may_see_runs(request.user):
+    if not sel.may_see_runs(user=request.user):
         raise PermissionDenied(_("Anda tidak memiliki akses ke data konsolidasi."))
 
 
@@ -126,7 +130,7 @@ class ConsolidationListCreate(generics.GenericAPIView):
     serializer_class = ConsolidationRunSerializer
 
     def get_queryset(self):
-        return sel.runs_for(self.request.user)
+        return sel.runs_for(user=self.request.user)
 
     @extend_schema(
         operation_id="consolidations_list",
@@ -144,7 +148,7 @@ class ConsolidationListCreate(generics.GenericAPIView):
     def get(self, request: Request) -> Response:
         _scope_or_403(request)
         page = self.paginate_queryset(self.get_queryset())
-        context = {**self.get_serializer_context(), "results": sel.run_results_by_run(request.user, page)}
+        context = {**self.get_serializer_context(), "results": sel.run_results_by_run(user=request.user, runs=page)}
         return self.get_paginated_response(ConsolidationRunSerializer(page, many=True, context=context).data)
 
     @extend_schema(
@@ -200,5 +204,5 @@ class ConsolidationDetail(generics.GenericAPIView):
         # The route takes any segment so that a malformed number gets the API's JSON 404.
         if not re.fullmatch(r"[0-9]{1,18}", pk):
             raise NotFound
-        run = sel.run_get(request.user, int(pk))
+        run = sel.run_get(user=request.user, run_id=int(pk))
         return Response(ConsolidationRunSerializer(run, context=self.get_serializer_context()).data)

@@ -99,9 +99,9 @@ class GzipPackageParser(PackageParser):
 def detail_context(request, submission) -> dict:
     return {
         "request": request,
-        "issues": list(submission_issues(request.user, submission)),
-        "issue_counts": submission_issue_counts(request.user, submission),
-        "sync": sync_state_for(request.user, submission.upt),
+        "issues": list(submission_issues(user=request.user, submission=submission)),
+        "issue_counts": submission_issue_counts(user=request.user, submission=submission),
+        "sync": sync_state_for(user=request.user, upt=submission.upt),
     }
 
 
@@ -218,7 +218,7 @@ class SubmissionListCreate(generics.GenericAPIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         qs = submissions_for(
-            request.user,
+            user=request.user,
             state=params.get("state") or None,
             kind=params.get("kind") or None,
             report_date=params.get("report_date"),
@@ -322,5 +322,5 @@ class SubmissionDetail(generics.GenericAPIView):
             package_uuid = uuid.UUID(package_id)
         except ValueError:
             raise exceptions.NotFound from None
-        submission = submission_get(request.user, package_uuid)
+        submission = submission_get(user=request.user, package_id=package_uuid)
         return Response(SubmissionDetailSerializer(submission, context=detail_context(request, submission)).data)

@@ -101,7 +101,7 @@ class ConsolidationPart(models.Model):
         return f"{self.kanwil_id} @ run {self.run_id}"
 
 
-class RunUptResultQuerySet(ScopedQuerySet):
+class RunUptResultQuerySet(ScopedQuerySet["RunUptResult"]):
     scope_path = "upt"
 
 
@@ -151,7 +151,7 @@ class ValidationRule(models.Model):
         return self.code
 
 
-class RowIssueQuerySet(ScopedQuerySet):
+class RowIssueQuerySet(ScopedQuerySet["RowIssue"]):
     scope_path = "submission__upt"
 
 
@@ -193,7 +193,7 @@ class ConflictState(models.TextChoices):
     DISMISSED = "dismissed", _("Diabaikan")
 
 
-class ConflictQuerySet(ScopedQuerySet):
+class ConflictQuerySet(ScopedQuerySet["Conflict"]):
     scope_path = "upt"
 
 

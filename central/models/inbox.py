@@ -33,7 +33,7 @@ class SubmissionState(models.TextChoices):
     REJECTED = "rejected", _("Ditolak")
 
 
-class SubmissionQuerySet(ScopedQuerySet):
+class SubmissionQuerySet(ScopedQuerySet["Submission"]):
     scope_path = "upt"
 
 

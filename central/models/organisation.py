@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from central.scoping import ScopedQuerySet
 
 
-class KanwilQuerySet(ScopedQuerySet):
+class KanwilQuerySet(ScopedQuerySet["Kanwil"]):
     scope_path = "kanwil"  # restrict() resolves Kanwil through the regions a user may see
 
 
@@ -54,7 +54,7 @@ upt_code_validator = RegexValidator(
 )
 
 
-class UptQuerySet(ScopedQuerySet):
+class UptQuerySet(ScopedQuerySet["Upt"]):
     scope_path = "pk"
 
 

@@ -32,7 +32,7 @@ class PersonIdentity(models.Model):
         return self.full_name
 
 
-class NationalPersonQuerySet(ScopedQuerySet):
+class NationalPersonQuerySet(ScopedQuerySet["NationalPerson"]):
     scope_path = "upt"
 
 

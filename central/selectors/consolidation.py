@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 
 from central.models import (
@@ -19,6 +20,8 @@ from central.models import (
     Conflict,
     ConflictState,
     ConsolidationRun,
+    NationalPerson,
+    RecordType,
     RowIssue,
     RunState,
     RunUptResult,
@@ -27,26 +30,25 @@ from central.models import (
     Upt,
 )
 from central.scoping import Action, can, get_scoped_or_404, has_central_permission
+from central.typing import AnyUser
 
 
-def may_see_runs(user: Any) -> bool:
+def may_see_runs(*, user: AnyUser) -> bool:
     return can(user, Action.VIEW)
 
 
-def sees_national(user: Any) -> bool:
+def sees_national(*, user: AnyUser) -> bool:
     return has_central_permission(user, Action.VIEW)
 
 
-def runs_for(user: Any) -> QuerySet[ConsolidationRun]:
+def runs_for(user: AnyUser) -> QuerySet[ConsolidationRun]:
     qs = ConsolidationRun.objects.select_related("triggered_by").order_by("-created_at", "-pk")
-    return qs if may_see_runs(user) else qs.none()
+    return qs if may_see_runs(user=user) else qs.none()
 
 
-def run_get(user: Any, run_id: Any) -> ConsolidationRun:
-    from django.http import Http404
-
+def run_get(*, user: AnyUser, run_id: int | str) -> ConsolidationRun:
     try:
-        return runs_for(user).get(pk=run_id)
+        return runs_for(user=user).get(pk=run_id)
     except (ConsolidationRun.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
@@ -71,7 +73,7 @@ def run_last_success_finished_at() -> datetime | None:
     )
 
 
-def run_results(user: Any, run: ConsolidationRun) -> QuerySet[RunUptResult]:
+def run_results(*, user: AnyUser, run: ConsolidationRun) -> QuerySet[RunUptResult]:
     return (
         RunUptResult.objects.restrict(user, Action.VIEW)
         .filter(run=run)
@@ -80,7 +82,7 @@ def run_results(user: Any, run: ConsolidationRun) -> QuerySet[RunUptResult]:
     )
 
 
-def run_results_by_run(user: Any, runs: list[ConsolidationRun]) -> dict[int, list[RunUptResult]]:
+def run_results_by_run(*, user: AnyUser, runs: list[ConsolidationRun]) -> dict[int, list[RunUptResult]]:
     """Per-UPT results of several runs in one query (for API lists)."""
     grouped: dict[int, list[RunUptResult]] = {run.pk: [] for run in runs}
     for result in (
@@ -93,10 +95,8 @@ def run_results_by_run(user: Any, runs: list[ConsolidationRun]) -> dict[int, lis
     return grouped
 
 
-def run_issue_summary(user: Any, run: ConsolidationRun) -> list[dict]:
+def run_issue_summary(*, user: AnyUser, run: ConsolidationRun) -> list[dict[str, Any]]:
     """How many rows each rule flagged in this run (within the user's scope), most frequent first."""
-    from central.models import RecordType
-
     rows = list(
         RowIssue.objects.restrict(user, Action.VIEW)
         .filter(run=run)
@@ -110,7 +110,7 @@ def run_issue_summary(user: Any, run: ConsolidationRun) -> list[dict]:
     return rows
 
 
-def run_submissions(user: Any, run: ConsolidationRun) -> QuerySet[Submission]:
+def run_submissions(user: AnyUser, run: ConsolidationRun) -> QuerySet[Submission]:
     return (
         Submission.objects.restrict(user, Action.VIEW)
         .filter(run=run)
@@ -142,7 +142,7 @@ class InboxWaiting:
     rows: int
 
 
-def inbox_waiting(user: Any) -> InboxWaiting:
+def inbox_waiting(user: AnyUser) -> InboxWaiting:
     """Packages received and waiting for the next run."""
     totals = (
         Submission.objects.restrict(user, Action.VIEW)
@@ -162,7 +162,7 @@ class TodayCompliance:
     active: int
 
 
-def sent_today(user: Any) -> TodayCompliance:
+def sent_today(*, user: AnyUser) -> TodayCompliance:
     today = timezone.localdate()
     upts = Upt.objects.restrict(user, Action.VIEW).filter(is_active=True)
     return TodayCompliance(
@@ -171,7 +171,7 @@ def sent_today(user: Any) -> TodayCompliance:
     )
 
 
-def conflicts_for(user: Any, *, state: str | None = None, kind: str | None = None) -> QuerySet[Conflict]:
+def conflicts_for(user: AnyUser, *, state: str | None = None, kind: str | None = None) -> QuerySet[Conflict]:
     qs = (
         Conflict.objects.restrict(user, Action.VIEW)
         .select_related("upt", "other_upt", "identity", "detected_run", "closed_by")
@@ -184,11 +184,11 @@ def conflicts_for(user: Any, *, state: str | None = None, kind: str | None = Non
     return qs
 
 
-def open_conflict_count(user: Any) -> int:
+def open_conflict_count(user: AnyUser) -> int:
     return Conflict.objects.restrict(user, Action.VIEW).filter(state=ConflictState.OPEN).count()
 
 
-def conflict_get(user: Any, conflict_id: Any) -> Conflict:
+def conflict_get(*, user: AnyUser, conflict_id: int | str) -> Conflict:
     return get_scoped_or_404(
         Conflict.objects.select_related(
             "upt",
@@ -208,10 +208,8 @@ def conflict_get(user: Any, conflict_id: Any) -> Conflict:
     )
 
 
-def identity_records(user: Any, conflict: Conflict) -> QuerySet:
+def identity_records(*, user: AnyUser, conflict: Conflict) -> QuerySet[NationalPerson]:
     """Every national record of the conflict's person that the user may see."""
-    from central.models import NationalPerson
-
     return (
         NationalPerson.objects.restrict(user, Action.VIEW)
         .filter(identity=conflict.identity)

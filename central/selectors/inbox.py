@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
@@ -25,15 +25,16 @@ from central.models import (
     UptSyncState,
 )
 from central.scoping import Action, get_scoped_or_404
+from central.typing import AnyUser
 
 
 def submissions_for(
-    user: Any,
+    user: AnyUser,
     *,
     upt: Upt | None = None,
     state: str | None = None,
     kind: str | None = None,
-    report_date=None,
+    report_date: date | None = None,
 ) -> QuerySet[Submission]:
     """The submissions the user may see, newest first, with what a list shows in the same query."""
     qs = Submission.objects.restrict(user, Action.VIEW).select_related("upt", "sent_by")
@@ -48,7 +49,7 @@ def submissions_for(
     return qs.order_by("-received_at", "-pk")
 
 
-def submission_get(user: Any, package_id: uuid.UUID | str) -> Submission:
+def submission_get(*, user: AnyUser, package_id: uuid.UUID | str) -> Submission:
     """One submission by package id: 404 outside the user's view scope."""
     return get_scoped_or_404(
         Submission.objects.select_related("upt", "upt__kanwil", "sent_by", "run"),
@@ -58,15 +59,15 @@ def submission_get(user: Any, package_id: uuid.UUID | str) -> Submission:
     )
 
 
-def submission_find(user: Any, *, upt: Upt, package_id: uuid.UUID | str) -> Submission | None:
+def submission_find(*, user: AnyUser, upt: Upt, package_id: uuid.UUID | str) -> Submission | None:
     """The UPT's submission with this package id, if it was received (a repeated form post)."""
     try:
-        return submissions_for(user, upt=upt).filter(package_id=package_id).first()
+        return submissions_for(user=user, upt=upt).filter(package_id=package_id).first()
     except (ValueError, TypeError):
         return None
 
 
-def submission_issues(user: Any, submission: Submission) -> QuerySet[RowIssue]:
+def submission_issues(*, user: AnyUser, submission: Submission) -> QuerySet[RowIssue]:
     return (
         RowIssue.objects.restrict(user, Action.VIEW)
         .filter(submission=submission)
@@ -75,7 +76,7 @@ def submission_issues(user: Any, submission: Submission) -> QuerySet[RowIssue]:
     )
 
 
-def submission_issue_counts(user: Any, submission: Submission) -> dict[str, int]:
+def submission_issue_counts(*, user: AnyUser, submission: Submission) -> dict[str, int]:
     counts = (
         RowIssue.objects.restrict(user, Action.VIEW)
         .filter(submission=submission)
@@ -87,7 +88,7 @@ def submission_issue_counts(user: Any, submission: Submission) -> dict[str, int]
     return {"errors": counts["errors"] or 0, "warnings": counts["warnings"] or 0}
 
 
-def sync_state_for(user: Any, upt: Upt) -> UptSyncState | None:
+def sync_state_for(*, user: AnyUser, upt: Upt) -> UptSyncState | None:
     """What central expects next from this UPT (None before anything was asked or received)."""
     return (
         UptSyncState.objects.restrict(user, Action.VIEW)
@@ -97,7 +98,7 @@ def sync_state_for(user: Any, upt: Upt) -> UptSyncState | None:
     )
 
 
-def upt_for_view(user: Any, upt_code: str) -> Upt:
+def upt_for_view(*, user: AnyUser, upt_code: str) -> Upt:
     return get_scoped_or_404(Upt.objects.select_related("kanwil"), user, Action.VIEW, code=upt_code)
 
 
@@ -114,7 +115,9 @@ class Correction:
     resent: bool  # a newer version of this record has been received since
 
 
-def correction_issues(user: Any, upt: Upt, *, severity: str | None = None, record_type: str | None = None):
+def correction_issues(
+    *, user: AnyUser, upt: Upt, severity: str | None = None, record_type: str | None = None
+) -> QuerySet[RowIssue]:
     """Every row issue of the UPT's submissions, newest first (a queryset, for pagination)."""
     qs = (
         RowIssue.objects.restrict(user, Action.VIEW)
@@ -138,14 +141,14 @@ def correction_rows(upt: Upt, issues: list[RowIssue]) -> list[Correction]:
     staged_hash: dict[tuple[str, int], str] = {}
     reg_for: dict[tuple[str, int], str] = {}
     ids = {rt: [i.staged_row_id for i in issues if i.record_type == rt] for rt in RecordType.values}
-    models = {
+    models: dict[str, tuple[type[StagedPerson | StagedMovement | StagedRemission], str]] = {
         RecordType.PERSON: (StagedPerson, "reg_number"),
         RecordType.MOVEMENT: (StagedMovement, "person_reg_number"),
         RecordType.REMISSION: (StagedRemission, "person_reg_number"),
     }
     for record_type, (model, reg_field) in models.items():
         if ids[record_type]:
-            for pk, reg, digest in model.objects.filter(pk__in=ids[record_type]).values_list(
+            for pk, reg, digest in model._default_manager.filter(pk__in=ids[record_type]).values_list(
                 "pk", reg_field, "content_hash"
             ):
                 staged_hash[(record_type, pk)] = digest
@@ -154,8 +157,8 @@ def correction_rows(upt: Upt, issues: list[RowIssue]) -> list[Correction]:
     mirror: dict[tuple[str, str], str] = {}
     if keys:
         condition = Q()
-        for record_type in {k[0] for k in keys}:
-            condition |= Q(record_type=record_type, record_key__in=[k for t, k in keys if t == record_type])
+        for kind in {k[0] for k in keys}:
+            condition |= Q(record_type=kind, record_key__in=[k for t, k in keys if t == kind])
         mirror = {
             (t, k): h
             for t, k, h in ReceivedRecord.objects.filter(condition, upt=upt).values_list(

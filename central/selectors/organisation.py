@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from central.models import Kanwil, Upt
 from central.scoping import Action
+from central.typing import AnyUser
 
 
-def upts_for(user, action: Action = Action.VIEW) -> QuerySet[Upt]:
+def upts_for(*, user: AnyUser, action: Action = Action.VIEW) -> QuerySet[Upt]:
     return Upt.objects.restrict(user, action).select_related("kanwil")
 
 
-def kanwils_for(user) -> QuerySet[Kanwil]:
+def kanwils_for(*, user: AnyUser) -> QuerySet[Kanwil]:
     """Regions the user may monitor, with their number of active UPTs and total capacity."""
     return (
         Kanwil.objects.restrict(user, Action.VIEW)
@@ -24,7 +25,5 @@ def kanwils_for(user) -> QuerySet[Kanwil]:
     )
 
 
-def _active():
-    from django.db.models import Q
-
+def _active() -> Q:
     return Q(upts__is_active=True)

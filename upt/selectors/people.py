@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Field, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +24,7 @@ from central.reference import (
 )
 from central.scoping import Action, get_scoped_or_404
 from central.sentence import DetentionWindow, SentenceDates, sentence_dates
+from central.typing import AnyUser, User
 from sdp_project.formats import show_date
 from upt.models import Movement, Person, Remission
 from upt.selectors.worklists import (
@@ -65,7 +66,9 @@ class PersonFilters:
     sort: str = "nama"
 
 
-def person_list(*, user, upt: Upt, filters: PersonFilters, limits: list[DetentionLimit] | None = None) -> QuerySet:
+def person_list(
+    *, user: AnyUser, upt: Upt, filters: PersonFilters, limits: list[DetentionLimit] | None = None
+) -> QuerySet[Person]:
     """The people of ``upt`` the user may operate on, searched, filtered and sorted.
 
     Search: a name or alias (any part), a registration number (any part), or a NIK / passport (from its
@@ -76,7 +79,7 @@ def person_list(*, user, upt: Upt, filters: PersonFilters, limits: list[Detentio
     text = " ".join(filters.q.split())
     if text:
         digits = text.replace(" ", "").replace(".", "")
-        condition = Q(full_name__icontains=text) | Q(alias__icontains=text) | Q(reg_number__icontains=text)
+        condition: Q = Q(full_name__icontains=text) | Q(alias__icontains=text) | Q(reg_number__icontains=text)
         if digits.isdigit():
             condition |= Q(nik__startswith=digits)
         condition |= Q(passport_number__istartswith=text)
@@ -94,9 +97,9 @@ def person_list(*, user, upt: Upt, filters: PersonFilters, limits: list[Detentio
     elif filters.category in CrimeCategory.values:
         people = people.filter(crime_category=filters.category)
     if filters.worklist:
-        condition = worklist_q(filters.worklist, limits if limits is not None else detention_limits(), today_wib())
-        if condition is not None:
-            people = people.filter(condition)
+        worklist = worklist_q(filters.worklist, limits if limits is not None else detention_limits(), today_wib())
+        if worklist is not None:
+            people = people.filter(worklist)
     if filters.sort == "batas":
         order = detention_end_order(limits if limits is not None else detention_limits())
         return people.order_by(order.asc(nulls_last=True), "full_name")
@@ -111,12 +114,14 @@ def person_page_rows(people: list[Person], limits: list[DetentionLimit]) -> None
     attach_key_dates(people, limits, today_wib())
     labels = _Labels()
     for person in people:
-        person.register_label = labels.of(Person, "register").get(person.register, person.register)
-        person.category_label = labels.of(Person, "crime_category").get(person.crime_category, "")
-        person.status_label = labels.of(Person, "status").get(person.status, person.status)
+        vars(person).update(  # display-only attributes, not fields
+            register_label=labels.of(Person, "register").get(person.register, person.register),
+            category_label=labels.of(Person, "crime_category").get(person.crime_category, ""),
+            status_label=labels.of(Person, "status").get(person.status, person.status),
+        )
 
 
-def person_by_reg_number(*, user, upt: Upt, reg_number: str) -> Person:
+def person_by_reg_number(*, user: AnyUser, upt: Upt, reg_number: str) -> Person:
     """The person of ``upt`` with this registration number (another UPT's: 404, as everywhere)."""
     return get_scoped_or_404(
         Person.objects.filter(upt=upt).only("id", "upt_id", "reg_number"),
@@ -174,16 +179,18 @@ class _Labels:
     def __init__(self) -> None:
         self._maps: dict[tuple[str, str], dict[Any, str]] = {}
 
-    def of(self, model, name: str) -> dict[Any, str]:
+    def of(self, model: type[Model], name: str) -> dict[Any, str]:
         key = (model._meta.label, name)
         if key not in self._maps:
-            self._maps[key] = {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+            model_field = model._meta.get_field(name)
+            assert isinstance(model_field, Field)
+            self._maps[key] = {value: str(label) for value, label in model_field.flatchoices}
         return self._maps[key]
 
-    def display(self, model, name: str, value: Any) -> str:
+    def display(self, model: type[Model], name: str, value: Any) -> str:
         if value is None or value == "":
             return "—"
-        if model._meta.get_field(name).choices:
+        if getattr(model._meta.get_field(name), "choices", None):
             return self.of(model, name).get(value, str(value))
         if isinstance(value, bool):
             return _("Ya") if value else _("Tidak")
@@ -192,8 +199,9 @@ class _Labels:
         return str(value)
 
 
-def _who(record) -> str:
-    user = record.history_user
+def _who(record: Any) -> str:
+    """Who made a history record (``record`` is simple_history's historical row, which has no stubs)."""
+    user: User | None = record.history_user
     if user is None:
         return _("sistem")
     return user.get_full_name() or user.username
@@ -213,7 +221,7 @@ def _history(person: Person) -> list[HistoryEntry]:
                 if before != after:
                     changes.append(
                         Change(
-                            label=str(Person._meta.get_field(name).verbose_name),
+                            label=str(getattr(Person._meta.get_field(name), "verbose_name", name)),
                             old=_display(Person, name, before),
                             new=_display(Person, name, after),
                         )
@@ -257,13 +265,13 @@ def _history(person: Person) -> list[HistoryEntry]:
 def allowed_movement_kinds(person: Person) -> list[tuple[str, str]]:
     """The movements that may follow the person's current status (never the opening ones)."""
     return [
-        (kind.value, kind.label)
+        (kind.value, str(kind.label))
         for kind in MovementKind
         if not MOVEMENT_RULES[kind].opens_record and person.status in MOVEMENT_RULES[kind].allowed_from
     ]
 
 
-def person_file(*, user, upt: Upt, pk: Any) -> PersonFile:
+def person_file(*, user: AnyUser, upt: Upt, pk: int | str) -> PersonFile:
     """Everything the person's page shows, in a fixed number of queries."""
     person = get_scoped_or_404(Person.objects.filter(upt=upt).select_related("upt"), user, Action.OPERATE, pk=pk)
     movements = list(person.movements.select_related("other_upt", "recorded_by").order_by("date", "recorded_at", "pk"))

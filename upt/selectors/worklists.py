@@ -28,6 +28,7 @@ from central.reference import (
 )
 from central.scoping import Action
 from central.sentence import DetentionWindow, detention_window
+from central.typing import AnyUser
 from upt.models import Person
 from upt.services.common import today as today_wib
 
@@ -108,13 +109,13 @@ def attach_key_dates(people: Iterable[Person], limits: Iterable[DetentionLimit],
     on each person, for display."""
     limits = list(limits)
     for person in people:
-        person.window = window_of(person, limits)
-        if person.window is not None:
-            person.days_left = person.window.days_remaining(today)
+        window = window_of(person, limits)
+        days_left: int | None = None
+        if window is not None:
+            days_left = window.days_remaining(today)
         elif person.expiry_date is not None:
-            person.days_left = (person.expiry_date - today).days
-        else:
-            person.days_left = None
+            days_left = (person.expiry_date - today).days
+        vars(person).update(window=window, days_left=days_left)  # display-only attributes, not fields
 
 
 @dataclass
@@ -176,7 +177,7 @@ _LIST_FIELDS = (
 )
 
 
-def upt_home(*, user, upt: Upt) -> UptHome:
+def upt_home(*, user: AnyUser, upt: Upt) -> UptHome:
     """The UPT home page: occupancy and the work lists (previews of ``WORKLIST_PREVIEW`` rows each)."""
     today = today_wib()
     limits = detention_limits()

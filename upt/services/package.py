@@ -111,7 +111,7 @@ def _ensure_submitter(user: Any, upt: Upt) -> None:
 
 def package_plan(*, user: Any, upt: Upt, force_full: bool = False) -> PackagePlan:
     """Full or delta, and why (central's ``UptSyncState`` decides unless the operator asks for full)."""
-    sync = sync_state_for(user, upt)
+    sync = sync_state_for(user=user, upt=upt)
     last = sync.last_submission if sync else None
     if sync is None or last is None:
         return PackagePlan(PackageKind.FULL, PlanReason.FIRST, None, None)
@@ -240,7 +240,7 @@ def package_send(
     """
     _ensure_submitter(user, upt)
     if package_id is not None:
-        existing = submission_find(user, upt=upt, package_id=package_id)
+        existing = submission_find(user=user, upt=upt, package_id=package_id)
         if existing is not None:
             return ReceiveResult(existing, created=False)
     built = package_build(user=user, upt=upt, force_full=force_full, package_id=package_id)

@@ -13,8 +13,8 @@ register = template.Library()
 @register.inclusion_tag("upt/submission/_card.html", takes_context=True)
 def submission_card(context, upt):
     user = context["request"].user
-    sync = sync_state_for(user, upt)
-    submissions = submissions_for(user, upt=upt)
+    sync = sync_state_for(user=user, upt=upt)
+    submissions = submissions_for(user=user, upt=upt)
     last = submissions.first()
     consolidated = submissions.exclude(consolidated_at=None).first()
     if sync is None or sync.last_submission_id is None:
@@ -30,7 +30,7 @@ def submission_card(context, upt):
         "next_kind": next_kind,
         "next_reason": next_reason,
         "consolidated": consolidated,
-        "issue_counts": submission_issue_counts(user, consolidated) if consolidated else None,
+        "issue_counts": submission_issue_counts(user=user, submission=consolidated) if consolidated else None,
         "may_send": can(user, Action.SUBMIT, upt),
         "deadlines": {"occupancy": settings.SUBMISSION_DEADLINE_OCCUPANCY, "other": settings.SUBMISSION_DEADLINE_OTHER},
     }

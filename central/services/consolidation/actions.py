@@ -38,7 +38,7 @@ def _require_resolve(user) -> None:
 
 def conflict_open(*, request, conflict_id: Any) -> Conflict:
     """A conflict's page shows the records of one person at several units: opening it is audited."""
-    conflict = conflict_get(request.user, conflict_id)
+    conflict = conflict_get(user=request.user, conflict_id=conflict_id)
     if request.method == "GET":
         audit_person_viewed(request=request, target=conflict, upt=conflict.upt)
     return conflict
