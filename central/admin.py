@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from central import admin_consolidation  # noqa: F401 — registers the consolidation admin
+from central import admin_consolidation, admin_users  # noqa: F401 — register the runs' and the users' admin
 from central.admin_base import AdminOnlyMixin, ReadOnlyAdminMixin, ScopedModelAdmin
 from central.admin_inbox import FullSnapshotActionMixin
 from central.models import ApiToken, AuditEvent, Kanwil, Upt

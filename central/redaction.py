@@ -1,7 +1,7 @@
 """Database error text without the values it quotes.
 
 PostgreSQL names the values of a violated key (``DETAIL: Key (upt_id, nik)=(3, 3301…) already exists``) and
-the row that failed a check. Such text goes to logs (``sdp_project.log_privacy``) and is kept as a failed
+the row that failed a check. Such text goes to logs (``operations.log_privacy``) and is kept as a failed
 consolidation run's reason, shown on its page: the constraint's name and columns stay, the values do not.
 """
 

@@ -2,7 +2,7 @@
 
 A run's lines come from several processes (the web process or ``manage.py consolidate`` in-process, the Celery
 worker executing the run, the workers doing its per-Kanwil parts). Each of them binds the run id here where it
-starts working for a run; the project's log filter (``sdp_project.logs.LogContextFilter``) copies it onto every
+starts working for a run; the project's log filter (``operations.logs.LogContextFilter``) copies it onto every
 record, so ``run_id`` finds all of a run's lines whichever module or library wrote them.
 
 A context variable rather than a thread-local: it follows the code into ``asgiref``'s thread hops and is

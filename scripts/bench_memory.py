@@ -4,7 +4,7 @@
     python scripts/bench_memory.py --database-url postgres://postgres@127.0.0.1:5432/sdp_bench_memory
 
 Creates (or reuses) the database named in ``--database-url`` and migrates it, adds throw-away UPTs with an
-operator each, then starts gunicorn exactly as configured (``sdp_project/gunicorn.py``: 2 processes × 4
+operator each, then starts gunicorn exactly as configured (``operations/gunicorn.py``: 2 processes × 4
 threads) on a free loopback port and sends, all at once from threads, ``--packages`` valid full packages
 of just under ``SUBMISSION_MAX_MB`` of JSON (gzip-compressed, one UPT each) and ``--bombs`` gzip bombs that
 would inflate to ``--bomb-mb``. While they run it samples the resident memory (RSS, and PSS which counts
@@ -61,9 +61,9 @@ def prepare(*, count: int, max_bytes: int) -> list[tuple[str, bytes]]:
 
     from central import package as pkg
     from central.models import Kanwil, Upt
-    from central.package_synthetic import synthetic_package
     from central.roles import Role
     from central.services.roles import role_assign
+    from devtools.package_synthetic import synthetic_package
 
     kanwil = Kanwil.objects.order_by("code").first() or Kanwil.objects.create(
         code="BENCH", name="Kanwil uji memori", province="Jawa Tengah"
@@ -179,7 +179,7 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "python:sdp_project.gunicorn", "sdp_project.wsgi"],
+        [sys.executable, "-m", "gunicorn", "--config", "python:operations.gunicorn", "sdp_project.wsgi"],
         env={**env, "WEB_BIND": f"127.0.0.1:{port}"},
         stdout=subprocess.DEVNULL,
     )

@@ -1,7 +1,7 @@
 """Runs the test suite with real services, whatever the machine has (``scripts/test`` calls it).
 
 - PostgreSQL: ``DATABASE_URL`` when set; else the server answering at postgres://postgres@127.0.0.1:5432;
-  else the embedded PostgreSQL (``sdp_project/embedded.py``) with its data in ``var/test/``, stopped at the end.
+  else the embedded PostgreSQL (``operations/embedded.py``) with its data in ``var/test/``, stopped at the end.
 - Redis for the tests that start real Celery workers: ``SDP_TEST_REDIS_URL`` when set; else the server
   answering at 127.0.0.1:6379 (db 15); else the embedded Redis on a free loopback port.
 - Chromium (the browser journeys) and gettext (the catalogue test): found on the PATH, else installed with
@@ -22,7 +22,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from sdp_project import embedded  # noqa: E402 — after the path is set
+from operations import embedded  # noqa: E402 — after the path is set
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/sdp"
 DEFAULT_REDIS_HOST, DEFAULT_REDIS_PORT = "127.0.0.1", 6379

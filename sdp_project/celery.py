@@ -15,6 +15,6 @@ app.autodiscover_tasks()
 @setup_logging.connect(weak=False, dispatch_uid="sdp.logs.keep_django_logging")
 def _keep_django_logging(**kwargs) -> None:
     """Workers log through settings.LOGGING (JSON lines with the run id), not Celery's own plain format."""
-    from sdp_project.logs import keep_django_logging
+    from operations.logs import keep_django_logging
 
     keep_django_logging(**kwargs)

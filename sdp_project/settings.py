@@ -1,6 +1,6 @@
 """Settings for SDP, read from the environment (see README, "Configuration").
 
-With nothing set, SDP runs on the embedded PostgreSQL under ``var/`` (``sdp_project/embedded.py``) and Celery
+With nothing set, SDP runs on the embedded PostgreSQL under ``var/`` (``operations/embedded.py``) and Celery
 tasks run in the calling process; ``scripts/start`` also starts an embedded Redis, a worker and beat. Set
 ``DATABASE_URL`` and ``REDIS_URL`` for servers of your own.
 """
@@ -13,8 +13,8 @@ from pathlib import Path
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from operations.logs import logging_config
 from sdp_project.env import env_admins, env_bool, env_database, env_email, env_int, env_list, env_str, env_time
-from sdp_project.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SDP_VAR_DIR", str(BASE_DIR / "var")))
@@ -58,24 +58,25 @@ INSTALLED_APPS = [
     "central",
     "upt",
     "kanwil",
+    "devtools.apps.DevtoolsConfig",
     # Last, so that its post_migrate role set-up sees every other app's permissions.
-    "sdp_project.apps.SdpProjectConfig",
+    "operations.apps.OperationsConfig",
 ]
 
 MIDDLEWARE = [
     # First: every line of a request carries its id, the other middleware's lines included.
-    "sdp_project.logs.RequestIdMiddleware",
+    "operations.logs.RequestIdMiddleware",
     # /healthz and /readyz answered here, before host checks, the HTTPS redirect, sessions and axes.
-    "sdp_project.middleware.ProbeMiddleware",
+    "operations.middleware.ProbeMiddleware",
     # A NUL anywhere in the request (path, query, headers, cookies, form fields) is answered 400 here: no
     # later middleware or view passes it to PostgreSQL, which cannot hold it (docs/TRUST.md).
-    "sdp_project.middleware.RejectNulMiddleware",
+    "operations.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response, the admin's and the API docs' included (see CONTENT_SECURITY_POLICY).
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "sdp_project.middleware.IndonesianFirstLocaleMiddleware",
+    "operations.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -101,19 +102,19 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sdp_project.context_processors.navigation",
+                "operations.context_processors.navigation",
             ],
         },
     },
 ]
 
 # --- Database -------------------------------------------------------------------------------------
-# One engine, PostgreSQL. Without DATABASE_URL, the embedded server under var/ (sdp_project/embedded.py),
+# One engine, PostgreSQL. Without DATABASE_URL, the embedded server under var/ (operations/embedded.py),
 # started here if it is not running, so every manage.py command in the checkout finds the system's data.
 if env_str("DATABASE_URL"):
     DATABASES = {"default": env_database("DATABASE_URL", "")}
 else:
-    from sdp_project import embedded
+    from operations import embedded
 
     DATABASES = {"default": embedded.database_settings(VAR_DIR)}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
@@ -298,7 +299,7 @@ CELERY_TASK_ROUTES = {
 }
 
 # The daily run's time (WIB) when a database is first set up: `migrate` seeds the *konsolidasi-harian*
-# periodic task from it once (sdp_project/schedule.py); after that the admin changes the time in
+# periodic task from it once (operations/schedule.py); after that the admin changes the time in
 # *Periodic tasks* and this setting no longer moves it.
 CONSOLIDATION_TIME = env_time("CONSOLIDATION_TIME", time(15, 0))
 # Empty on purpose: DatabaseScheduler writes every entry here back into the database at each beat start,
@@ -349,7 +350,7 @@ SUBMISSION_SLOT_WAIT_SECONDS = env_int("SUBMISSION_SLOT_WAIT_SECONDS", 60, minim
 
 # --- Logging and error reports --------------------------------------------------------------------
 # One JSON object a line by default (LOG_FORMAT=plain for a terminal), each with the request id and the
-# consolidation run id it was written for (sdp_project/logs.py). Celery workers write through this same
+# consolidation run id it was written for (operations/logs.py). Celery workers write through this same
 # configuration (sdp_project/celery.py connects ``setup_logging``), so a worker's level is LOG_LEVEL, not its
 # ``--loglevel``.
 LOG_FORMAT = (env_str("LOG_FORMAT", "json") or "json").lower()
@@ -361,8 +362,8 @@ if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Error reports (the 500 e-mail to ADMINS) leave out POSTed fields, traceback values, the query string and
 # the values a database error quotes.
-DEFAULT_EXCEPTION_REPORTER_FILTER = "sdp_project.log_privacy.PersonDataReporterFilter"
-DEFAULT_EXCEPTION_REPORTER = "sdp_project.log_privacy.PersonDataExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "operations.log_privacy.PersonDataReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "operations.log_privacy.PersonDataExceptionReporter"
 
 # ADMINS="Nama <a@example.go.id>,b@example.go.id": every ERROR line (a 500, a failed consolidation) is mailed
 # to them, with Django's error report as SDP's filter leaves it.
@@ -382,9 +383,9 @@ EMAIL_SUBJECT_PREFIX = "[SDP] "
 
 LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL, mail_admins=bool(ADMINS))
 
-# SENTRY_DSN: errors and ERROR lines also go to Sentry (sdp_project/error_reports.py says what is left out).
+# SENTRY_DSN: errors and ERROR lines also go to Sentry (operations/error_reports.py says what is left out).
 SENTRY_DSN = env_str("SENTRY_DSN", "") or ""
 if SENTRY_DSN:
-    from sdp_project.error_reports import sentry_init
+    from operations.error_reports import sentry_init
 
     sentry_init(dsn=SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT"))

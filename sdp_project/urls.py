@@ -8,7 +8,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from sdp_project import views
+from operations import views
 
 urlpatterns = [
     path("", views.home, name="home"),

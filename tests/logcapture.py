@@ -1,4 +1,4 @@
-"""The project's own logging configuration (``sdp_project.logs.logging_config``), its console handler writing
+"""The project's own logging configuration (``operations.logs.logging_config``), its console handler writing
 into memory instead of stderr, so a test reads the very lines a deployment would write."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 
-from sdp_project.logs import logging_config
+from operations.logs import logging_config
 
 
 class Captured:

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from sdp_project import health
+from operations import health
 from tests.factories import ConsolidationRunFactory
 
 pytestmark = pytest.mark.django_db

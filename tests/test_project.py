@@ -45,6 +45,28 @@ def _imports(package: str) -> set[str]:
 
 
 def test_central_is_the_bottom_layer():
-    """DESIGN §3: central imports neither upt nor kanwil; kanwil never imports upt."""
-    assert not _imports("central") & {"upt", "kanwil", "sdp_project"}
-    assert "upt" not in _imports("kanwil")
+    """DESIGN §3: central imports no other app of the project; kanwil never imports upt."""
+    assert not _imports("central") & {"upt", "kanwil", "operations", "devtools", "sdp_project"}
+    assert not _imports("kanwil") & {"upt", "operations", "devtools"}
+    assert not _imports("upt") & {"kanwil", "operations", "devtools"}
+
+
+def test_operations_builds_on_central_alone():
+    """Running the system (probes, logs, backups, schedule, home page) needs central's registry and roles only."""
+    assert not _imports("operations") & {"upt", "kanwil", "devtools"}
+
+
+def test_no_product_code_imports_the_dev_tooling():
+    """Demo seeding, synthetic data and benchmarks stay out of what runs in production (DESIGN §3)."""
+    for package in ("central", "upt", "kanwil", "operations", "sdp_project"):
+        assert "devtools" not in _imports(package), package
+
+
+def test_the_config_package_holds_configuration_alone():
+    """sdp_project keeps settings, URLs, WSGI/ASGI, Celery and environment parsing: a few hundred lines."""
+    modules = sorted(path.name for path in (ROOT / "sdp_project").glob("*.py"))
+    assert modules == ["__init__.py", "asgi.py", "celery.py", "env.py", "settings.py", "urls.py", "wsgi.py"]
+    folders = {path.name for path in (ROOT / "sdp_project").iterdir() if path.is_dir()} - {"__pycache__"}
+    assert folders <= {"formats"}  # FORMAT_MODULE_PATH: the date and time formats are settings too
+    lines = sum(len(path.read_text().splitlines()) for path in (ROOT / "sdp_project").rglob("*.py"))
+    assert lines < 700, lines

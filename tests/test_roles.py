@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from guardian.models import GroupObjectPermission
 
 from central.models import CentralOffice, Kanwil, Upt
+from central.role_groups import ROLE_MODEL_PERMISSIONS, roles_sync
 from central.roles import ROLE_GROUP_NAMES, Role
 from central.scoping import Action, can, has_central_permission, scope_kanwils, scope_upts
 from central.selectors.roles import user_kanwils, user_role, user_upts
 from central.services.roles import role_assign, role_revoke, role_set
-from sdp_project.roles import ROLE_MODEL_PERMISSIONS, roles_sync
 from tests.factories import UptFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-from sdp_project.schedule import DAILY_TASK, DAILY_TASK_NAME, PURGE_TASK, crontab_earliest_before_deadline
+from operations.schedule import DAILY_TASK, DAILY_TASK_NAME, PURGE_TASK, crontab_earliest_before_deadline
 from tests.dburl import database_url
 
 ROOT = Path(__file__).resolve().parent.parent

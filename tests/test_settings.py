@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.middleware.locale import LocaleMiddleware
 
+from operations.middleware import IndonesianFirstLocaleMiddleware
 from sdp_project import env
-from sdp_project.middleware import IndonesianFirstLocaleMiddleware
 
 ROOT = Path(__file__).resolve().parent.parent
 # The subprocesses below only read settings, which never connect at import: any PostgreSQL URL will do,
@@ -147,7 +147,7 @@ def test_language_and_time_zone(settings):
     assert settings.LANGUAGE_CODE == "id"
     assert ("en", "English") in settings.LANGUAGES
     # Django's LocaleMiddleware, choosing Indonesian unless the reader picked English (tests/test_i18n.py).
-    assert "sdp_project.middleware.IndonesianFirstLocaleMiddleware" in settings.MIDDLEWARE
+    assert "operations.middleware.IndonesianFirstLocaleMiddleware" in settings.MIDDLEWARE
     assert issubclass(IndonesianFirstLocaleMiddleware, LocaleMiddleware)
     assert settings.TIME_ZONE == "Asia/Jakarta"
     assert settings.USE_TZ is True

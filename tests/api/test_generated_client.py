@@ -23,7 +23,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from central import package as pkg
 from central.models import ApiToken, ConsolidationRun, Submission
-from central.package_synthetic import synthetic_package
+from devtools.package_synthetic import synthetic_package
 from tests.api.conftest import seed_api_world
 from tests.conftest import PASSWORD
 from tests.factories import ConsolidationRunFactory

@@ -47,8 +47,8 @@ from central.models import (
     StagedPerson,
     Submission,
 )
-from central.package_synthetic import synthetic_package
 from central.services.consolidation import consolidation_reap_stale, consolidation_request
+from devtools.package_synthetic import synthetic_package
 from tests.consolidation.helpers import consolidation_wipe, full_state, scenario
 from tests.consolidation.test_runs import _raw_connection
 from tests.factories import api_token

@@ -16,8 +16,8 @@ from central.models import (
     Submission,
     UptSyncState,
 )
-from central.package_synthetic import reseal, synthetic_package
 from central.services.inbox import submission_receive
+from devtools.package_synthetic import reseal, synthetic_package
 
 
 def census() -> dict[str, int]:

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from central import package as pkg
 from central.models import ApiToken, ConsolidationRun, RowIssue, StagedPerson, Submission, ValidationRule
-from central.package_synthetic import synthetic_package
+from devtools.package_synthetic import synthetic_package
 from tests.factories import SubmissionFactory, api_token
 from tests.inbox.conftest import census, edited, send
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from central import package as pkg
 from central.models.records import PERSON_PACKAGE_FIELDS
-from central.package_synthetic import synthetic_package
+from devtools.package_synthetic import synthetic_package
 
 
 def test_version_1_person_fields_are_the_shared_record_shape():

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from central import package as pkg
 from central.models import ConsolidationRun, RowIssue, StagedMovement, StagedPerson, Submission, ValidationRule
-from central.package_synthetic import synthetic_package
+from devtools.package_synthetic import synthetic_package
 from tests.factories import MovementFactory, PersonFactory, SubmissionFactory
 from tests.inbox.conftest import census, send
 
@@ -258,7 +258,7 @@ def test_a_record_sent_again_shows_as_resent(client_for, world, issues):
         "persons": [fixed],
         "movements": [],
     }
-    from central.package_synthetic import reseal
+    from devtools.package_synthetic import reseal
 
     reseal(delta)
     delta["state_checksum"] = "0" * 64  # whatever: drift does not matter here

@@ -24,8 +24,8 @@ from central.models import (
     SubmissionState,
     UptSyncState,
 )
-from central.package_synthetic import synthetic_package
 from central.services.inbox import PackageConflict, submission_receive, submission_timeliness, sync_full_request
+from devtools.package_synthetic import synthetic_package
 from tests.inbox.conftest import census, edited, send
 
 pytestmark = pytest.mark.django_db

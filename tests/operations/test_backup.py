@@ -15,7 +15,7 @@ from django.db import connection
 from psycopg import sql
 
 from central.models import NationalPerson, RowIssue, Submission
-from sdp_project import backup
+from operations import backup
 from tests.consolidation.helpers import consolidate, movement_values, package, person_values
 from tests.dburl import database_url
 

@@ -28,12 +28,12 @@ from central.models import (
     StagedRemission,
     Submission,
 )
-from central.package_synthetic import synthetic_package
 from central.services.consolidation.actions import submission_reopen
 from central.services.consolidation.locks import RunnerLock
 from central.services.inbox import submission_receive
 from central.services.retention import staging_purge
-from sdp_project.schedule import PURGE_TASK
+from devtools.package_synthetic import synthetic_package
+from operations.schedule import PURGE_TASK
 from tests.consolidation.helpers import consolidate, package, person_values
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def lifecycle(world):
     doc = synthetic_package(upt_code=world.upt_a.code, persons=12, movements=20, remissions=6, seed=3)
     for row in doc["persons"][:3]:
         row["nik"] = "12345"  # an impossible NIK: an error on the correction list
-    from central.package_synthetic import reseal
+    from devtools.package_synthetic import reseal
 
     reseal(doc, state=True)
     old = _send(world.operator_a, doc).submission

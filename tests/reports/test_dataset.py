@@ -16,7 +16,7 @@ from central.models import (
     Upt,
 )
 from central.reference_data import reference_data_ensure
-from sdp_project.report_dataset import report_dataset_generate, report_dataset_remove
+from devtools.report_dataset import report_dataset_generate, report_dataset_remove
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_bench_reports_refuses_contradictory_options(db):
 
 
 def test_demo_report_history_once_and_near_the_real_register(world):
-    from sdp_project.demo_reports import demo_report_history
+    from devtools.demo_reports import demo_report_history
     from tests.factories import PersonFactory
 
     for _i in range(3):

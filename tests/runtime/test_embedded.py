@@ -1,4 +1,4 @@
-"""The embedded PostgreSQL and Redis (``sdp_project/embedded.py``): started from the wheels, data kept across
+"""The embedded PostgreSQL and Redis (``operations/embedded.py``): started from the wheels, data kept across
 restarts, found by ``manage.py`` commands, and every fault a newcomer can meet answered with what to do.
 
 These start real servers in a temporary ``var/``; nothing here touches the test database.
@@ -17,7 +17,7 @@ import psycopg
 import pytest
 import redis
 
-from sdp_project import embedded
+from operations import embedded
 
 ROOT = Path(__file__).resolve().parents[2]
 

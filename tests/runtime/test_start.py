@@ -2,7 +2,7 @@
 Celery worker, one beat — the demo logins working, a consolidation run in the background by the worker, and
 Ctrl+C or SIGTERM leaving no process behind. A second start reuses the data.
 
-The launcher (``python -m sdp_project.launch start``, what scripts/start runs after installing) is started
+The launcher (``python -m operations.launch start``, what scripts/start runs after installing) is started
 as a real process with its own ``var/`` and port; nothing here touches the test database.
 """
 
@@ -27,7 +27,7 @@ import psutil
 import psycopg
 import pytest
 
-from sdp_project import embedded
+from operations import embedded
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "sandi-demo-uji-2026"
@@ -51,7 +51,7 @@ class System:
         self.output = (out_dir or var_dir.parent) / f"start-{port}.txt"
         with open(self.output, "w") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "sdp_project.launch", "start"], cwd=ROOT, env=env, stdout=out, stderr=out
+                [sys.executable, "-m", "operations.launch", "start"], cwd=ROOT, env=env, stdout=out, stderr=out
             )
 
     def text(self) -> str:
@@ -165,7 +165,7 @@ def test_start_serves_the_whole_system_and_sigterm_then_ctrl_c_leave_no_process(
         assert f"password for every demo user: {PASSWORD}" in out
         started = system.processes()
         commands = [" ".join(psutil.Process(pid).cmdline()) for pid in _alive(started)]
-        assert any("gunicorn" in c and "sdp_project.gunicorn" in c for c in commands)
+        assert any("gunicorn" in c and "operations.gunicorn" in c for c in commands)
         assert sum("celery" in c and " beat" in c for c in commands) == 1  # exactly one beat
         assert any("celery" in c and " worker" in c for c in commands)
         assert any("redis-server" in c for c in commands) and any("postgres -D" in c for c in commands)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from sdp_project.national.seed import national_clear, national_seed
+from devtools.national.seed import national_clear, national_seed
 
 SMALL_PEOPLE = 2500
 SMALL_DAYS = 12

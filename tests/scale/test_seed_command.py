@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from central.models import OccupancySnapshot, Upt
 from central.reference import HELD_STATUSES
-from sdp_project.national import facts
+from devtools.national import facts
 from upt.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -23,8 +23,8 @@ from central.reference import (
     Sex,
 )
 from central.sentence import Term, b_register_for
-from sdp_project.national import facts
-from sdp_project.national.population import Generator, apportion, plan_units
+from devtools.national import facts
+from devtools.national.population import Generator, apportion, plan_units
 from tests.scale.conftest import SMALL_DAYS, SMALL_PEOPLE, SMALL_SEED
 from upt.models import Movement, Person, Remission
 from upt.services.derived import person_expiry, register_after, status_after

@@ -19,7 +19,7 @@ from central.models import (
     SubmissionState,
 )
 from central.services.consolidation.engine import ConsolidationEngine
-from sdp_project.national.bench import NationalBench
+from devtools.national.bench import NationalBench
 from upt.services.package import package_send
 
 pytestmark = pytest.mark.django_db

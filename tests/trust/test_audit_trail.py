@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from central import package as pkg
 from central.models import AuditAction, AuditEvent, Conflict, Submission
-from central.package_synthetic import synthetic_package
+from devtools.package_synthetic import synthetic_package
 from tests.consolidation.helpers import consolidate, package, person_values, today
 from tests.factories import MovementFactory, PersonFactory
 from tests.inbox.test_api import api_for, post

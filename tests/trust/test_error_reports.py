@@ -18,8 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from sentry_sdk.transport import Transport
 
+from operations.error_reports import sentry_init
 from sdp_project import env
-from sdp_project.error_reports import sentry_init
 from tests.factories import PersonFactory
 from tests.logcapture import captured_logs
 

@@ -26,7 +26,7 @@ from rest_framework.test import APIClient
 
 from central import package as pkg
 from central.models import AuditEvent
-from central.package_synthetic import reseal, synthetic_package
+from devtools.package_synthetic import reseal, synthetic_package
 from tests.inbox.conftest import census
 from tests.inbox.test_api import api_for
 

@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 
 from central import package as pkg
-from central.package_synthetic import synthetic_package
 from central.services.consolidation import consolidation_execute, consolidation_request
-from sdp_project.logs import request_id_from
+from devtools.package_synthetic import synthetic_package
+from operations.logs import request_id_from
 from tests.consolidation.helpers import scenario
 from tests.factories import api_token
 from tests.logcapture import captured_logs

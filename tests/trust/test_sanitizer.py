@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 
 from central import package as pkg
 from central.models import StagedMovement, StagedPerson, Upt
-from central.package_synthetic import synthetic_package
 from central.text import strip_invisible
+from devtools.package_synthetic import synthetic_package
 from tests.factories import api_token
 from tests.inbox.conftest import edited
 from tests.upt.conftest import admit, days_ago, person_data  # noqa: F401 — admit is a fixture

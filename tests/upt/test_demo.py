@@ -8,7 +8,7 @@ from django.db.models import Count
 
 from central.models import Upt
 from central.reference import NARCOTICS_CATEGORIES, MovementKind
-from sdp_project.demo_data import DEMO_USERS
+from devtools.demo_data import DEMO_USERS
 from upt.models import Movement, Person, Remission
 from upt.selectors.worklists import upt_home
 from upt.services.derived import person_expiry, register_after, status_after

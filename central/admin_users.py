@@ -14,7 +14,6 @@ from central.selectors.roles import user_kanwils, user_role, user_upts
 from central.services.audit import audit_record
 from central.services.roles import role_set
 from central.text import SanitizedInputMixin
-from sdp_project import admin_schedule  # noqa: F401 — periodic tasks: the admin's alone, the daily time checked
 
 User = get_user_model()
 

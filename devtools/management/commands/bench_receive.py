@@ -10,13 +10,13 @@ import os
 import statistics
 import time
 
+from central.package_synthetic import synthetic_package
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from central import package as pkg
 from central.models import Kanwil, Upt
-from central.package_synthetic import synthetic_package
 from central.roles import Role
 from central.services.inbox import submission_receive
 from central.services.roles import role_assign

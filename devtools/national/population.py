@@ -40,7 +40,7 @@ from central.reference import (
     TemporaryExitReason,
 )
 from central.sentence import TERM_REGISTERS, Term
-from sdp_project.national import facts
+from devtools.national import facts
 
 _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 _REGISTER_PREFIX = {r.value: r.value.replace(".", "") for r in Register}

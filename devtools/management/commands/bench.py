@@ -1,5 +1,5 @@
 """``python manage.py bench [--runs N] [--only full,all,daily,receive,pages]``: the national-scale benchmarks
-(``sdp_project.national.bench``) over the dataset of ``seed_national``. Prints a table and writes JSON
+(``devtools.national.bench``) over the dataset of ``seed_national``. Prints a table and writes JSON
 into ``bench-results/``. Consolidation runs are real and committed: use a database set aside for it."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sdp_project.national.bench import BenchError, NationalBench, format_table, write_results
+from devtools.national.bench import BenchError, NationalBench, format_table, write_results
 
 SCENARIOS = ("receive", "full", "all", "daily", "pages")
 

@@ -1,7 +1,7 @@
 """``python manage.py bench_reports``: server time and query count of the report pages at national scale.
 
 Generates (or reuses) a national report history — 531 UPTs, two years of daily snapshots, packages,
-runs and results (``sdp_project.report_dataset``) — then requests each report page, export and API
+runs and results (``devtools.report_dataset``) — then requests each report page, export and API
 endpoint in-process through Django's test client as central, a Kanwil monitor and an operator, and
 prints the median, min and max server time of several runs with the query count. Run it against a
 database of its own (``DATABASE_URL``); it never touches UPTs other than the ones it generated.
@@ -25,8 +25,8 @@ from django.test.utils import CaptureQueriesContext
 from central.models import ConsolidationRun, OccupancySnapshot, Upt
 from central.roles import Role
 from central.services.roles import role_set
-from sdp_project.national.bench import production_like_requests
-from sdp_project.report_dataset import NATIONAL_UPTS, report_dataset_generate
+from devtools.national.bench import production_like_requests
+from devtools.report_dataset import NATIONAL_UPTS, report_dataset_generate
 
 
 class Command(BaseCommand):

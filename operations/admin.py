@@ -4,7 +4,7 @@ Periodic tasks and their schedules are the admin's alone (DESIGN §4 gives centr
 consolidation, on paths that check it; not to configure the system). A periodic task can start any
 registered task with any arguments, and the page's "Run selected tasks" action runs it at once, so whoever
 edits them can run a consolidation — or anything else — past those checks. The central group holds no
-permission on these models (``sdp_project/roles.py``); the pages below also refuse anyone but a superuser,
+permission on these models (``central/role_groups.py``); the pages below also refuse anyone but a superuser,
 whatever model permissions someone is given by hand.
 """
 
@@ -25,7 +25,7 @@ from django_celery_beat.models import (
 )
 
 from central.admin_base import AdminOnlyMixin
-from sdp_project.schedule import DAILY_TASK, crontab_earliest_before_deadline
+from operations.schedule import DAILY_TASK, crontab_earliest_before_deadline
 
 
 def _refuse_before_deadline(*, minute: str, hour: str, timezone) -> None:

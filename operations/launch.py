@@ -100,7 +100,7 @@ def _stop_requested(signum: int, frame: object) -> None:
 
 
 def start() -> int:
-    from sdp_project import embedded
+    from operations import embedded
 
     host = os.environ.get("SDP_HOST", "127.0.0.1")
     port = int(os.environ.get("SDP_PORT", "8000"))
@@ -182,5 +182,5 @@ def start() -> int:
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["start"]:
-        sys.exit("usage: python -m sdp_project.launch start")
+        sys.exit("usage: python -m operations.launch start")
     sys.exit(start())

@@ -29,7 +29,7 @@ from pathlib import Path
 import psycopg
 from django.utils.translation import gettext as _
 
-from sdp_project.embedded import pg_bin
+from operations.embedded import pg_bin
 
 CHUNK = 1024 * 1024
 _VERSION = re.compile(r"\(PostgreSQL\) (\d+)")

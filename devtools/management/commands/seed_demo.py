@@ -7,13 +7,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from central.models import Kanwil, Upt
+from central.role_groups import roles_sync
 from central.roles import Role
 from central.services.roles import role_assign
-from sdp_project.demo_data import DEMO_UPTS, DEMO_USERS
-from sdp_project.demo_packages import demo_packages_send
-from sdp_project.demo_register import demo_registers_seed
-from sdp_project.demo_reports import demo_report_history
-from sdp_project.roles import roles_sync
+from devtools.demo_data import DEMO_UPTS, DEMO_USERS
+from devtools.demo_packages import demo_packages_send
+from devtools.demo_register import demo_registers_seed
+from devtools.demo_reports import demo_report_history
 
 
 class Command(BaseCommand):

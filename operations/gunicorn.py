@@ -1,4 +1,4 @@
-"""Gunicorn's configuration for SDP's web processes: ``gunicorn -c python:sdp_project.gunicorn sdp_project.wsgi``.
+"""Gunicorn's configuration for SDP's web processes: ``gunicorn -c python:operations.gunicorn sdp_project.wsgi``.
 
 Threads rather than many processes: a page spends most of its time waiting for PostgreSQL, and each process
 holds its own copy of Django (≈100 MB), so two processes of four threads serve a 2-core machine. A request

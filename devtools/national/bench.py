@@ -72,7 +72,7 @@ from central.services.consolidation.engine import (
 from central.services.consolidation.progress import log as progress_log
 from central.services.inbox import submission_receive
 from central.services.roles import role_assign
-from sdp_project.national.seed import OPERATOR_PREFIX
+from devtools.national.seed import OPERATOR_PREFIX
 from upt.models import Movement, Person, Remission
 from upt.services.package import package_build, package_send
 

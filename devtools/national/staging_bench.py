@@ -23,7 +23,7 @@ from django.db import connection
 
 from central.models import Submission
 from central.services.retention import STAGED_TABLES, staging_purge
-from sdp_project.national.bench import NationalBench, _sql
+from devtools.national.bench import NationalBench, _sql
 
 
 @dataclass

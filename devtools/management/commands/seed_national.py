@@ -11,8 +11,8 @@ from django.db.models import Count, Sum
 
 from central.models import Kanwil
 from central.reference import HELD_STATUSES
-from sdp_project.national import facts
-from sdp_project.national.seed import DatasetExists, national_seed
+from devtools.national import facts
+from devtools.national.seed import DatasetExists, national_seed
 from upt.models import Person
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from central.roles import Role
 from central.selectors.roles import user_role, user_upts
-from sdp_project import health
+from operations import health
 
 
 def start_url_for(user) -> str | None:
@@ -40,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness: the process answers. Touches nothing else (``sdp_project.health``)."""
+    """Liveness: the process answers. Touches nothing else (``operations.health``)."""
     return JsonResponse(health.liveness())
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from central.redaction import redact
 from central.run_context import current_run_id
-from sdp_project.logs import current_request_id, plain_data
+from operations.logs import current_request_id, plain_data
 
 
 def _redacted(value: Any) -> Any:

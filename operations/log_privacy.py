@@ -10,7 +10,7 @@ person's name or NIK without anyone writing it on purpose:
   variables (person rows, forms) and request headers such as the query string and the Referer.
   ``PersonDataReporterFilter`` and ``PersonDataExceptionReporter`` leave all of them out outside DEBUG, and
   blank the values a database error quotes in the exception's text. The same report goes by e-mail and,
-  cleaned the same way, to Sentry (``sdp_project.error_reports``); JSON log lines: ``sdp_project.logs``.
+  cleaned the same way, to Sentry (``operations.error_reports``); JSON log lines: ``operations.logs``.
 """
 
 from __future__ import annotations

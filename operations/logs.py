@@ -174,7 +174,7 @@ def logging_config(*, log_format: str, level: str, mail_admins: bool) -> dict[st
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter}, "plain": {"()": PlainFormatter}},
         "filters": {
-            "redact_key_values": {"()": "sdp_project.log_privacy.RedactKeyValues"},
+            "redact_key_values": {"()": "operations.log_privacy.RedactKeyValues"},
             "log_context": {"()": LogContextFilter},
             "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
         },

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from central.models import ConsolidationRun, OccupancySnapshot, Upt
 from central.reference import HELD_STATUSES
-from sdp_project.report_dataset import SYNTHETIC_STEP, ReportDatasetSummary, report_dataset_generate
+from devtools.report_dataset import SYNTHETIC_STEP, ReportDatasetSummary, report_dataset_generate
 from upt.models import Person
 
 

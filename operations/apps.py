@@ -1,9 +1,11 @@
+"""The operations app: after every migrate, the role groups are synced and the daily schedule seeded."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
 def _sync_roles(sender, **kwargs):
-    from sdp_project.roles import roles_sync
+    from central.role_groups import roles_sync
 
     roles_sync()
 
@@ -17,7 +19,7 @@ def _seed_daily_schedule(sender, **kwargs):
     from django.db import connection
     from django_celery_beat.models import PeriodicTask
 
-    from sdp_project.schedule import daily_schedule_seed, purge_schedule_seed
+    from operations.schedule import daily_schedule_seed, purge_schedule_seed
 
     if PeriodicTask._meta.db_table not in connection.introspection.table_names():
         return  # django_celery_beat migrated back to zero
@@ -25,13 +27,13 @@ def _seed_daily_schedule(sender, **kwargs):
     purge_schedule_seed(at=settings.STAGING_PURGE_TIME)
 
 
-class SdpProjectConfig(AppConfig):
-    """The project itself as an app: role set-up, the daily schedule's seed, the home page, demo commands."""
+class OperationsConfig(AppConfig):
+    """Running SDP: the runtime, probes, logs, backups, the schedule, the home page; role set-up after migrate."""
 
-    name = "sdp_project"
-    verbose_name = "SDP"
+    name = "operations"
+    verbose_name = "Operasional"
 
     def ready(self) -> None:
         # Sent once per app; answering only our own (listed last) means every permission exists by then.
-        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="sdp_project.roles_sync")
-        post_migrate.connect(_seed_daily_schedule, sender=self, dispatch_uid="sdp_project.daily_schedule_seed")
+        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="operations.roles_sync")
+        post_migrate.connect(_seed_daily_schedule, sender=self, dispatch_uid="operations.daily_schedule_seed")

@@ -1,5 +1,5 @@
-"""The project app has no tables of its own.
+"""The operations app has no tables of its own.
 
 This module exists because Django sends ``post_migrate`` only to apps with a models module, and the role
-set-up (``sdp_project.roles``) listens for it.
+set-up (``central.role_groups``) listens for it.
 """

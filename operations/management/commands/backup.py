@@ -1,5 +1,5 @@
 """``manage.py backup``: a consistent, checksummed pg_dump of the configured database into ``BACKUP_DIR``,
-keeping the newest ``BACKUP_KEEP`` (``sdp_project.backup``; README: "Operations")."""
+keeping the newest ``BACKUP_KEEP`` (``operations.backup``; README: "Operations")."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
-from sdp_project.backup import BackupError, backup_create
+from operations.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """``python manage.py bench_staging --days 21 [--no-purge]``: staging's size per simulated day of national
-packages, with and without the retention purge (``sdp_project.national.staging_bench``). Runs are real
+packages, with and without the retention purge (``devtools.national.staging_bench``). Runs are real
 and committed: use a database set aside for it, seeded with ``seed_national``."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sdp_project.national.bench import BenchError
-from sdp_project.national.staging_bench import staging_bench
+from devtools.national.bench import BenchError
+from devtools.national.staging_bench import staging_bench
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """``manage.py restore FILE [--database-url URL] [--force]``: check a backup's checksum and restore it, in one
-transaction, into the configured database or another one (``sdp_project.backup``)."""
+transaction, into the configured database or another one (``operations.backup``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
-from sdp_project.backup import BackupError, backup_restore
+from operations.backup import BackupError, backup_restore
 from sdp_project.env import env_database
 
 

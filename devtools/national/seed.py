@@ -54,8 +54,8 @@ from central.reference import DETAINEE_REGISTERS, Sex
 from central.reference_data import reference_data_ensure
 from central.roles import Role
 from central.services.roles import role_assign
-from sdp_project.national import facts
-from sdp_project.national.population import Generator, Record, held_cells, trend_factors
+from devtools.national import facts
+from devtools.national.population import Generator, Record, held_cells, trend_factors
 from upt.models import Movement, Person, Remission
 
 log = logging.getLogger(__name__)
