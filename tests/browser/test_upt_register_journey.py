@@ -3,6 +3,8 @@ in, enters a detainee from the keyboard, records the verdict and sends the day's
 transfer (after a refused form explains itself), and a release found by searching from the keyboard.
 Screenshots go to test-artifacts/."""
 
+from datetime import date
+
 import pytest
 
 from central.models import Submission
@@ -19,6 +21,11 @@ def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"upt-journey-{name}.png"), full_page=True)
 
 
+def dmy(day: date) -> str:
+    """A date as the operator types it: dd-mm-yyyy."""
+    return day.strftime("%d-%m-%Y")
+
+
 def test_operator_registers_a_detainee_records_the_verdict_and_sends_the_package(page, world):
     login(page, "op_a")
     assert page.url.endswith("/upt/LP3301/")
@@ -27,19 +34,22 @@ def test_operator_registers_a_detainee_records_the_verdict_and_sends_the_package
     page.wait_for_url("**/wbp/baru/")
     assert page.evaluate("document.activeElement.id") == "id_reg_number"
     page.keyboard.type("AII.0501/2026")
-    page.fill("#id_admission_date", days_ago(12).isoformat())
+    # Date boxes are text boxes in dd-mm-yyyy, whatever the browser's language (not type=date).
+    box = page.locator("#id_admission_date")
+    assert box.get_attribute("type") == "text" and box.get_attribute("placeholder") == "dd-mm-yyyy"
+    page.fill("#id_admission_date", dmy(days_ago(12)))
     page.fill("#id_admission_document", "SP.Han/77/XI/2026")
     assert page.locator("#id_origin_upt").is_hidden()  # only for a transfer in
     page.fill("#id_full_name", "Slamet Riyadi")
     page.select_option("#id_sex", "L")
     page.fill("#id_nik", "3301 0517 0590 0123")
     page.fill("#id_birth_place", "Cilacap")
-    page.fill("#id_birth_date", "1990-05-17")
+    page.fill("#id_birth_date", "17-05-1990")
     page.select_option("#id_register", "A.II")
     assert page.locator("#id_verdict_date").is_hidden()  # the verdict part is for B registers
-    page.fill("#id_register_since", days_ago(12).isoformat())
+    page.fill("#id_register_since", dmy(days_ago(12)))
     page.select_option("#id_crime_category", "NARKOTIKA_PENGGUNA")
-    page.fill("#id_detention_start", days_ago(15).isoformat())
+    page.fill("#id_detention_start", days_ago(15).isoformat())  # ISO, as a paste from an export, is taken too
     page.fill("#id_block", "A")
     page.fill("#id_cell", "3")
     shot(page, "1-form")
@@ -47,25 +57,33 @@ def test_operator_registers_a_detainee_records_the_verdict_and_sends_the_package
     page.wait_for_url("**/wbp/*/")
     assert "Data Slamet Riyadi dibuka" in page.locator(".messages").inner_text()
     assert "batas penahanan a.ii" in page.locator(".key-dates").inner_text().lower()
+    saved = Person.objects.get(reg_number="AII.0501/2026")
+    assert (saved.birth_date, saved.admission_date, saved.register_since, saved.detention_start) == (
+        date(1990, 5, 17),
+        days_ago(12),
+        days_ago(12),
+        days_ago(15),
+    )
+    assert "17-05-1990" in page.locator("main").inner_text()
     shot(page, "2-detail")
 
     # The verdict: "m" opens the movement form; choosing a B register shows the verdict fields.
     page.keyboard.press("m")
     page.wait_for_url("**/mutasi/")
     page.select_option("#id_kind", "REGISTER_CHANGE")
-    page.fill("#id_date", days_ago(1).isoformat())
+    page.fill("#id_date", dmy(days_ago(1)))
     page.fill("#id_document_number", "BA-17/120/2026")
     assert page.locator("#id_verdict_date").is_hidden()
     page.select_option("#id_register_to", "B.IIa")
     assert page.locator("#id_verdict_date").is_visible()
-    page.fill("#id_verdict_date", days_ago(3).isoformat())
+    page.fill("#id_verdict_date", dmy(days_ago(3)))
     page.fill("#id_verdict_number", "412/Pid.Sus/2026/PN Clp")
     page.fill("#id_sentence_months", "10")
     shot(page, "3-verdict")
     page.click("button.primary")
     page.wait_for_url("**/wbp/*/")
     person = Person.objects.get(reg_number="AII.0501/2026")
-    assert person.register == "B.IIa" and person.expiry_date is not None
+    assert person.register == "B.IIa" and person.expiry_date is not None and person.verdict_date == days_ago(3)
     assert person.expiry_date.strftime("%d-%m-%Y") in page.locator(".key-dates").inner_text()
 
     # The day's package: from the UPT's home, "Kirim ke pusat", see what goes, send it.
