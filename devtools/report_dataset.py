@@ -41,22 +41,12 @@ from central.models import (
     ValidationRule,
 )
 from central.reference import CrimeCategory, Register, Sex
+from central.validation import validation_rules_sync
+from devtools.national import facts
 
 WIB = ZoneInfo("Asia/Jakarta")
 SYNTHETIC_STEP = "data sintetis"  # marks generated runs so that a rerun can remove them
-NATIONAL_UPTS = 531
-
-# Approximate number of UPTs per Kanwil (scaled to the requested total) and how crowded each region is
-# (occupants / capacity): DESIGN §1 names Riau 245 %, Kalimantan Timur 189 %, Kalimantan Barat 176 %.
-KANWIL_PROFILE: dict[str, tuple[int, float]] = {
-    "11": (25, 1.55), "12": (41, 2.05), "13": (22, 1.6), "14": (19, 2.45), "15": (12, 1.9),
-    "16": (25, 2.0), "17": (8, 1.7), "18": (20, 1.95), "19": (8, 1.5), "21": (12, 1.75),
-    "31": (13, 2.1), "32": (34, 1.7), "33": (45, 1.35), "34": (6, 0.85), "35": (39, 1.9),
-    "36": (14, 2.0), "51": (8, 1.6), "52": (10, 1.8), "53": (20, 1.05), "61": (16, 1.76),
-    "62": (14, 1.65), "63": (14, 1.85), "64": (22, 1.89), "71": (10, 1.2), "72": (12, 1.4),
-    "73": (26, 1.45), "74": (14, 1.3), "75": (5, 1.25), "76": (4, 1.1), "81": (12, 0.9),
-    "82": (8, 0.95), "91": (17, 0.8), "92": (10, 0.9),
-}  # fmt: skip
+NATIONAL_UPTS = facts.NATIONAL_UPTS
 
 # (type, code letter, share of UPTs, mean capacity, detainee share, female share)
 UPT_KINDS = [
@@ -77,14 +67,6 @@ CRIME_SHARES = {CrimeCategory.NARKOTIKA_BANDAR: 0.30, CrimeCategory.NARKOTIKA_PE
                 CrimeCategory.KORUPSI: 0.02, CrimeCategory.TERORISME: 0.003, CrimeCategory.TPPO: 0.006,
                 CrimeCategory.ILLEGAL_LOGGING: 0.004, CrimeCategory.PENCUCIAN_UANG: 0.002,
                 CrimeCategory.PIDANA_UMUM: 0.445}  # fmt: skip
-
-# Rules used for generated issues when the validation catalogue is still empty.
-FALLBACK_RULES = [
-    ("NIK_FORMAT", "person", "error", "NIK harus 16 digit angka."),
-    ("DATE_ORDER", "person", "error", "Tanggal penahanan tidak boleh sebelum tanggal lahir."),
-    ("REGISTER_SENTENCE", "person", "error", "Register tidak sesuai dengan lama pidana."),
-    ("DETENTION_EXPIRED", "person", "warning", "Masa penahanan telah melewati batas hukum."),
-]
 
 
 @dataclass
@@ -176,7 +158,7 @@ def _make_upts(rng: random.Random, *, count: int, prefix: str) -> list[Upt]:
     fake = Faker("id_ID")
     fake.seed_instance(rng.randrange(1 << 30))
     kanwils = {k.code: k for k in Kanwil.objects.all()}
-    weights = [(code, n) for code, (n, _f) in KANWIL_PROFILE.items() if code in kanwils]
+    weights = [(code, n) for code, (n, _over) in facts.KANWIL_PROFILE.items() if code in kanwils]
     per_kanwil = _apportion(count, weights)
     upts = []
     for code, n in per_kanwil:
@@ -233,13 +215,9 @@ def report_dataset_generate(
     sender, _created = get_user_model().objects.get_or_create(
         username="sistem.sintetis", defaults={"first_name": "Data", "last_name": "Sintetis", "is_active": False}
     )
-    rules = list(ValidationRule.objects.values_list("code", "severity", "record_type"))
-    if not rules:
-        for code, record_type, severity, message in FALLBACK_RULES:
-            ValidationRule.objects.get_or_create(
-                code=code, defaults={"record_type": record_type, "severity": severity, "message": message}
-            )
-        rules = [(code, severity, record_type) for code, record_type, severity, _m in FALLBACK_RULES]
+    # Issues cite the real catalogue's rules (written by every run; written here for a database without runs).
+    validation_rules_sync()
+    rules = list(ValidationRule.objects.filter(is_active=True).values_list("code", "severity", "record_type"))
 
     # One run a day at the consolidation time; a package received after it waits for the next day's run.
     run_ids: dict[dt.date, int] = {}
@@ -257,7 +235,8 @@ def report_dataset_generate(
     profiles = {}
     for upt in upts:
         kind = kinds.get(upt.upt_type, UPT_KINDS[0])
-        crowd = KANWIL_PROFILE.get(upt.kanwil.code, (0, 1.7))[1]
+        # occupants ÷ capacity from the region's overcrowding percent (devtools/national/facts.py)
+        crowd = 1 + facts.KANWIL_PROFILE.get(upt.kanwil.code, (0, 70))[1] / 100
         reliability = rng.random()
         profiles[upt.pk] = {
             "base": (occupants or {}).get(upt.pk) or upt.capacity * crowd * rng.uniform(0.75, 1.25),

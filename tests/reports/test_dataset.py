@@ -128,3 +128,29 @@ def test_demo_report_history_once_and_near_the_real_register(world):
     assert last.detainees + last.sentenced == 3  # ends where the register stands
     assert OccupancySnapshot.objects.filter(upt=world.upt_b).order_by("-date").first().sentenced > 3
     assert demo_report_history([world.upt_a, world.upt_b], days=5) is None  # written once
+
+
+def test_issues_cite_only_rules_of_the_catalogue(dataset):
+    """The generator once invented codes (``NIK_FORMAT``) the catalogue does not have; it now uses the catalogue."""
+    from central.models import RowIssue
+    from central.validation import RULES_BY_CODE
+
+    cited = set(RowIssue.objects.values_list("rule", flat=True))
+    assert dataset.issues > 0
+    assert cited and cited <= set(RULES_BY_CODE)
+
+
+def test_regions_follow_the_one_table_of_national_facts(db):
+    """One table of national facts: a 531-UPT history spreads its units over the Kanwil as facts.py does."""
+    import random
+
+    from devtools.national import facts
+    from devtools.report_dataset import NATIONAL_UPTS, _make_upts
+
+    reference_data_ensure()
+    assert NATIONAL_UPTS == facts.NATIONAL_UPTS == sum(n for n, _over in facts.KANWIL_PROFILE.values())
+    upts = _make_upts(random.Random(1), count=NATIONAL_UPTS, prefix="SN")
+    per_kanwil = {}
+    for upt in upts:
+        per_kanwil[upt.kanwil.code] = per_kanwil.get(upt.kanwil.code, 0) + 1
+    assert per_kanwil == {code: n for code, (n, _over) in facts.KANWIL_PROFILE.items()}
