@@ -75,10 +75,13 @@ class ScopedModelAdmin(admin.ModelAdmin):
             self.message_user(request, " ".join(error.messages), level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+    def get_object(self, request, object_id, from_field=None):
         # Django redirects to the index for a missing object; SDP answers 404 so that another unit's
         # objects are indistinguishable from ones that do not exist.
-        raise Http404
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
 
 
 class ReadOnlyAdminMixin:

@@ -11,8 +11,8 @@ import pytest
 
 from central import package as pkg
 from central.models import ConsolidationRun, Submission
-from central.package_synthetic import synthetic_package
 from central.services.inbox import submission_receive
+from devtools.package_synthetic import synthetic_package
 from tests.consolidation.helpers import consolidate
 from tests.factories import api_token
 

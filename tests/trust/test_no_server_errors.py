@@ -11,12 +11,12 @@ import gzip
 import json
 
 import pytest
-from central.package_synthetic import reseal, synthetic_package
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from central import package as pkg
 from central.private_search import SESSION_KEY
+from devtools.package_synthetic import reseal, synthetic_package
 from tests.inbox.conftest import census
 from tests.inbox.test_api import api_for
 

@@ -10,7 +10,6 @@ import os
 import statistics
 import time
 
-from central.package_synthetic import synthetic_package
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -20,6 +19,7 @@ from central.models import Kanwil, Upt
 from central.roles import Role
 from central.services.inbox import submission_receive
 from central.services.roles import role_assign
+from devtools.package_synthetic import synthetic_package
 
 SCENARIOS = {
     # The heaviest kind of row: every one a person (35 columns, derived dates computed at receipt).
