@@ -26,6 +26,7 @@ from django_celery_beat.models import (
 
 from central.admin_base import AdminOnlyMixin
 from operations.schedule import DAILY_TASK, crontab_earliest_before_deadline
+from sdp_project.formats import show_time
 
 
 def _refuse_before_deadline(*, minute: str, hour: str, timezone) -> None:
@@ -41,8 +42,8 @@ def _refuse_before_deadline(*, minute: str, hour: str, timezone) -> None:
                 "jadwal ini berjalan pukul %(time)s WIB. Pilih jam %(deadline)s atau sesudahnya."
             )
             % {
-                "deadline": settings.SUBMISSION_DEADLINE_OTHER.strftime("%H:%M"),
-                "time": earliest.strftime("%H:%M"),
+                "deadline": show_time(settings.SUBMISSION_DEADLINE_OTHER),
+                "time": show_time(earliest),
             },
             code="before_deadline",
         )
@@ -52,7 +53,7 @@ def _daily_hint() -> str:
     return gettext(
         "Jadwal konsolidasi harian pusat (jam dan menit, zona waktu Asia/Jakarta = WIB). Tidak boleh sebelum "
         "batas kiriman data pukul %(deadline)s WIB. Perubahan berlaku tanpa memulai ulang beat."
-    ) % {"deadline": settings.SUBMISSION_DEADLINE_OTHER.strftime("%H:%M")}
+    ) % {"deadline": show_time(settings.SUBMISSION_DEADLINE_OTHER)}
 
 
 class PeriodicTaskForm(beat_admin.PeriodicTaskForm):

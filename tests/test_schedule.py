@@ -214,7 +214,7 @@ def test_the_daily_tasks_page_says_what_it_is(client_for, world):
     assert "Konsolidasi harian pusat — ubah jam di sini" in listing
     page = client.get(reverse("admin:django_celery_beat_periodictask_change", args=[daily().pk])).content.decode()
     assert "Jadwal konsolidasi harian pusat" in page
-    assert "batas kiriman data pukul 14:00 WIB" in page
+    assert "batas kiriman data pukul 14.00 WIB" in page
 
 
 @pytest.mark.django_db
@@ -224,14 +224,14 @@ def test_the_admin_may_not_schedule_the_run_before_the_deadline(client_for, worl
 
     refused = _post_admin_form(client, "crontabschedule", crontab.pk, hour="13", minute="30")
     assert refused.status_code == 200
-    assert "tidak boleh berjalan sebelum batas kiriman data pukul 14:00 WIB" in _errors(refused)
-    assert "pukul 13:30 WIB" in _errors(refused)
+    assert "tidak boleh berjalan sebelum batas kiriman data pukul 14.00 WIB" in _errors(refused)
+    assert "pukul 13.30 WIB" in _errors(refused)
     # 05:00 UTC is 12:00 WIB: the crontab's own time zone counts.
     refused = _post_admin_form(client, "crontabschedule", crontab.pk, hour="5", minute="0", timezone="UTC")
-    assert "pukul 12:00 WIB" in _errors(refused)
+    assert "pukul 12.00 WIB" in _errors(refused)
     # A second run in the morning is as early as a single one.
     refused = _post_admin_form(client, "crontabschedule", crontab.pk, hour="9,16", minute="0")
-    assert "pukul 09:00 WIB" in _errors(refused)
+    assert "pukul 09.00 WIB" in _errors(refused)
     assert time_of(daily()) == (str(settings.CONSOLIDATION_TIME.hour), str(settings.CONSOLIDATION_TIME.minute))
 
     accepted = _post_admin_form(client, "crontabschedule", crontab.pk, hour="14", minute="0")
@@ -249,7 +249,7 @@ def test_the_daily_task_may_not_be_moved_to_an_early_or_non_crontab_schedule(cli
 
     refused = _post_admin_form(client, "periodictask", task.pk, crontab=morning.pk)
     assert refused.status_code == 200
-    assert "pukul 10:00 WIB" in _errors(refused)
+    assert "pukul 10.00 WIB" in _errors(refused)
     refused = _post_admin_form(client, "periodictask", task.pk, crontab="", interval=every_hour.pk)
     assert "dijadwalkan dengan crontab" in _errors(refused)
     assert daily().crontab_id == task.crontab_id

@@ -96,7 +96,7 @@ class Command(BaseCommand):
             ("list, NIK prefix", search(q="3171")),
             ("list, detention ≤ 10 days", reverse("upt:person_list", args=[code]) + "?daftar=tahanan-10&urut=batas"),
             ("list, releases ≤ 3 months", reverse("upt:person_list", args=[code]) + "?daftar=bebas-3&urut=ekspirasi"),
-            ("list, page 30", reverse("upt:person_list", args=[code]) + "?status=semua&hal=30"),
+            ("list, page 30", reverse("upt:person_list", args=[code]) + "?status=semua&halaman=30"),
             ("person's file", reverse("upt:person_detail", args=[code, sample.pk])),
             ("movement form", reverse("upt:movement_create", args=[code, sample.pk])),
         ]
