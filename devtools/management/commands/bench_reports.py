@@ -27,6 +27,7 @@ from central.roles import Role
 from central.services.roles import role_set
 from devtools.national.bench import production_like_requests
 from devtools.report_dataset import NATIONAL_UPTS, report_dataset_generate
+from sdp_project.formats import show_date
 
 
 class Command(BaseCommand):
@@ -112,7 +113,7 @@ class Command(BaseCommand):
             ),
         ]
         self.stdout.write(
-            f"Data: {generated.count()} UPT, snapshot terakhir {day:%d-%m-%Y}, wilayah uji {region_code}; "
+            f"Data: {generated.count()} UPT, snapshot terakhir {show_date(day)}, wilayah uji {region_code}; "
             f"median dari {runs} kali, waktu server dalam proses (tanpa jaringan)."
         )
         header = f"{'halaman':<44} {'median':>9} {'min':>9} {'maks':>9} {'kueri':>6} {'ukuran':>9}"
