@@ -1,6 +1,9 @@
-"""Pages for Ditjenpas (central): the national dashboard with the "Jalankan konsolidasi" button, runs with
-live progress, conflicts to resolve, and reopening a submission. Every page needs central's national view;
-every write goes through a service that checks central's object permission again."""
+"""Pages for Ditjenpas (central): the "Jalankan konsolidasi" button, the list of runs, conflicts to resolve,
+and reopening a submission. Every page needs central's national view; every write goes through a service
+that checks central's object permission again.
+
+The national dashboard and a run's page live in the report area (``/laporan/nasional/…``), one page each
+for every role; ``/pusat/`` and ``/pusat/konsolidasi/<pk>/`` answer with a permanent redirect there."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +24,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from central.models import ConflictKind, ConflictState, RunTrigger, Submission
 from central.scoping import Action, get_scoped_or_404, has_central_permission
 from central.selectors import consolidation as sel
-from central.selectors.organisation import kanwils_for
 from central.services.consolidation import consolidation_request
 from central.services.consolidation.actions import conflict_close, conflict_open, submission_reopen
 from central.text import SanitizedInputMixin
@@ -46,29 +48,22 @@ def _page(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _moved(request: HttpRequest, url: str) -> HttpResponse:
+    """A page that moved to the report area: the same address there, with the query string kept."""
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
+def run_page_url(run_id: int) -> str:
+    """A run's one page: the national view of its results, with central's actions (reopen, conflicts)."""
+    return reverse("laporan:national_run", kwargs={"run_id": run_id})
+
+
 @require_safe
 @central_page
 def dashboard(request: HttpRequest) -> HttpResponse:
-    kanwils = list(kanwils_for(request.user))
-    totals = {
-        "upts": sum(k.active_upts for k in kanwils),
-        "capacity": sum(k.total_capacity or 0 for k in kanwils),
-    }
-    return render(
-        request,
-        "central/dashboard.html",
-        {
-            "kanwils": kanwils,
-            "totals": totals,
-            "active_run": sel.run_active(),
-            "recent_runs": list(sel.runs_for(request.user)[:8]),
-            "waiting": sel.inbox_waiting(request.user),
-            "today": sel.sent_today(request.user),
-            "open_conflicts": sel.open_conflict_count(request.user),
-            "latest_conflicts": list(sel.conflicts_for(request.user, state=ConflictState.OPEN)[:5]),
-            "may_consolidate": has_central_permission(request.user, Action.CONSOLIDATE),
-        },
-    )
+    """``/pusat/`` moved: the national dashboard (with the consolidation button) is ``/laporan/nasional/``."""
+    return _moved(request, reverse("laporan:national"))
 
 
 @require_POST
@@ -84,7 +79,7 @@ def consolidation_start(request: HttpRequest) -> HttpResponse:
             _("Konsolidasi #%(id)d sedang %(state)s; tidak dijalankan lagi.")
             % {"id": run.pk, "state": run.get_state_display().lower()},
         )
-    return redirect("central:run_detail", pk=run.pk)
+    return redirect(run_page_url(run.pk))
 
 
 @require_safe
@@ -96,21 +91,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @central_page
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = sel.run_get(request.user, pk)
-    submissions = list(sel.run_submissions(request.user, run))
-    return render(
-        request,
-        "central/run_detail.html",
-        {
-            "run": run,
-            "results": list(sel.run_results(request.user, run)),
-            "issue_summary": sel.run_issue_summary(request.user, run),
-            "submissions": submissions,
-            "reopenable": sel.latest_consolidated_ids(submissions),
-            "conflicts": list(sel.conflicts_for(request.user).filter(detected_run=run)[:PAGE_SIZE]),
-            "may_resolve": has_central_permission(request.user, Action.RESOLVE),
-        },
-    )
+    """``/pusat/konsolidasi/<pk>/`` moved to the run's one page in the report area."""
+    return _moved(request, run_page_url(pk))
 
 
 class ConflictFilter(forms.Form):
@@ -187,7 +169,7 @@ def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def submission_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     submission = get_scoped_or_404(Submission.objects.all(), request.user, Action.VIEW, pk=pk)
     run_id = submission.run_id
-    back = reverse("central:run_detail", args=[run_id]) if run_id else reverse("central:dashboard")
+    back = run_page_url(run_id) if run_id else reverse("laporan:national")
     try:
         submission_reopen(user=request.user, submission_id=submission.pk, request=request)
     except ValidationError as exc:

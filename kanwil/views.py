@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from central.models import Kanwil, Upt
+from central.models import ACTIVE_RUN_STATES, ConsolidationRun, Kanwil, Upt
+from central.scoping import Action, has_central_permission
+from central.selectors import consolidation as run_sel
 from central.selectors.reports import activity as activity_sel
 from central.selectors.reports import breakdowns as breakdown_sel
 from central.selectors.reports import common as scope_sel
@@ -44,6 +46,8 @@ NATIONAL, REGION, UPT = "nasional", "wilayah", "upt"
 RUNS_PER_PAGE = 20
 ISSUES_PER_PAGE = 50
 TOP_OVERCROWDED = 10
+RECENT_RUNS = 5
+RUN_CONFLICTS = 50
 
 
 @dataclass
@@ -293,10 +297,24 @@ def dashboard(request: HttpRequest, level: str, code: str | None = None) -> Http
             )
         )
         page.add(rt.not_sent_table(status_sel.not_sent(statuses), title=_("UPT yang belum mengirim data")))
+        if not page.wants_export():
+            context["central"] = _central_operations(user=request.user)
     else:
         page.add(rt.upt_status_table(statuses, totals, title=_("UPT di wilayah")), sort=True)
         page.add(rt.not_sent_table(status_sel.not_sent(statuses), title=_("UPT yang belum mengirim data")))
     return page.response(template, context)
+
+
+def _central_operations(*, user) -> dict:
+    """What Ditjenpas runs from the national dashboard: the consolidation button, the run in progress, the
+    packages waiting for the next run, the last runs and the open conflicts. Five queries."""
+    return {
+        "active_run": run_sel.run_active(),
+        "recent_runs": list(run_sel.runs_for(user=user)[:RECENT_RUNS]),
+        "waiting": run_sel.inbox_waiting(user=user),
+        "open_conflicts": run_sel.open_conflict_count(user=user),
+        "may_consolidate": has_central_permission(user, Action.CONSOLIDATE),
+    }
 
 
 # --- Compliance ----------------------------------------------------------------------------------------
@@ -418,7 +436,23 @@ def run_detail(request: HttpRequest, level: str, run_id: int, code: str | None =
         if paginator_page.object_list:
             audit_row_issues_seen(request=request, run=run, scope=scope.stem, upt=scope.upt)
     page.add(rt.issues_table(rows, title=_("Baris bermasalah")))
-    return page.response(template, {"run": run, "page_obj": paginator_page})
+    context = {"run": run, "page_obj": paginator_page, "run_active": run.state in ACTIVE_RUN_STATES}
+    if scope.level == NATIONAL and not fmt:
+        context.update(_central_run(user=request.user, run=run))
+    return page.response(template, context)
+
+
+def _central_run(*, user, run: ConsolidationRun) -> dict:
+    """What only the national view of a run shows: the run's national totals and error, its packages (the
+    latest of a UPT may be reopened by central) and the conflicts it found. Three queries."""
+    submissions = list(run_sel.run_submissions(user=user, run=run))
+    return {
+        "national": True,
+        "submissions": submissions,
+        "reopenable": run_sel.latest_consolidated_ids(submissions),
+        "conflicts": list(run_sel.conflicts_for(user=user).filter(detected_run=run)[:RUN_CONFLICTS]),
+        "may_resolve": has_central_permission(user, Action.RESOLVE),
+    }
 
 
 # --- Occupancy: breakdowns and trends --------------------------------------------------------------------

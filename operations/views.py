@@ -23,7 +23,7 @@ def start_url_for(user) -> str | None:
     if role is Role.KANWIL:
         return reverse("kanwil:dashboard")
     if role is Role.CENTRAL:
-        return reverse("central:dashboard")
+        return reverse("laporan:national")
     if user.is_superuser:
         return reverse("admin:index")
     return None

@@ -151,7 +151,7 @@ pytestmark_db = pytest.mark.django_db
 PAGES = [
     ("operator_a", "/upt/LP3301/", "Masa penahanan hampir habis", "Detention period almost over"),
     ("monitor_x", "/kanwil/", "UPT di wilayah", "UPTs in the region"),
-    ("central", "/pusat/", "Dasbor nasional", "National dashboard"),
+    ("central", "/laporan/nasional/", "Dasbor nasional", "National dashboard"),
     ("admin", "/admin/", "Administrasi", "Administration"),
 ]
 
@@ -188,10 +188,10 @@ def test_each_role_reads_indonesian_first_then_english(client_for, world, who, u
 @pytestmark_db
 def test_english_navigation_and_footer(client_for, world):
     client = client_for(world.central)
-    page = switch_language(client, "en", "/pusat/").content.decode()
-    for text in ("Consolidation", "Conflicts", "National report", "Log out", "Directorate General of Corrections"):
+    page = switch_language(client, "en", "/laporan/nasional/").content.decode()
+    for text in ("Consolidation", "Conflicts", "National dashboard", "Log out", "Directorate General of Corrections"):
         assert text in page
-    for text in ("Konflik</a>", "Laporan nasional", "Keluar", "Direktorat Jenderal Pemasyarakatan"):
+    for text in ("Konflik</a>", "Dasbor nasional", "Keluar", "Direktorat Jenderal Pemasyarakatan"):
         assert text not in page
 
 

@@ -38,7 +38,7 @@ def test_wrong_password_is_refused_with_a_message(client, world):
     [
         ("operator_a", "/upt/LP3301/"),
         ("monitor_x", "/kanwil/"),
-        ("central", "/pusat/"),
+        ("central", "/laporan/nasional/"),
         ("admin", "/admin/"),
     ],
 )
@@ -83,9 +83,13 @@ def test_kanwil_dashboard_shows_only_the_region(client_for, world):
 
 
 def test_central_dashboard_is_for_central(client_for, world):
-    assert client_for(world.central).get(reverse("central:dashboard")).status_code == 200
+    """``/pusat/`` moved to the one national dashboard; only central is sent on, the others are refused."""
+    response = client_for(world.central).get(reverse("central:dashboard"))
+    assert response.status_code == 301 and response["Location"] == reverse("laporan:national")
+    assert client_for(world.central).get(reverse("laporan:national")).status_code == 200
     for who in ("operator_a", "monitor_x"):
         assert client_for(getattr(world, who)).get(reverse("central:dashboard")).status_code == 403
+        assert client_for(getattr(world, who)).get(reverse("laporan:national")).status_code == 403
 
 
 def test_english_is_available(client_for, world):

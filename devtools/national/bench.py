@@ -87,7 +87,6 @@ TARGET_PAGE_MS = 200
 # a benchmark that silently skips a page reports nothing about it.
 RIAU = "14"
 PAGES = [
-    ("Dashboard pusat", "central:dashboard", {}, "central", {}),
     ("Dashboard nasional", "laporan:national", {}, "central", {"tanggal": "{day}"}),
     ("Dashboard Kanwil (Riau)", "laporan:region", {"code": RIAU}, "kanwil", {"tanggal": "{day}"}),
     ("Kepatuhan nasional, 30 hari", "laporan:national_compliance", {}, "central",

@@ -97,10 +97,10 @@ def test_key_pages_load_without_a_csp_violation(browser, live_server, report_dat
     login(central.page, "pusat")
     central.open("/laporan/nasional/?tanggal=2026-03-10")
     central.open("/laporan/nasional/hunian/?tanggal=2026-03-10")
-    central.open("/pusat/")
-    central.open(f"/pusat/konsolidasi/{report_data.run2.pk}/")
+    central.open(f"/laporan/nasional/konsolidasi/{report_data.run2.pk}/")
     running = ConsolidationRunFactory(state="running", progress=40)
-    central.open(f"/pusat/konsolidasi/{running.pk}/")
+    central.open("/laporan/nasional/")  # with the run's live progress on the dashboard
+    central.open(f"/laporan/nasional/konsolidasi/{running.pk}/")
     width = central.page.evaluate("() => document.querySelector('.progress > span').style.width")
     assert width == "40%"  # the progress bar's width is set by the static script, not a style="" attribute
     central.close("central")

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
     [
         ("op_a", "/upt/LP3301/", "Lapas Kelas IIA Karanganyar Nusakambangan"),
         ("kanwil_x", "/kanwil/", "Kanwil Ditjenpas Jawa Tengah"),
-        ("pusat", "/pusat/", "Dasbor nasional"),
+        ("pusat", "/laporan/nasional/", "Nasional"),  # /pusat/ moved to the one national dashboard
     ],
 )
 def test_each_role_lands_on_its_start_page(page, world, username, path, heading):

@@ -24,11 +24,15 @@ def consolidated(world):
     return run, Conflict.objects.get()
 
 
+def _run_page(run) -> str:
+    return reverse("laporan:national_run", kwargs={"run_id": run.pk})
+
+
 def _pages(run, conflict):
     return [
-        reverse("central:dashboard"),
+        reverse("laporan:national"),
         reverse("central:run_list"),
-        reverse("central:run_detail", args=[run.pk]),
+        _run_page(run),
         reverse("central:conflict_list"),
         reverse("central:conflict_list") + "?state=&kind=active_twice",
         reverse("central:conflict_detail", args=[conflict.pk]),
@@ -51,20 +55,66 @@ def test_central_and_admin_open_every_page(client_for, world, consolidated, who)
 
 
 def test_anonymous_is_sent_to_login(client, world, consolidated):
-    for url in _pages(*consolidated):
+    run, _conflict = consolidated
+    for url in [*_pages(*consolidated), reverse("central:dashboard"), reverse("central:run_detail", args=[run.pk])]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_missing_run_or_conflict_is_404(client_for, world):
     client = client_for(world.central)
-    assert client.get(reverse("central:run_detail", args=[999])).status_code == 404
+    assert client.get(reverse("laporan:national_run", kwargs={"run_id": 999})).status_code == 404
     assert client.get(reverse("central:conflict_detail", args=[999])).status_code == 404
+
+
+# --- one national dashboard, one run page: the old addresses redirect -----------------------------------
+@pytest.mark.parametrize("who", CENTRAL_ROLES)
+def test_the_old_central_pages_redirect_to_the_merged_ones_keeping_the_query(client_for, world, consolidated, who):
+    run, _conflict = consolidated
+    client = client_for(getattr(world, who))
+    response = client.get(reverse("central:dashboard") + "?tanggal=2026-03-10&jenis=LAPAS")
+    assert response.status_code == 301
+    assert response["Location"] == reverse("laporan:national") + "?tanggal=2026-03-10&jenis=LAPAS"
+    assert client.get(response["Location"]).status_code == 200
+    response = client.get(reverse("central:run_detail", args=[run.pk]) + "?tingkat=error")
+    assert response.status_code == 301 and response["Location"] == _run_page(run) + "?tingkat=error"
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get(reverse("central:run_detail", args=[999]), follow=True).status_code == 404
+
+
+@pytest.mark.parametrize("who", UNIT_ROLES)
+def test_the_old_central_pages_redirect_nobody_else(client_for, world, consolidated, who):
+    """A unit role is refused at the old address as before: no redirect that would name the run's page."""
+    run, _conflict = consolidated
+    client = client_for(getattr(world, who))
+    for url in (reverse("central:dashboard"), reverse("central:run_detail", args=[run.pk])):
+        response = client.get(url)
+        assert response.status_code == 403 and not response.has_header("Location"), url
+
+
+def test_the_run_page_shows_a_region_only_its_own_results_and_central_everything(client_for, world):
+    package(world.upt_a, persons=[person_values("A/1")])
+    package(world.upt_c, persons=[person_values("C/1", nik="", sex="?")])
+    run = consolidate(world.central)
+    national = client_for(world.central).get(_run_page(run)).content.decode()
+    assert world.upt_a.name in national and world.upt_c.name in national
+    assert reverse("central:submission_reopen", args=[run.submissions.get(upt=world.upt_c).pk]) in national
+
+    monitor = client_for(world.monitor_x)
+    region = monitor.get(reverse("laporan:region_run", kwargs={"code": world.kanwil_x.code, "run_id": run.pk}))
+    html = region.content.decode()
+    assert region.status_code == 200 and world.upt_a.name in html
+    assert world.upt_c.name not in html and world.upt_c.code not in html
+    assert "/buka-ulang/" not in html  # reopening is central's action
+    other = reverse("laporan:region_run", kwargs={"code": world.kanwil_y.code, "run_id": run.pk})
+    assert monitor.get(other).status_code == 404  # another region's run page: not revealed
+    assert monitor.get(_run_page(run)).status_code == 403
+    assert monitor.get(reverse("central:run_detail", args=[run.pk])).status_code == 403
 
 
 # --- the button --------------------------------------------------------------------------------------
 def test_the_button_is_shown_to_central(client_for, world):
-    page = client_for(world.central).get(reverse("central:dashboard")).content.decode()
+    page = client_for(world.central).get(reverse("laporan:national")).content.decode()
     assert 'id="jalankan-konsolidasi"' in page and "Jalankan konsolidasi" in page
 
 
@@ -103,7 +153,7 @@ def test_pressing_it_runs_a_consolidation_and_shows_the_run(client_for, world, w
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("central:consolidation_start"))
     run = ConsolidationRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("central:run_detail", args=[run.pk])
+    assert response.status_code == 302 and response["Location"] == _run_page(run)
     assert (run.trigger, run.state) == ("button", "succeeded")
     page = client.get(response["Location"]).content.decode()
     assert "Berhasil" in page and "Lapas Kelas IIA Karanganyar Nusakambangan" in page
@@ -119,7 +169,7 @@ def test_pressing_it_twice_returns_the_same_run(client_for, world):
 
 def test_an_active_run_shows_live_progress_on_the_dashboard(client_for, world):
     run = ConsolidationRun.objects.create(trigger="schedule", state="running", step="Validasi data", progress=20)
-    page = client_for(world.central).get(reverse("central:dashboard")).content.decode()
+    page = client_for(world.central).get(reverse("laporan:national")).content.decode()
     assert f'data-run-status="{reverse("api:consolidation-detail", args=[run.pk])}"' in page
     assert 'data-run-state="running"' in page and "Validasi data" in page
     assert "js/consolidation.js" in page
@@ -128,7 +178,7 @@ def test_an_active_run_shows_live_progress_on_the_dashboard(client_for, world):
 
 def test_a_failed_run_shows_its_reason(client_for, world):
     run = ConsolidationRun.objects.create(trigger="schedule", state="failed", error="OperationalError: disk penuh")
-    page = client_for(world.central).get(reverse("central:run_detail", args=[run.pk])).content.decode()
+    page = client_for(world.central).get(_run_page(run)).content.decode()
     assert "disk penuh" in page and "Gagal" in page
 
 
@@ -193,10 +243,10 @@ def test_central_reopens_a_submission_for_the_next_run(client_for, world, consol
     run, _conflict = consolidated
     sub = Submission.objects.get(upt=world.upt_a)
     assert RowIssue.objects.filter(submission=sub).exists()
-    page = client_for(world.central).get(reverse("central:run_detail", args=[run.pk])).content.decode()
+    page = client_for(world.central).get(_run_page(run)).content.decode()
     assert reverse("central:submission_reopen", args=[sub.pk]) in page
     response = client_for(world.central).post(reverse("central:submission_reopen", args=[sub.pk]))
-    assert response.status_code == 302 and response["Location"] == reverse("central:run_detail", args=[run.pk])
+    assert response.status_code == 302 and response["Location"] == _run_page(run)
     sub.refresh_from_db()
     assert (sub.state, sub.run, sub.rows_accepted) == ("received", None, 0)
     assert not RowIssue.objects.filter(submission=sub).exists()
@@ -211,7 +261,7 @@ def test_an_older_submission_cannot_be_reopened(client_for, world, consolidated)
     old = Submission.objects.get(upt=world.upt_a)
     package(world.upt_a, kind="delta", persons=[person_values("A/3", nik="")])
     consolidate(world.central)
-    page = client_for(world.central).get(reverse("central:run_detail", args=[run.pk])).content.decode()
+    page = client_for(world.central).get(_run_page(run)).content.decode()
     assert reverse("central:submission_reopen", args=[old.pk]) not in page
     response = client_for(world.central).post(reverse("central:submission_reopen", args=[old.pk]), follow=True)
     assert "lebih baru" in response.content.decode()
@@ -253,9 +303,9 @@ def test_pages_run_a_fixed_number_of_queries(client_for, world, django_assert_ma
     client = client_for(world.central)
     client.get("/")  # the session and the user's scope are loaded once per request anyway
     bounds = {
-        reverse("central:dashboard"): 17,
+        reverse("laporan:national"): 19,
         reverse("central:run_list"): 8,
-        reverse("central:run_detail", args=[run.pk]): 15,
+        _run_page(run): 22,
         reverse("central:conflict_list"): 8,
         reverse("central:conflict_detail", args=[conflict.pk]): 12,  # one is the audit trail's insert
     }

@@ -180,10 +180,10 @@ def test_start_serves_the_whole_system_and_sigterm_then_ctrl_c_leave_no_process(
 
         # Central clicks "Jalankan konsolidasi": the page answers at once and the worker does the run.
         central = Browser(system.url)
-        assert central.login("pusat").endswith("/pusat/")
-        _, run_page, _ = central.post_form("/pusat/konsolidasi/jalankan/", "/pusat/", {})
+        assert central.login("pusat").endswith("/laporan/nasional/")
+        _, run_page, _ = central.post_form("/pusat/konsolidasi/jalankan/", "/laporan/nasional/", {})
         answered_at = datetime.now(UTC)
-        run_id = int(re.search(r"/pusat/konsolidasi/(\d+)/", run_page).group(1))
+        run_id = int(re.search(r"/laporan/nasional/konsolidasi/(\d+)/", run_page).group(1))
         deadline = time.monotonic() + 120
         while (row := _run_row(var_dir, run_id))[0] in ("queued", "running"):
             assert time.monotonic() < deadline, row
@@ -191,7 +191,7 @@ def test_start_serves_the_whole_system_and_sigterm_then_ctrl_c_leave_no_process(
         state, finished_at = row
         assert state == "succeeded"
         assert finished_at > answered_at  # finished after the click was answered: in the background
-        _, _, html = central.get(f"/pusat/konsolidasi/{run_id}/")
+        _, _, html = central.get(f"/laporan/nasional/konsolidasi/{run_id}/")
         assert "Berhasil" in html
 
         # SIGTERM (systemd, a process manager) stops everything.
@@ -209,7 +209,7 @@ def test_start_serves_the_whole_system_and_sigterm_then_ctrl_c_leave_no_process(
         started = again.processes()
         central = Browser(again.url)
         central.login("pusat")
-        _, _, html = central.get(f"/pusat/konsolidasi/{run_id}/")
+        _, _, html = central.get(f"/laporan/nasional/konsolidasi/{run_id}/")
         assert f"#{run_id}" in html and "Berhasil" in html
         assert again.stop(signal.SIGINT) in (0, 130)  # Ctrl+C
         assert _wait_all_gone(started) == set()

@@ -17,7 +17,9 @@ Outcomes:
   both refuse and neither reveals anything);
 - ``LOGIN``: sent to sign in (302 to a login page for pages; 401/403 for the API);
 - ``NOT_ALLOWED``: 405 — the verb is not served (every report page refuses writes);
-- ``ANON_DENIED``: what an anonymous visitor may get for a write: sent to sign in, 403, or 405.
+- ``ANON_DENIED``: what an anonymous visitor may get for a write: sent to sign in, 403, or 405;
+- ``MOVED``: 301 to the page's new address (the route's ``moved_to``), the query string kept — only for a
+  role that may open the new page; the others are refused at the old address as before.
 """
 
 from __future__ import annotations
@@ -25,13 +27,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
 ROLES = ("anonymous", "operator_a", "operator_b", "monitor_x", "monitor_y", "central", "admin")
 AUTHENTICATED = ROLES[1:]
 VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 SAFE = ("GET",)
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
-OK, HIDDEN, FORBIDDEN, DENIED, LOGIN, NOT_ALLOWED, ANON_DENIED = (
+OK, HIDDEN, FORBIDDEN, DENIED, LOGIN, NOT_ALLOWED, ANON_DENIED, MOVED = (
     "OK",
     "HIDDEN",
     "FORBIDDEN",
@@ -39,6 +43,7 @@ OK, HIDDEN, FORBIDDEN, DENIED, LOGIN, NOT_ALLOWED, ANON_DENIED = (
     "LOGIN",
     "NOT_ALLOWED",
     "ANON_DENIED",
+    "MOVED",
 )
 
 # How each role stands towards UPT A.
@@ -96,6 +101,8 @@ CENTRAL_ONLY = _policy(
 OPERATORS = _policy(
     LOGIN, operator_a=OK, operator_b=OK, monitor_x=FORBIDDEN, monitor_y=FORBIDDEN, central=FORBIDDEN, admin=OK
 )
+# An old address of a central page that moved into the report area: central and the admin are sent on.
+MOVED_CENTRAL = {**CENTRAL_ONLY, "central": MOVED, "admin": MOVED}
 # Lists that every role reads, each scoped to what it may see.
 SCOPED_LIST = SIGNED_IN
 
@@ -171,6 +178,8 @@ class Route:
     args: Callable[[object], tuple] = field(default=lambda objects: ())
     # The API and the admin answer an anonymous visitor in their own way (401, the admin's login page).
     api: bool = False
+    # For a MOVED policy: the new address (without a query string).
+    moved_to: Callable[[object], str] | None = None
 
 
 ROUTES: dict[str, Route] = {
@@ -239,6 +248,7 @@ ROUTES: dict[str, Route] = {
     # Reports, read only: the nation for central and the admin, a region for its monitors, a UPT for its
     # operators and its region; the index sends each role to its own report.
     "laporan:index": Route(read_only(SIGNED_IN)),
+    # The one national dashboard (with central's consolidation panel) and the one run page.
     "laporan:national": Route(read_only(CENTRAL_ONLY)),
     "laporan:national_compliance": Route(read_only(CENTRAL_ONLY)),
     "laporan:national_activity": Route(read_only(CENTRAL_ONLY)),
@@ -254,9 +264,14 @@ ROUTES: dict[str, Route] = {
     "reports_api:occupancy": Route(api(get=SCOPED_LIST), api=True),
     "reports_api:compliance": Route(api(get=SCOPED_LIST), api=True),
     # Central's operations pages: Ditjenpas and the admin.
-    "central:dashboard": Route(read_only(CENTRAL_ONLY)),
+    # /pusat/ and /pusat/konsolidasi/<pk>/ moved to /laporan/nasional/…: a permanent redirect for central.
+    "central:dashboard": Route(read_only(MOVED_CENTRAL), moved_to=lambda o: reverse("laporan:national")),
     "central:run_list": Route(read_only(CENTRAL_ONLY)),
-    "central:run_detail": Route(read_only(CENTRAL_ONLY), kwargs=lambda o: {"pk": o.run.pk}),
+    "central:run_detail": Route(
+        read_only(MOVED_CENTRAL),
+        kwargs=lambda o: {"pk": o.run.pk},
+        moved_to=lambda o: reverse("laporan:national_run", kwargs={"run_id": o.run.pk}),
+    ),
     "central:consolidation_start": Route(post_only(CENTRAL_ONLY)),
     "central:conflict_list": Route(read_only(CENTRAL_ONLY)),
     "central:conflict_detail": Route(get_and_post(CENTRAL_ONLY), kwargs=lambda o: {"pk": o.conflict_a.pk}),

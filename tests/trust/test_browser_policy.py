@@ -77,7 +77,8 @@ def test_no_inline_script_style_or_handler_in_sdp_pages(client_for, world):
         (world.operator_a, f"/upt/{world.upt_a.code}/"),
         (world.operator_a, f"/upt/{world.upt_a.code}/wbp/{person.pk}/"),
         (world.operator_a, f"/upt/{world.upt_a.code}/kiriman/"),
-        (world.central, f"/pusat/konsolidasi/{running.pk}/"),
+        (world.central, f"/laporan/nasional/konsolidasi/{running.pk}/"),
+        (world.central, "/laporan/nasional/"),
         (world.admin, "/admin/"),
         (world.admin, "/admin/central/upt/"),
     ]

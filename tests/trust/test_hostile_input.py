@@ -94,8 +94,7 @@ def _pages(world, person, conflict):
         reverse("upt:correction_list", args=[a]),
     ]
     central = [
-        reverse("central:dashboard"),
-        reverse("central:run_detail", args=[run.pk]),
+        reverse("laporan:national_run", kwargs={"run_id": run.pk}),
         reverse("central:conflict_list"),
         reverse("central:conflict_detail", args=[conflict.pk]),
         reverse("laporan:national"),
@@ -110,7 +109,7 @@ def _pages(world, person, conflict):
         reverse("admin:central_upt_changelist"),
         f"/api/v1/submissions/{submission.package_id}/",
     ]
-    return {"operator_a": operator, "admin": central, "central": central[:7]}
+    return {"operator_a": operator, "admin": central, "central": central[:6]}
 
 
 def test_every_page_shows_hostile_text_as_text(client_for, world, hostile):

@@ -49,6 +49,7 @@ from tests.trust.matrix import (
     FORBIDDEN,
     HIDDEN,
     LOGIN,
+    MOVED,
     NOT_ALLOWED,
     OK,
     RELATION,
@@ -232,13 +233,28 @@ def _ownership(role: str, with_object: bool) -> str:
     return OWNERSHIP[RELATION[role]]
 
 
-def _check(cases, clients, *, api=False) -> list[str]:
+def _moved(response, moved_to: str | None) -> str:
+    """MOVED when the answer is a permanent redirect to exactly the new address with the query kept."""
+    expected = f"{moved_to}?{MOVED_QUERY}"
+    if moved_to and response.status_code == 301 and response["Location"] == expected:
+        return MOVED
+    return _outcome(response, api=False)
+
+
+# Sent along to an old address, to see that the redirect keeps it.
+MOVED_QUERY = "tanggal=2026-03-10"
+
+
+def _check(cases, clients, *, api=False, moved_to: str | None = None) -> list[str]:
     """cases: (name, page, url, verb, {role: expected}, with_object) -> mismatches, each a readable line."""
     problems = []
     for name, page, url, verb, policy, with_object in cases:
         label = f"{name} {page}".strip()
         for role in ROLES:
-            actual = _outcome(_request(clients[role], verb, url, api=api), api=api)
+            if policy[role] == MOVED:
+                actual = _moved(_request(clients[role], verb, f"{url}?{MOVED_QUERY}", api=api), moved_to)
+            else:
+                actual = _outcome(_request(clients[role], verb, url, api=api), api=api)
             CHECKS.append((name, page, verb, role, _ownership(role, with_object)))
             if not _matches(policy[role], actual, role=role, api=api):
                 problems.append(f"{label} {verb} as {role}: expected {policy[role]}, got {actual}")
@@ -252,7 +268,8 @@ def test_route(name, objects):
     url = reverse(name, args=args) if args else reverse(name, kwargs=route.kwargs(objects))
     with_object = bool(args or route.kwargs(objects))
     cases = [(name, "", url, verb, policy, with_object) for verb, policy in route.access.items()]
-    problems = _check(cases, _clients(objects), api=route.api)
+    moved_to = route.moved_to(objects) if route.moved_to else None
+    problems = _check(cases, _clients(objects), api=route.api, moved_to=moved_to)
     assert not problems, "\n".join(problems)
 
 
