@@ -7,6 +7,8 @@ that start from an emptied database.
 
 from datetime import date
 
+from django.apps import apps
+
 KANWIL_PROVINCES: list[tuple[str, str]] = [
     ("11", "Aceh"),
     ("12", "Sumatera Utara"),
@@ -82,8 +84,6 @@ def detention_limits_load(get_model) -> None:
 
 def reference_data_ensure() -> None:
     """Load the shipped reference data where it is missing — after a database flush, for instance."""
-    from django.apps import apps
-
     if apps.get_model("central", "Kanwil").objects.count() < len(KANWIL_PROVINCES):
         kanwil_load(apps.get_model)
     if not apps.get_model("central", "DetentionLimit").objects.exists():

@@ -16,6 +16,7 @@ from central.services.consolidation import (
     consolidation_reap_stale,
     consolidation_request,
 )
+from central.services.retention import staging_purge
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,6 @@ def consolidation_scheduled_task() -> int:
 @shared_task
 def staging_purge_task() -> int:
     """The nightly staging purge (``STAGING_PURGE_TIME``): staged rows past the correction window go."""
-    from central.services.retention import staging_purge
-
     return staging_purge().total
 
 

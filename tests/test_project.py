@@ -70,3 +70,131 @@ def test_the_config_package_holds_configuration_alone():
     assert folders <= {"formats"}  # FORMAT_MODULE_PATH: the date and time formats are settings too
     lines = sum(len(path.read_text().splitlines()) for path in (ROOT / "sdp_project").rglob("*.py"))
     assert lines < 700, lines
+
+
+# --- No import cycles -------------------------------------------------------------------------------------
+PRODUCT_APPS = ("central", "upt", "kanwil")
+LOCAL_IMPORT_MARKERS = ("# cycle:", "# lazy:")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _product_modules() -> dict[str, Path]:
+    return {
+        _module_name(path): path
+        for app in PRODUCT_APPS
+        for path in (ROOT / app).rglob("*.py")
+        if "migrations" not in path.parts
+    }
+
+
+def _runtime_imports(tree: ast.AST):
+    """(import node, whether it runs inside a function) for every import that runs (TYPE_CHECKING skipped)."""
+
+    def visit(node: ast.AST, local: bool):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import | ast.ImportFrom):
+                yield child, local
+            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                yield from visit(child, True)
+            elif isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                for branch in child.orelse:
+                    yield from visit(ast.Module(body=[branch], type_ignores=[]), local)
+            else:
+                yield from visit(child, local)
+
+    yield from visit(tree, False)
+
+
+def _imported_modules(node: ast.Import | ast.ImportFrom, module: str, path: Path, modules: dict) -> set[str]:
+    """The product modules an import statement names (the nearest existing module of each dotted name)."""
+    if isinstance(node, ast.Import):
+        names = [alias.name for alias in node.names]
+    else:
+        base = node.module or ""
+        if node.level:
+            package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+            for _ in range(node.level - 1):
+                package = package.rpartition(".")[0]
+            base = f"{package}.{base}".rstrip(".")
+        names = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names]
+    found = set()
+    for name in names:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        if name and name != module:
+            found.add(name)
+    return found
+
+
+def _marker(lines: list[str], node: ast.stmt) -> str | None:
+    """The marker on the import's own lines or in the comment (and import) lines right above it."""
+    span = lines[node.lineno - 1 : node.end_lineno]
+    above = node.lineno - 2
+    while above >= 0 and lines[above].strip().startswith(("#", "from ", "import ")):
+        span.append(lines[above])
+        above -= 1
+    return next((marker for marker in LOCAL_IMPORT_MARKERS if any(marker in line for line in span)), None)
+
+
+def _import_graph():
+    modules = _product_modules()
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    local: list[tuple[str, str, set[str], str | None]] = []  # (module, where, targets, marker)
+    for name, path in modules.items():
+        source = path.read_text()
+        lines = source.splitlines()
+        for node, inside_function in _runtime_imports(ast.parse(source, filename=str(path))):
+            targets = _imported_modules(node, name, path, modules)
+            if not targets:
+                continue
+            if inside_function:
+                local.append((name, f"{path.relative_to(ROOT)}:{node.lineno}", targets, _marker(lines, node)))
+            else:
+                graph[name] |= targets
+    return graph, local
+
+
+def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(graph[node]):
+            if state.get(target) == 1:
+                return [*path[path.index(target) :], target]
+            if target not in state and (cycle := visit(target)):
+                return cycle
+        state[node] = 2
+        path.pop()
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(graph[node])
+    return False
+
+
+def test_product_modules_import_each_other_without_cycles():
+    """Module-level imports among central, upt and kanwil form no cycle, so no module works only because of
+    the order in which others happen to be loaded (tasks are enqueued by name, never imported by services)."""
+    graph, _local = _import_graph()
+    assert _find_cycle(graph) is None, " -> ".join(_find_cycle(graph) or [])
+

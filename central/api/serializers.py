@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -119,8 +120,6 @@ class CredentialsSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        from django.contrib.auth import authenticate
-
         # django-axes watches this call (and locks the account out after repeated failures).
         user = authenticate(request=self.context.get("request"), username=attrs["username"], password=attrs["password"])
         if user is None:

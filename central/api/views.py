@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -165,8 +166,6 @@ class TokenObtain(APIView):
 
 
 def locked_out_response(request: Request) -> Response:
-    from axes.helpers import get_cool_off
-
     cool_off = get_cool_off(request)
     seconds = int(cool_off.total_seconds()) if cool_off else 0
     response = Response(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.helpers import get_client_ip_address
 from django.db import models
 from django.http import HttpRequest
 
@@ -12,8 +13,6 @@ def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address, as django-axes resolves it (honouring ``TRUSTED_PROXY_COUNT``)."""
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
-
     return get_client_ip_address(request) or None
 
 

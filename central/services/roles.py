@@ -15,6 +15,7 @@ from central.models import Kanwil, Upt
 from central.roles import ROLE_GROUP_NAMES, UNIT_PERMISSION, Role
 from central.scoping import forget_scope
 from central.selectors.roles import user_kanwils, user_role, user_upts
+from central.services.tokens import tokens_revoke_all
 
 
 def _grant(user: AbstractBaseUser) -> tuple:
@@ -31,8 +32,6 @@ def _tokens_follow_the_role(func: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(func)
     def wrapper(*, user: AbstractBaseUser, **kwargs) -> None:
-        from central.services.tokens import tokens_revoke_all
-
         with transaction.atomic():
             before = _grant(user)
             func(user=user, **kwargs)

@@ -13,21 +13,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Sum
+from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from central.reference import MOVEMENT_RULES
 from central.sentence import Term, expiry_date
+from upt.models import Movement, Person, Remission
 
 
-def sentence_term(person) -> Term:
+def sentence_term(person: Person) -> Term:
     return Term(years=person.sentence_years, months=person.sentence_months, days=person.sentence_days)
 
 
-def subsidiary_term(person) -> Term:
+def subsidiary_term(person: Person) -> Term:
     return Term(months=person.subsidiary_months, days=person.subsidiary_days)
 
 
-def person_expiry(person) -> date | None:
+def person_expiry(person: Person) -> date | None:
     return expiry_date(
         register=person.register,
         detention_start=person.detention_start,
@@ -38,9 +41,9 @@ def person_expiry(person) -> date | None:
     )
 
 
-def status_after(movements: Iterable) -> str | None:
+def status_after(movements: Iterable[Movement]) -> str | None:
     """The status the movements leave a person in (movements in the order they happened)."""
-    status = None
+    status: str | None = None
     for movement in movements:
         result = MOVEMENT_RULES[movement.kind].result
         if result is not None:
@@ -48,15 +51,15 @@ def status_after(movements: Iterable) -> str | None:
     return status
 
 
-def register_after(movements: Iterable) -> str | None:
-    register = None
+def register_after(movements: Iterable[Movement]) -> str | None:
+    register: str | None = None
     for movement in movements:
         if movement.register_to:
             register = movement.register_to
     return register
 
 
-def person_derived_refresh(person) -> list[str]:
+def person_derived_refresh(person: Person) -> list[str]:
     """Recompute every derived field on ``person`` (not saved). Returns the names of fields that changed."""
     movements = list(person.movements.order_by("date", "recorded_at", "pk"))
     before = {f: getattr(person, f) for f in ("status", "register", "remission_days", "expiry_date")}
@@ -67,18 +70,12 @@ def person_derived_refresh(person) -> list[str]:
     return [f for f, value in before.items() if getattr(person, f) != value]
 
 
-def people_derived_refresh(*, people, batch_size: int = 2000) -> int:
+def people_derived_refresh(*, people: QuerySet[Person], batch_size: int = 2000) -> int:
     """Bring the derived fields of many people in step at once — after a bulk import, or when the sentence
     conventions change. Set-based for status, register and remission days; the expiry date is computed by
     ``central.sentence`` in batches. Rows that change get a new ``updated_at`` (so the next daily package
     carries them); no change-history rows are written for this repair. Returns the number of rows changed.
     """
-    from django.db.models import Case, CharField, F, OuterRef, Q, Subquery, Value, When
-    from django.db.models.functions import Coalesce
-    from django.utils import timezone
-
-    from upt.models import Movement, Person, Remission
-
     latest = Movement.objects.filter(person=OuterRef("pk")).order_by("-date", "-recorded_at", "-pk")
     changing = [kind for kind, rule in MOVEMENT_RULES.items() if rule.result is not None]
     result = Case(

@@ -18,6 +18,7 @@ from central.scoping import Action, can, ensure_in_scope
 from central.services.audit import audit_person_viewed
 from sdp_project.formats import show_datetime
 from upt.models import Movement, Person
+from upt.selectors.people import PersonFile, person_file
 from upt.services.common import Errors, lock_in_scope, save_as, today
 from upt.services.derived import person_expiry
 from upt.services.rules import CREATE_FIELDS, EDITABLE_FIELDS, check_opening, check_person, normalise
@@ -255,10 +256,8 @@ def person_delete(*, user: Any, person: Person) -> None:
         transaction.on_commit(lambda: storage.delete(photo_name))
 
 
-def person_file_open(*, request: Any, upt: Upt, pk: Any):
+def person_file_open(*, request: Any, upt: Upt, pk: Any) -> PersonFile:
     """A person's page, opened by the signed-in user: who looked at whose file goes in the audit trail."""
-    from upt.selectors.people import person_file
-
     file = person_file(user=request.user, upt=upt, pk=pk)
     audit_person_viewed(request=request, target=file.person, upt=upt)
     return file

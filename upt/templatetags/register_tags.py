@@ -1,6 +1,7 @@
 """Small display helpers for the register's pages."""
 
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -23,6 +24,4 @@ def days_left(days, red=3, yellow=10):
 @register.filter
 def years(days):
     """Days as years with one decimal (1 234 → "3,4" in Indonesian), for far-off dates."""
-    from django.utils.formats import number_format
-
     return number_format(days / 365.25, 1)

@@ -29,12 +29,19 @@ from central.models import (
     ConflictKind,
     ConflictState,
     ConsolidationRun,
+    NationalMovement,
     NationalPerson,
+    NationalRemission,
     OccupancyBreakdown,
     OccupancySnapshot,
     PackageKind,
     PersonIdentity,
+    RowIssue,
     RunUptResult,
+    StagedDeletion,
+    StagedMovement,
+    StagedPerson,
+    StagedRemission,
     Submission,
     SubmissionState,
 )
@@ -152,16 +159,6 @@ class ConsolidationEngine:
         )
         self.outcome = Outcome()
         self._index_joins = False
-        from central.models import (
-            NationalMovement,
-            NationalRemission,
-            RowIssue,
-            StagedDeletion,
-            StagedMovement,
-            StagedPerson,
-            StagedRemission,
-        )
-
         self.t_issue = RowIssue._meta.db_table
         self.t_deletion = StagedDeletion._meta.db_table
         self.t_identity = PersonIdentity._meta.db_table
@@ -245,8 +242,6 @@ class ConsolidationEngine:
         submission's rows from the average over all packages, full ones included, and chose to scan the
         whole staging history (seconds for ten thousand rows). Hash and merge joins are off until linkage,
         the first step that no longer reads staging."""
-        from central.models import StagedMovement
-
         known = self.estimated_rows(StagedMovement._meta.db_table)
         if known is not None and run_rows * SMALL_RUN_SHARE < known:
             self.prefer_index_joins(True)

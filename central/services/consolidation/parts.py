@@ -23,6 +23,7 @@ import os
 import socket
 import time
 
+from celery import current_app, group, signature
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Greatest
@@ -43,6 +44,9 @@ POLL_SECONDS = 0.2
 PROGRESS_FIRST, PROGRESS_LAST = 5, 35
 
 
+PART_TASK = "central.tasks.consolidation_part_task"
+
+
 def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:200]
 
@@ -54,9 +58,7 @@ def _no_progress(step: str, progress: int) -> None:
 def _dispatch_to_workers() -> bool:
     # In-process tasks (no broker) would only run the parts inside this very call: then the executor does
     # every part in turn.
-    from central.tasks import consolidation_part_task
-
-    return not consolidation_part_task.app.conf.task_always_eager
+    return not current_app.conf.task_always_eager
 
 
 def consolidation_parts_create(*, run: ConsolidationRun) -> list[int]:
@@ -80,12 +82,9 @@ def consolidation_parts_execute(*, run: ConsolidationRun, progress=_no_progress)
     part_ids = consolidation_parts_create(run=run)
     progress(STEP_PARTS, PROGRESS_FIRST)
     if part_ids and _dispatch_to_workers():
-        from celery import group
-
-        from central.tasks import consolidation_part_task
-
         # Reversed: the other workers start from the last Kanwil while this process starts from the first.
-        group(consolidation_part_task.si(run.pk, pk) for pk in reversed(part_ids)).apply_async()
+        # By name: the tasks module imports these services, never the other way round.
+        group(signature(PART_TASK, args=(run.pk, pk), immutable=True) for pk in reversed(part_ids)).apply_async()
     while True:
         pending = list(
             ConsolidationPart.objects.filter(run=run, done_at__isnull=True).order_by("pk").values_list("pk", flat=True)

@@ -23,6 +23,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from celery import signature
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
@@ -82,10 +83,13 @@ def _active_run() -> ConsolidationRun | None:
     return ConsolidationRun.objects.filter(state__in=ACTIVE_RUN_STATES).order_by("pk").first()
 
 
-def _enqueue(run_id: int) -> None:
-    from central.tasks import consolidation_run_task
+RUN_TASK = "central.tasks.consolidation_run_task"
 
-    consolidation_run_task.delay(run_id)
+
+def _enqueue(run_id: int) -> None:
+    # By name: the tasks module imports these services, never the other way round. The task is registered
+    # in every process (CentralConfig.ready), so where tasks run in-process this still runs it at once.
+    signature(RUN_TASK, args=(run_id,)).delay()
 
 
 def consolidation_request(
