@@ -7,6 +7,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from central.models import AuditAction, AuditEvent, Upt
+from central.typing import AnyUser, User
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -19,7 +20,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
 def audit_record(
     *,
     action: AuditAction,
-    actor=None,
+    actor: AnyUser | None = None,
     request: HttpRequest | None = None,
     upt: Upt | None = None,
     target: models.Model | None = None,
@@ -29,11 +30,12 @@ def audit_record(
     """Append one event. ``actor`` defaults to the request's signed-in user; ``username`` names the account
     tried in a failed login, where there is no actor."""
     if actor is None and request is not None and getattr(request, "user", None) is not None:
-        actor = request.user if request.user.is_authenticated else None
+        actor = request.user
+    account = actor if isinstance(actor, User) else None  # the AnonymousUser is no account
     return AuditEvent.objects.create(
         action=action,
-        actor=actor,
-        actor_username=(actor.get_username() if actor is not None else username)[:150],
+        actor=account,
+        actor_username=(account.get_username() if account is not None else username)[:150],
         upt=upt,
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
@@ -48,7 +50,7 @@ def audit_person_viewed(*, request: HttpRequest, target: models.Model, upt: Upt 
     return audit_record(action=AuditAction.PERSON_VIEWED, request=request, upt=upt, target=target)
 
 
-def audit_exported(*, request: HttpRequest | None, upt: Upt | None, what: str, actor=None) -> AuditEvent:
+def audit_exported(*, request: HttpRequest | None, upt: Upt | None, what: str, actor: User | None = None) -> AuditEvent:
     """Someone downloaded a file holding person-level rows (a UPT's package)."""
     return audit_record(action=AuditAction.EXPORTED, actor=actor, request=request, upt=upt, detail=what)
 

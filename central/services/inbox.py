@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -43,9 +43,11 @@ from central.models import (
 from central.scoping import Action, has_central_permission, scope_upts
 from central.sentence import Term, detention_window, expiry_date
 from central.services.audit import audit_record
+from central.typing import AnyUser, User
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 KEY_CHUNK = 1000
 
 
@@ -120,7 +122,7 @@ def submission_timeliness(received_at: datetime) -> Timeliness:
 
 
 def submission_receive(
-    *, user: Any, payload: bytes | str, channel: str, expected_upt: Upt | None = None, request: Any = None
+    *, user: AnyUser, payload: bytes | str, channel: str, expected_upt: Upt | None = None, request: Any = None
 ) -> ReceiveResult:
     """Receive one package (JSON bytes, optionally gzip-compressed).
 
@@ -138,10 +140,11 @@ def submission_receive(
         return _receive(user=user, payload=payload, channel=channel, expected_upt=expected_upt, request=request)
 
 
-def _receive(*, user: Any, payload: bytes, channel: str, expected_upt: Upt | None, request: Any) -> ReceiveResult:
+def _receive(*, user: AnyUser, payload: bytes, channel: str, expected_upt: Upt | None, request: Any) -> ReceiveResult:
     data = pkg.decode_payload(payload, max_bytes=settings.SUBMISSION_MAX_BYTES)
     document = pkg.load_document(data)
     upt = _submitting_upt(user, pkg.read_upt_code(document))
+    assert isinstance(user, User)  # only a signed-in operator has a UPT to send for
     if expected_upt is not None and upt.pk != expected_upt.pk:
         raise pkg.PackageRejected.one(
             "upt_mismatch",
@@ -156,9 +159,11 @@ def _receive(*, user: Any, payload: bytes, channel: str, expected_upt: Upt | Non
     return _store(user=user, upt=upt, parsed=parsed, channel=channel, request=request)
 
 
-def _submitting_upt(user: Any, code: str) -> Upt:
+def _submitting_upt(user: AnyUser, code: str) -> Upt:
     # A UPT the sender does not operate is refused alike whether or not it exists.
-    upt = scope_upts(user, Action.SUBMIT).filter(code=code).first()
+    operated = scope_upts(user, Action.SUBMIT)
+    assert operated is not None  # sending is never allowed for "every UPT", only for the UPTs one operates
+    upt = operated.filter(code=code).first()
     if upt is None:
         raise PermissionDenied(_("Anda bukan operator UPT %(code)s.") % {"code": code[:20]})
     return upt
@@ -169,7 +174,7 @@ def _existing_upt_codes(codes: set[str]) -> set[str]:
 
 
 @transaction.atomic
-def _store(*, user: Any, upt: Upt, parsed: pkg.ParsedPackage, channel: str, request: Any = None) -> ReceiveResult:
+def _store(*, user: User, upt: Upt, parsed: pkg.ParsedPackage, channel: str, request: Any = None) -> ReceiveResult:
     header = parsed.header
     received_at = timezone.now()
     timeliness = submission_timeliness(received_at)
@@ -302,7 +307,7 @@ def _stage(submission: Submission, parsed: pkg.ParsedPackage) -> None:
     )
 
 
-def _person_derived(values: list, limits: list[DetentionLimit]) -> tuple[str, date | None, date | None]:
+def _person_derived(values: list[Any], limits: list[DetentionLimit]) -> tuple[str, date | None, date | None]:
     """name_key, expiry date and last lawful detention day, computed once at receipt so that validation
     and consolidation stay plain SQL."""
     register = values[_P["register"]]
@@ -350,10 +355,10 @@ def _mirror_apply(upt: Upt, parsed: pkg.ParsedPackage) -> str:
     for record_type, keys in by_type.items():
         for chunk in _chunks(keys):
             ReceivedRecord.objects.filter(upt=upt, record_type=record_type, record_key__in=chunk).delete()
-    items = [ReceivedRecord(upt=upt, record_type=t, record_key=k, content_hash=h) for (t, k), h in entries.items()]
-    for chunk in _chunks(items):
+    records = [ReceivedRecord(upt=upt, record_type=t, record_key=k, content_hash=h) for (t, k), h in entries.items()]
+    for batch in _chunks(records):
         ReceivedRecord.objects.bulk_create(
-            chunk,
+            batch,
             update_conflicts=True,
             unique_fields=["upt", "record_type", "record_key"],
             update_fields=["content_hash"],
@@ -365,7 +370,7 @@ def _mirror_apply(upt: Upt, parsed: pkg.ParsedPackage) -> str:
     )
 
 
-def _chunks(items: list, size: int = KEY_CHUNK) -> Iterable[list]:
+def _chunks(items: list[T], size: int = KEY_CHUNK) -> Iterable[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -374,10 +379,11 @@ def _chunks(items: list, size: int = KEY_CHUNK) -> Iterable[list]:
 
 
 @transaction.atomic
-def sync_full_request(*, user: Any, upts: Iterable[Upt], request: Any = None) -> int:
+def sync_full_request(*, user: AnyUser, upts: Iterable[Upt], request: Any = None) -> int:
     """Ask these UPTs to send a full snapshot next time (central and the admin). Returns how many."""
     if not has_central_permission(user, Action.RESOLVE):
         raise PermissionDenied(_("Hanya pusat yang dapat meminta kiriman lengkap."))
+    assert isinstance(user, User)  # holders of central's permission are signed in
     count = 0
     for upt in upts:
         sync, _created = UptSyncState.objects.select_for_update().get_or_create(upt=upt)

@@ -26,6 +26,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -54,7 +55,8 @@ BATCH_LOCK_TIMEOUT = "1s"
 FINAL_STATES = (SubmissionState.ACCEPTED, SubmissionState.PARTIAL, SubmissionState.REJECTED)
 
 # (model, record type of its row issues or None): the order rows go in.
-STAGED_TABLES: tuple[tuple[type, str | None], ...] = (
+StagedModel = type[StagedPerson] | type[StagedMovement] | type[StagedRemission] | type[StagedDeletion]
+STAGED_TABLES: tuple[tuple[StagedModel, str | None], ...] = (
     (StagedPerson, RecordType.PERSON),
     (StagedMovement, RecordType.MOVEMENT),
     (StagedRemission, RecordType.REMISSION),
@@ -102,7 +104,7 @@ def _eligible_submissions(cutoff: datetime) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _purgeable_rows(model: type, record_type: str | None) -> str:
+def _purgeable_rows(model: StagedModel, record_type: str | None) -> str:
     """SQL selecting the ids of one submission's rows that may go (``%(sub)s``), issue rows excepted."""
     table = model._meta.db_table
     keep = ""
@@ -114,7 +116,7 @@ def _purgeable_rows(model: type, record_type: str | None) -> str:
     return f"SELECT s.id FROM {table} s WHERE s.submission_id = %(sub)s{keep}"
 
 
-def _past_window_rows(model: type, record_type: str | None) -> str:
+def _past_window_rows(model: StagedModel, record_type: str | None) -> str:
     """SQL selecting the rows that may go across every package past the window (``%(cutoff)s``,
     ``%(final)s``), issue rows excepted: one statement a batch, however many small packages there are."""
     table, sub = model._meta.db_table, Submission._meta.db_table
@@ -130,13 +132,13 @@ def _past_window_rows(model: type, record_type: str | None) -> str:
     )
 
 
-def _count(model: type, record_type: str | None, params: dict) -> int:
+def _count(model: StagedModel, record_type: str | None, params: dict[str, Any]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({_past_window_rows(model, record_type)}) x", params)
-        return cursor.fetchone()[0]
+        return int(cursor.fetchone()[0])
 
 
-def _delete_batch(model: type, record_type: str | None, params: dict, batch_size: int) -> int:
+def _delete_batch(model: StagedModel, record_type: str | None, params: dict[str, Any], batch_size: int) -> int:
     """One short transaction: at most ``batch_size`` rows of packages that are still consolidated ones.
 
     ``FOR KEY SHARE OF sb`` makes a package being reopened at this moment (``submission_reopen`` locks its
@@ -149,7 +151,7 @@ def _delete_batch(model: type, record_type: str | None, params: dict, batch_size
         cursor.execute(
             f"DELETE FROM {table} WHERE id IN ({rows} LIMIT %(n)s FOR KEY SHARE OF sb)", {**params, "n": batch_size}
         )
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
 
 def staging_purge(
@@ -228,7 +230,7 @@ def _kept_rows(cutoff: datetime) -> int:
         if record_type is None:
             continue
         total += (
-            model.objects.filter(
+            model._default_manager.filter(
                 submission__state__in=FINAL_STATES,
                 submission__consolidated_at__lt=cutoff,
             )
@@ -243,5 +245,5 @@ def _kept_rows(cutoff: datetime) -> int:
 def submission_staging_purged(submission: Submission) -> bool:
     """True when the retention purge has removed (some of) this package's staged rows: what it holds now
     is fewer rows than it was received with."""
-    held = sum(model.objects.filter(submission=submission).count() for model, _record_type in STAGED_TABLES)
+    held = sum(model._default_manager.filter(submission=submission).count() for model, _record_type in STAGED_TABLES)
     return held < submission.row_count

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,9 +17,10 @@ from central.roles import ROLE_GROUP_NAMES, UNIT_PERMISSION, Role
 from central.scoping import forget_scope
 from central.selectors.roles import user_kanwils, user_role, user_upts
 from central.services.tokens import tokens_revoke_all
+from central.typing import User
 
 
-def _grant(user: AbstractBaseUser) -> tuple:
+def _grant(user: User) -> tuple[Role | None, frozenset[int], frozenset[int]]:
     return (
         user_role(user),
         frozenset(user_upts(user).values_list("pk", flat=True)),
@@ -31,7 +33,7 @@ def _tokens_follow_the_role(func: Callable[..., None]) -> Callable[..., None]:
     one role must not carry on under another (docs/TRUST.md)."""
 
     @functools.wraps(func)
-    def wrapper(*, user: AbstractBaseUser, **kwargs) -> None:
+    def wrapper(*, user: User, **kwargs: Any) -> None:
         with transaction.atomic():
             before = _grant(user)
             func(user=user, **kwargs)
@@ -43,7 +45,7 @@ def _tokens_follow_the_role(func: Callable[..., None]) -> Callable[..., None]:
 
 
 @_tokens_follow_the_role
-def role_assign(*, user: AbstractBaseUser, role: Role, upt: Upt | None = None, kanwil: Kanwil | None = None) -> None:
+def role_assign(*, user: User, role: Role, upt: Upt | None = None, kanwil: Kanwil | None = None) -> None:
     """Give the person ``role`` for ``upt`` (operators) or ``kanwil`` (monitors).
 
     A person holds one role: assigning a different one first revokes the old role and all its units.
@@ -75,7 +77,7 @@ def role_assign(*, user: AbstractBaseUser, role: Role, upt: Upt | None = None, k
 
 
 @_tokens_follow_the_role
-def role_revoke(*, user: AbstractBaseUser, upt: Upt | None = None, kanwil: Kanwil | None = None) -> None:
+def role_revoke(*, user: User, upt: Upt | None = None, kanwil: Kanwil | None = None) -> None:
     """Take away one unit (``upt`` or ``kanwil``), or with neither the person's whole role.
 
     A person left with no unit loses the role too, so no one holds a role that reaches nothing.
@@ -97,7 +99,7 @@ def role_revoke(*, user: AbstractBaseUser, upt: Upt | None = None, kanwil: Kanwi
     forget_scope(user)
 
 
-def _revoke_everything(user: AbstractBaseUser) -> None:
+def _revoke_everything(user: User) -> None:
     for upt in user_upts(user):
         remove_perm(UNIT_PERMISSION[Role.OPERATOR], user, upt)
     for kanwil in user_kanwils(user):
@@ -110,7 +112,7 @@ def _revoke_everything(user: AbstractBaseUser) -> None:
 
 
 @_tokens_follow_the_role
-def role_set(*, user: AbstractBaseUser, role: Role | None, upts: list[Upt] = (), kanwils: list[Kanwil] = ()) -> None:
+def role_set(*, user: User, role: Role | None, upts: Sequence[Upt] = (), kanwils: Sequence[Kanwil] = ()) -> None:
     """Make the person's role and units exactly these (the admin's user form uses it).
 
     ``role=None`` takes the role away. Units not listed are revoked, listed ones assigned.
@@ -120,7 +122,9 @@ def role_set(*, user: AbstractBaseUser, role: Role | None, upts: list[Upt] = (),
             _revoke_everything(user)
             return
         role = Role(role)
-        units = list(upts) if role is Role.OPERATOR else list(kanwils) if role is Role.KANWIL else []
+        units: list[Upt | Kanwil] = (
+            list(upts) if role is Role.OPERATOR else list(kanwils) if role is Role.KANWIL else []
+        )
         if role is not Role.CENTRAL and not units:
             raise ValidationError(_("Pilih sedikitnya satu unit untuk peran ini."), code="unit")
         if user_role(user) not in (None, role):
@@ -128,7 +132,7 @@ def role_set(*, user: AbstractBaseUser, role: Role | None, upts: list[Upt] = (),
         if role is Role.CENTRAL:
             role_assign(user=user, role=role)
             return
-        current = set(user_upts(user) if role is Role.OPERATOR else user_kanwils(user))
+        current: set[Upt | Kanwil] = set(user_upts(user)) if role is Role.OPERATOR else set(user_kanwils(user))
         for unit in current - set(units):
             remove_perm(UNIT_PERMISSION[role], user, unit)
         for unit in units:

@@ -87,7 +87,9 @@ User = get_user_model()
 
 
 @receiver(pre_save, sender=User, dispatch_uid="central.tokens.note_trust_change")
-def _note_trust_change(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+def _note_trust_change(
+    sender: type[Any], instance: Any, raw: bool = False, update_fields: frozenset[str] | None = None, **kwargs: Any
+) -> None:
     """Before a user is saved: has the password changed, or is the account being deactivated?
 
     Every way a password is set (the admin's set-password form, ``changepassword``, a reset) ends in this
@@ -106,7 +108,7 @@ def _note_trust_change(sender, instance, raw=False, update_fields=None, **kwargs
 
 
 @receiver(post_save, sender=User, dispatch_uid="central.tokens.revoke_on_trust_change")
-def _revoke_on_trust_change(sender, instance, raw=False, **kwargs) -> None:
+def _revoke_on_trust_change(sender: type[Any], instance: Any, raw: bool = False, **kwargs: Any) -> None:
     why = getattr(instance, "_trust_change", None)
     if why:
         instance._trust_change = None

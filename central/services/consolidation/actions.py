@@ -3,11 +3,10 @@ consolidated submission back in the inbox for the next run."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,7 @@ from central.scoping import Action, has_central_permission
 from central.selectors.consolidation import conflict_get
 from central.services.audit import audit_person_viewed, audit_record
 from central.services.retention import submission_staging_purged
+from central.typing import AnyUser, User
 from central.validation import RULES_BY_CODE
 
 FINAL_SUBMISSION_STATES = (SubmissionState.ACCEPTED, SubmissionState.PARTIAL, SubmissionState.REJECTED)
@@ -31,12 +31,12 @@ CLOSING_STATES = (ConflictState.RESOLVED, ConflictState.DISMISSED)
 NOTE_MAX_LENGTH = 2000
 
 
-def _require_resolve(user) -> None:
+def _require_resolve(user: AnyUser) -> None:
     if not has_central_permission(user, Action.RESOLVE):
         raise PermissionDenied(_("Hanya pusat (Ditjenpas) yang dapat menyelesaikan konflik dan membuka ulang kiriman."))
 
 
-def conflict_open(*, request, conflict_id: Any) -> Conflict:
+def conflict_open(*, request: HttpRequest, conflict_id: int | str) -> Conflict:
     """A conflict's page shows the records of one person at several units: opening it is audited."""
     conflict = conflict_get(user=request.user, conflict_id=conflict_id)
     if request.method == "GET":
@@ -45,7 +45,9 @@ def conflict_open(*, request, conflict_id: Any) -> Conflict:
 
 
 @transaction.atomic
-def conflict_close(*, user, conflict_id: int, state: str, note: str, request=None) -> Conflict:
+def conflict_close(
+    *, user: User, conflict_id: int, state: str, note: str, request: HttpRequest | None = None
+) -> Conflict:
     """Resolve or dismiss an open conflict. The note says what was done or why it is not a problem."""
     _require_resolve(user)
     note = (note or "").strip()
@@ -78,7 +80,7 @@ def conflict_close(*, user, conflict_id: int, state: str, note: str, request=Non
 
 
 @transaction.atomic
-def submission_reopen(*, user, submission_id: int, request=None) -> Submission:
+def submission_reopen(*, user: User, submission_id: int, request: HttpRequest | None = None) -> Submission:
     """Put a consolidated submission back in the inbox: the next run validates and consolidates it again
     (after a rule was switched off, or a UPT it refers to was registered). Its old row issues go, since the
     next run answers for it. Only the unit's latest consolidated package may be reopened, so an older one
@@ -132,7 +134,9 @@ def submission_reopen(*, user, submission_id: int, request=None) -> Submission:
 
 
 @transaction.atomic
-def validation_rules_switch(*, user, codes: list[str], active: bool, request=None) -> tuple[list[str], list[str]]:
+def validation_rules_switch(
+    *, user: User, codes: list[str], active: bool, request: HttpRequest | None = None
+) -> tuple[list[str], list[str]]:
     """Switch validation rules on or off for the next runs (central and the admin). Structural rules, which
     consolidation depends on, stay on. Returns the codes changed and the structural codes left alone."""
     if not has_central_permission(user, Action.CONSOLIDATE):

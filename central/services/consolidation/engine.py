@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -196,15 +197,15 @@ class ConsolidationEngine:
         ]
 
     # --- helpers ------------------------------------------------------------------------------------
-    def sql(self, statement: str, params: dict | None = None) -> int:
+    def sql(self, statement: str, params: dict[str, Any] | None = None) -> int:
         with self.conn.cursor() as cursor:
             cursor.execute(statement, {**self.params, **(params or {})})
-            return max(cursor.rowcount, 0)
+            return max(int(cursor.rowcount), 0)
 
-    def fetch(self, statement: str, params: dict | None = None) -> list[tuple]:
+    def fetch(self, statement: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         with self.conn.cursor() as cursor:
             cursor.execute(statement, {**self.params, **(params or {})})
-            return cursor.fetchall()
+            return list(cursor.fetchall())
 
     def raw(self, statements: list[str]) -> None:
         with self.conn.cursor() as cursor:
@@ -300,11 +301,11 @@ class ConsolidationEngine:
     # --- 1. the run's submissions --------------------------------------------------------------------
     def prepare_submissions(self, kanwil_id: int | None = None) -> None:
         self.raw(RUN_SETTINGS)  # the first step of every run and part: settings for its transaction
-        subs = Submission.objects.filter(run=self.run)
+        queryset = Submission.objects.filter(run=self.run)
         if kanwil_id is not None:
-            subs = subs.filter(upt__kanwil_id=kanwil_id)
+            queryset = queryset.filter(upt__kanwil_id=kanwil_id)
         subs = list(
-            subs.order_by("upt_id", "received_at", "pk").values_list(
+            queryset.order_by("upt_id", "received_at", "pk").values_list(
                 "pk", "upt_id", "kind", "person_count", "movement_count", "remission_count"
             )
         )

@@ -22,6 +22,7 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
 
 from celery import current_app, group, signature
 from django.db import transaction
@@ -76,7 +77,7 @@ def consolidation_parts_create(*, run: ConsolidationRun) -> list[int]:
     return list(ConsolidationPart.objects.filter(run=run).order_by("kanwil__code").values_list("pk", flat=True))
 
 
-def consolidation_parts_execute(*, run: ConsolidationRun, progress=_no_progress) -> None:
+def consolidation_parts_execute(*, run: ConsolidationRun, progress: Callable[[str, int], None] = _no_progress) -> None:
     """Create the run's parts, hand them to the workers, do those nobody works on, and return once every
     part is done. Errors of a part done here propagate (the run fails or retries, see ``runs``)."""
     part_ids = consolidation_parts_create(run=run)
@@ -107,6 +108,7 @@ def consolidation_part_execute(*, run_id: int, part_id: int) -> bool:
             run = ConsolidationRun.objects.filter(pk=run_id, state=RunState.RUNNING).first()
             if part is None or run is None:
                 return False
+            assert run.snapshot_date is not None  # set when the run was claimed
             taken = ConsolidationEngine(run, _no_progress, today=run.snapshot_date).validate_part(part.kanwil_id)
             # A run failed or queued again meanwhile has dropped its parts and their issues (and may have
             # been claimed again, with new parts): lock the run's row, then this part's, so that cannot

@@ -19,6 +19,7 @@ which a failed run drops, and the one transaction above then does the rest readi
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from celery import signature
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -51,6 +53,7 @@ from central.services.consolidation.engine import ConsolidationEngine
 from central.services.consolidation.locks import RunnerLock
 from central.services.consolidation.parts import consolidation_parts_execute
 from central.services.consolidation.progress import ProgressWriter
+from central.typing import User
 from central.validation import validation_rules_sync
 
 log = logging.getLogger(__name__)
@@ -93,7 +96,12 @@ def _enqueue(run_id: int) -> None:
 
 
 def consolidation_request(
-    *, user=None, trigger: RunTrigger, enqueue: bool = True, request=None, split: RunSplit | str | None = None
+    *,
+    user: User | None = None,
+    trigger: RunTrigger,
+    enqueue: bool = True,
+    request: HttpRequest | None = None,
+    split: RunSplit | str | None = None,
 ) -> RunRequest:
     """Start a consolidation, or return the one already queued or running.
 
@@ -117,7 +125,7 @@ def consolidation_request(
                 if enqueue and active.state == RunState.QUEUED:
                     # Harmless if its message is still on the broker (the claim lets one through), and it
                     # recovers a run whose message was lost with a broker restart.
-                    transaction.on_commit(lambda pk=active.pk: _enqueue(pk), robust=True)
+                    transaction.on_commit(functools.partial(_enqueue, active.pk), robust=True)
                 return RunRequest(active, False)
             try:
                 with transaction.atomic():
@@ -133,7 +141,7 @@ def consolidation_request(
                 username="" if user else "sistem",
             )
             if enqueue:
-                transaction.on_commit(lambda pk=run.pk: _enqueue(pk), robust=True)
+                transaction.on_commit(functools.partial(_enqueue, run.pk), robust=True)
             return RunRequest(run, True)
     active = _active_run()
     if active is None:  # pragma: no cover — three collisions with runs that all ended in between
@@ -211,6 +219,7 @@ def _execute_claimed(run: ConsolidationRun, *, final_attempt: bool) -> Consolida
         with transaction.atomic(durable=True):
             if not split:
                 validation_rules_sync()
+            assert run.snapshot_date is not None  # set when the run was claimed
             outcome = ConsolidationEngine(run, progress.write, today=run.snapshot_date).run_steps(validated=split)
             ConsolidationRun.objects.filter(pk=run.pk).update(
                 state=RunState.SUCCEEDED,
