@@ -35,6 +35,8 @@ def test_central_runs_a_consolidation_with_the_button(page, world):
 
 def test_live_progress_then_the_summary(page, world):
     package(world.upt_a, persons=[person_values("A/1")])
+    # Signed in first: central lands on the national dashboard, which reads the snapshots this test locks.
+    login(page, "pusat")
     run = consolidation_request(user=world.central, trigger="button", enqueue=False).run
     params = connection.get_connection_params()
     holder = psycopg.connect(
@@ -59,7 +61,6 @@ def test_live_progress_then_the_summary(page, world):
         deadline = time.monotonic() + 30
         while ConsolidationRun.objects.get(pk=run.pk).progress < 88 and time.monotonic() < deadline:
             time.sleep(0.05)
-        login(page, "pusat")
         page.goto(f"{page.base_url}/laporan/nasional/konsolidasi/{run.pk}/")
         progress = page.locator(".run-progress")
         assert "Snapshot hunian harian" in progress.inner_text() and "88" in progress.inner_text()
