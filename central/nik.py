@@ -14,7 +14,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from sdp_project.formats import show_date
+from central.formats import show_date
 
 # Kemendagri province codes, including the provinces created since (Kalimantan Utara 65, the Papua
 # provinces of 2022 93–96): a NIK keeps the code of the province where it was first issued.

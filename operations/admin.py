@@ -25,8 +25,8 @@ from django_celery_beat.models import (
 )
 
 from central.admin_base import AdminOnlyMixin
+from central.formats import show_time
 from operations.schedule import DAILY_TASK, crontab_earliest_before_deadline
-from sdp_project.formats import show_time
 
 
 def _refuse_before_deadline(*, minute: str, hour: str, timezone) -> None:

@@ -205,7 +205,7 @@ TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
 # dd-mm-yyyy and HH.MM on every page, the admin included, in both languages: templates write |date, |time or
-# |date:"DATETIME_FORMAT", Python writes sdp_project.formats.show_date and friends.
+# |date:"DATETIME_FORMAT", Python writes central.formats.show_date and friends.
 FORMAT_MODULE_PATH = ["sdp_project.formats"]
 
 # --- Static and media files ------------------------------------------------------------------------

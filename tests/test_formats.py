@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format, get_format, time_format
 
-from sdp_project.formats import show_date, show_datetime, show_time
+from central.formats import show_date, show_datetime, show_time
 from tests.upt.conftest import admit, days_ago  # noqa: F401  (admit: the fixture)
 from upt.forms import PersonCreateForm
 

@@ -69,7 +69,7 @@ def test_the_config_package_holds_configuration_alone():
     folders = {path.name for path in (ROOT / "sdp_project").iterdir() if path.is_dir()} - {"__pycache__"}
     assert folders <= {"formats"}  # FORMAT_MODULE_PATH: the date and time formats are settings too
     lines = sum(len(path.read_text().splitlines()) for path in (ROOT / "sdp_project").rglob("*.py"))
-    assert lines < 700, lines
+    assert lines < 750, lines
 
 
 # --- No import cycles -------------------------------------------------------------------------------------

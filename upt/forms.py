@@ -15,10 +15,10 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from central.formats import DateTextInput
 from central.models import Upt
 from central.reference import DETAINEE_REGISTERS, MOVEMENT_RULES, MovementKind, Register
 from central.text import SanitizedInputMixin
-from sdp_project.formats import DateTextInput
 from upt.models import Movement, Person, Remission
 from upt.services.movements import movement_check
 from upt.services.people import PHOTO_MAX_BYTES, person_create_check, person_update_check

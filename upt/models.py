@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
+from central.formats import show_date
 from central.models import Upt
 from central.models.records import PersonRecord
 from central.reference import MovementKind, Register, ReleaseReason, RemissionKind, TemporaryExitReason
 from central.scoping import ScopedQuerySet
-from sdp_project.formats import show_date
 
 
 class PersonQuerySet(ScopedQuerySet["Person"]):

@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from central.formats import show_date
 from central.models import Upt
 from central.pagination import PAGE_PARAM, page_of
 from central.private_search import carries_search_text, search_query, search_text
 from central.reference import CrimeCategory, PersonStatus, Register
 from central.scoping import Action, get_scoped_or_404
 from central.selectors.organisation import upts_for
-from sdp_project.formats import show_date
 from upt.forms import (
     MOVEMENT_FIELD_KINDS,
     SENTENCED_CHOICES,

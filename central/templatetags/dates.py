@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django import template
 
-from sdp_project.formats import show_datetime
+from central.formats import show_datetime
 
 register = template.Library()
 

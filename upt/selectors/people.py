@@ -10,6 +10,7 @@ from django.db.models import F, Field, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from central.formats import show_date
 from central.models import DetentionLimit, Upt
 from central.reference import (
     HELD_STATUSES,
@@ -25,7 +26,6 @@ from central.reference import (
 from central.scoping import Action, get_scoped_or_404
 from central.sentence import DetentionWindow, SentenceDates, sentence_dates
 from central.typing import AnyUser, User
-from sdp_project.formats import show_date
 from upt.models import Movement, Person, Remission
 from upt.selectors.worklists import (
     _LIST_FIELDS,

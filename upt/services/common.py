@@ -9,8 +9,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import models
 from django.utils import timezone
 
+from central.formats import show_date
 from central.scoping import Action, restrict
-from sdp_project.formats import show_date
 
 
 def today() -> date:

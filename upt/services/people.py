@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from central.formats import show_datetime
 from central.models import Upt
 from central.reference import DETAINEE_REGISTERS, MOVEMENT_RULES, MovementKind
 from central.scoping import Action, can, ensure_in_scope
 from central.services.audit import audit_person_viewed
-from sdp_project.formats import show_datetime
 from upt.models import Movement, Person
 from upt.selectors.people import PersonFile, person_file
 from upt.services.common import Errors, lock_in_scope, save_as, today

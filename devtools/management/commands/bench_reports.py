@@ -22,12 +22,12 @@ from django.db.models import Count, Max
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from central.formats import show_date
 from central.models import ConsolidationRun, OccupancySnapshot, Upt
 from central.roles import Role
 from central.services.roles import role_set
 from devtools.national.bench import production_like_requests
 from devtools.report_dataset import NATIONAL_UPTS, report_dataset_generate
-from sdp_project.formats import show_date
 
 
 class Command(BaseCommand):
