@@ -6,7 +6,9 @@ and the failure reason only to central."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +25,7 @@ from central.selectors import consolidation as sel
 from central.services.consolidation import consolidation_request
 
 
-class RunUptResultSerializer(serializers.ModelSerializer):
+class RunUptResultSerializer(serializers.ModelSerializer[Any]):
     upt = serializers.CharField(source="upt.code")
     upt_name = serializers.CharField(source="upt.name")
 
@@ -41,7 +43,7 @@ class RunUptResultSerializer(serializers.ModelSerializer):
         ]
 
 
-class RunTotalsSerializer(serializers.ModelSerializer):
+class RunTotalsSerializer(serializers.ModelSerializer[Any]):
     class Meta:
         model = ConsolidationRun
         fields = [
@@ -55,7 +57,7 @@ class RunTotalsSerializer(serializers.ModelSerializer):
         ]
 
 
-class ConsolidationRunSerializer(serializers.ModelSerializer):
+class ConsolidationRunSerializer(serializers.ModelSerializer[Any]):
     state_display = serializers.CharField(source="get_state_display")
     trigger_display = serializers.CharField(source="get_trigger_display")
     triggered_by = serializers.SerializerMethodField()
@@ -87,34 +89,34 @@ class ConsolidationRunSerializer(serializers.ModelSerializer):
             "upt_results",
         ]
 
-    def get_triggered_by(self, run) -> str | None:
+    def get_triggered_by(self, run: ConsolidationRun) -> str | None:
         return run.triggered_by.get_username() if run.triggered_by else None
 
-    def get_step_display(self, run) -> str:
+    def get_step_display(self, run: ConsolidationRun) -> str:
         return _(run.step) if run.step else ""
 
-    def get_active(self, run) -> bool:
+    def get_active(self, run: ConsolidationRun) -> bool:
         return run.state in ("queued", "running")
 
     def _national(self) -> bool:
         return sel.sees_national(user=self.context["request"].user)
 
     @extend_schema_field(RunTotalsSerializer(allow_null=True))
-    def get_totals(self, run):
-        return RunTotalsSerializer(run).data if self._national() else None
+    def get_totals(self, run: ConsolidationRun) -> dict[str, Any] | None:
+        return dict(RunTotalsSerializer(run).data) if self._national() else None
 
-    def get_error(self, run) -> str | None:
+    def get_error(self, run: ConsolidationRun) -> str | None:
         return run.error if self._national() else None
 
     @extend_schema_field(RunUptResultSerializer(many=True))
-    def get_upt_results(self, run):
+    def get_upt_results(self, run: ConsolidationRun) -> list[dict[str, Any]]:
         results = self.context.get("results")
         rows = (
             results.get(run.pk, [])
             if results is not None
             else sel.run_results(user=self.context["request"].user, run=run)
         )
-        return RunUptResultSerializer(rows, many=True).data
+        return list(RunUptResultSerializer(rows, many=True).data)
 
 
 _NO_SCOPE = gettext_lazy("Pengguna tanpa UPT, Kanwil atau peran pusat.")
@@ -125,11 +127,11 @@ def _scope_or_403(request: Request) -> None:
         raise PermissionDenied(_("Anda tidak memiliki akses ke data konsolidasi."))
 
 
-class ConsolidationListCreate(generics.GenericAPIView):
+class ConsolidationListCreate(generics.GenericAPIView[ConsolidationRun]):
     http_method_names = HTTP_METHODS
     serializer_class = ConsolidationRunSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ConsolidationRun]:
         return sel.runs_for(user=self.request.user)
 
     @extend_schema(
@@ -147,7 +149,7 @@ class ConsolidationListCreate(generics.GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         _scope_or_403(request)
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.get_queryset()) or []
         context = {**self.get_serializer_context(), "results": sel.run_results_by_run(user=request.user, runs=page)}
         return self.get_paginated_response(ConsolidationRunSerializer(page, many=True, context=context).data)
 
@@ -182,7 +184,7 @@ class ConsolidationListCreate(generics.GenericAPIView):
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
 
-class ConsolidationDetail(generics.GenericAPIView):
+class ConsolidationDetail(generics.GenericAPIView[ConsolidationRun]):
     http_method_names = HTTP_METHODS
     serializer_class = ConsolidationRunSerializer
 

@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -23,13 +24,13 @@ HTTP_METHODS = ["get", "post", "head"]
 # --- Error bodies ------------------------------------------------------------------------------------
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField(
         help_text=gettext_lazy("Pesan dalam bahasa permintaan (Accept-Language), bawaan Bahasa Indonesia.")
     )
 
 
-class ErrorItemSerializer(serializers.Serializer):
+class ErrorItemSerializer(serializers.Serializer[Any]):
     path = serializers.CharField(
         allow_blank=True,
         help_text=gettext_lazy(
@@ -44,17 +45,17 @@ class ErrorItemSerializer(serializers.Serializer):
 
 
 class ValidationErrorSerializer(ErrorSerializer):
-    errors = ErrorItemSerializer(many=True)
+    errors = ErrorItemSerializer(many=True)  # type: ignore[assignment]  # the API's name, shadowing .errors
 
 
-class QuerySerializer(serializers.Serializer):
+class QuerySerializer(serializers.Serializer[Any]):
     """Query parameters: each is optional, and one that is given must have one value (``?upt=`` is refused,
     not read as "no filter", and so is ``?upt=A&upt=B``), so what the schema says of a parameter holds for
     every request."""
 
-    def to_internal_value(self, data):
-        problems = {}
-        for name in self.fields:
+    def to_internal_value(self, data: Any) -> Any:
+        problems: dict[str, Any] = {}
+        for name, _field in self.fields.items():
             values = data.getlist(name) if hasattr(data, "getlist") else [data[name]] if name in data else []
             if len(values) > 1:
                 problems[name] = [exceptions.ErrorDetail(gettext("Hanya boleh diberikan sekali."), code="repeated")]
@@ -82,7 +83,7 @@ def _items(detail: Any, path: str = "") -> Iterator[dict[str, str]]:
         yield {"path": path, "code": getattr(detail, "code", "invalid"), "message": str(detail)}
 
 
-def exception_handler(exc: Exception, context: dict) -> Response | None:
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, with every invalid request answered in one shape: ``detail`` and a list of ``errors``
     (the same items a refused package lists), instead of a dictionary keyed by field names."""
     response = drf_exception_handler(exc, context)
@@ -107,11 +108,14 @@ class ApiPagination(PageNumberPagination):
     page_size_query_param: str | None = None
     max_page_size = 1000
     last_page_strings = ()  # the schema says an integer: ?page=last is not one
-    page_query_description = gettext_lazy("Nomor halaman, mulai dari 1.")
-    page_size_query_description = gettext_lazy("Jumlah baris per halaman.")
-    invalid_page_message = gettext_lazy("Halaman tidak ada: nomor halaman melewati halaman terakhir.")
+    # Lazy, so that each request reads them in its own language (the stubs expect plain strings).
+    page_query_description = gettext_lazy("Nomor halaman, mulai dari 1.")  # type: ignore[assignment]
+    page_size_query_description = gettext_lazy("Jumlah baris per halaman.")  # type: ignore[assignment]
+    invalid_page_message = gettext_lazy(  # type: ignore[assignment]
+        "Halaman tidak ada: nomor halaman melewati halaman terakhir."
+    )
 
-    def _integer(self, request, name: str, maximum: int | None = None) -> int | None:
+    def _integer(self, request: Request, name: str, maximum: int | None = None) -> int | None:
         values = request.query_params.getlist(name)
         if not values:
             return None
@@ -124,17 +128,18 @@ class ApiPagination(PageNumberPagination):
             message = gettext("Harus satu bilangan bulat mulai dari 1.")
         raise exceptions.ValidationError({name: [message]})
 
-    def get_page_size(self, request) -> int:
+    def get_page_size(self, request: Request) -> int:
         if self.page_size_query_param:
             size = self._integer(request, self.page_size_query_param, self.max_page_size)
             if size is not None:
                 return size
         return self.page_size
 
-    def get_page_number(self, request, paginator) -> int:
+    def get_page_number(self, request: Request, paginator: Any) -> int:
         return self._integer(request, self.page_query_param) or 1
 
-    def get_paginated_response(self, data, extra: dict | None = None) -> Response:
+    def get_paginated_response(self, data: Any, extra: dict[str, Any] | None = None) -> Response:
+        assert self.page is not None  # paginate_queryset came first
         return Response(
             {
                 "count": self.page.paginator.count,
@@ -145,7 +150,7 @@ class ApiPagination(PageNumberPagination):
             }
         )
 
-    def get_paginated_response_schema(self, schema: dict) -> dict:
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         link = {"type": "string", "format": "uri", "nullable": True}
         return {
             "type": "object",
@@ -158,7 +163,7 @@ class ApiPagination(PageNumberPagination):
             },
         }
 
-    def get_schema_operation_parameters(self, view) -> list[dict]:
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = [
             {
                 "name": self.page_query_param,
@@ -247,7 +252,7 @@ _DESCRIPTIONS = {
 PAGE_PAST_THE_END = gettext_lazy("Halaman melewati halaman terakhir.")
 
 
-def errors(*status_codes: int, **descriptions) -> dict[int, OpenApiResponse]:
+def errors(*status_codes: int, **descriptions: Any) -> dict[int, OpenApiResponse]:
     """The documented error answers of an operation: 400 with the list of errors, the others ``detail``.
     ``descriptions`` (``d403=…``) says what the refusal means for that operation. Every operation lists 400:
     a NUL character anywhere in a request is refused before any view (``RejectNulMiddleware``)."""

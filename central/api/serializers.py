@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -17,26 +21,33 @@ from central.models import PackageKind, Severity, Submission, SubmissionState
 # --- The package, as documented in the schema --------------------------------------------------------
 
 
-def _field(spec: pkg.FieldSpec) -> serializers.Field:
-    common = {"help_text": str(spec.label), "required": True}
+def _field(spec: pkg.FieldSpec) -> serializers.Field[Any, Any, Any, Any]:
+    common: dict[str, Any] = {"help_text": str(spec.label), "required": True}
     if spec.type == "string":
         if spec.choice_labels:
             choices = list(spec.choice_labels) + ([] if spec.required else [("", "")])
             return serializers.ChoiceField(choices=choices, **common)
-        return serializers.CharField(max_length=spec.max_length, allow_blank=not spec.required, **common)
+        if spec.max_length is not None:
+            common["max_length"] = spec.max_length
+        return serializers.CharField(allow_blank=not spec.required, **common)
     if spec.type == "date":
         return serializers.DateField(allow_null=spec.nullable, **common)
     if spec.type == "uuid":
         return serializers.UUIDField(allow_null=spec.nullable, **common)
     if spec.type == "integer":
-        return serializers.IntegerField(min_value=0, max_value=spec.maximum, **common)
+        if spec.maximum is not None:
+            common["max_value"] = spec.maximum
+        return serializers.IntegerField(min_value=0, **common)
     return serializers.BooleanField(**common)
 
 
-def _record_serializer(name: str, specs, doc) -> type[serializers.Serializer]:
+def _record_serializer(
+    name: str, specs: Iterable[pkg.FieldSpec], doc: str | Promise
+) -> type[serializers.Serializer[Any]]:
     fields = {spec.name: _field(spec) for spec in specs}
     # A lazy description (not the docstring) so the schema follows the reader's language.
-    return extend_schema_serializer(description=doc)(type(name, (serializers.Serializer,), fields))
+    serializer: type[serializers.Serializer[Any]] = type(name, (serializers.Serializer,), fields)
+    return extend_schema_serializer(description=doc)(serializer)
 
 
 PackagePersonSerializer = _record_serializer(
@@ -59,14 +70,14 @@ PackageDeletionSerializer = _record_serializer(
 )
 
 
-class PackageCountsSerializer(serializers.Serializer):
+class PackageCountsSerializer(serializers.Serializer[Any]):
     persons = serializers.IntegerField(min_value=0)
     movements = serializers.IntegerField(min_value=0)
     remissions = serializers.IntegerField(min_value=0)
     deletions = serializers.IntegerField(min_value=0)
 
 
-class PackageSerializer(serializers.Serializer):
+class PackageSerializer(serializers.Serializer[Any]):
     """Paket harian UPT, format versi 1 (lihat docs/PACKAGE.md untuk checksum dan aturan lengkap).
 
     ``records_checksum``: SHA-256 atas satu baris per data menurut urutan paket —
@@ -106,7 +117,7 @@ class PackageRejectedSerializer(ValidationErrorSerializer):
 # --- Token and query parameters ----------------------------------------------------------------------------
 
 
-class CredentialsSerializer(serializers.Serializer):
+class CredentialsSerializer(serializers.Serializer[Any]):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False)
     name = serializers.CharField(
@@ -119,7 +130,7 @@ class CredentialsSerializer(serializers.Serializer):
         ),
     )
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # django-axes watches this call (and locks the account out after repeated failures).
         user = authenticate(request=self.context.get("request"), username=attrs["username"], password=attrs["password"])
         if user is None:
@@ -130,7 +141,7 @@ class CredentialsSerializer(serializers.Serializer):
         return attrs
 
 
-class AuthTokenSerializer(serializers.Serializer):
+class AuthTokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField(
         help_text=gettext_lazy("Dikirim sebagai header Authorization: Token <token>. Ditampilkan sekali ini saja.")
     )
@@ -150,7 +161,7 @@ class SubmissionQuerySerializer(QuerySerializer):
 # --- The submission, as answered -------------------------------------------------------------------------
 
 
-class TimelinessSerializer(serializers.Serializer):
+class TimelinessSerializer(serializers.Serializer[Any]):
     on_time_occupancy = serializers.BooleanField(
         help_text=gettext_lazy("Diterima sebelum batas data tahanan dan hunian.")
     )
@@ -159,7 +170,7 @@ class TimelinessSerializer(serializers.Serializer):
     deadline_other = serializers.CharField(help_text=gettext_lazy("Batas waktu (WIB), mis. 14:00."))
 
 
-class ResultsSerializer(serializers.Serializer):
+class ResultsSerializer(serializers.Serializer[Any]):
     rows_accepted = serializers.IntegerField()
     rows_rejected = serializers.IntegerField()
     rows_warned = serializers.IntegerField()
@@ -169,12 +180,12 @@ class ResultsSerializer(serializers.Serializer):
     )
 
 
-class IssueCountsSerializer(serializers.Serializer):
-    errors = serializers.IntegerField()
+class IssueCountsSerializer(serializers.Serializer[Any]):
+    errors = serializers.IntegerField()  # type: ignore[assignment]  # the API's name, shadowing Serializer.errors
     warnings = serializers.IntegerField()
 
 
-class SubmissionSerializer(serializers.ModelSerializer):
+class SubmissionSerializer(serializers.ModelSerializer[Any]):
     id = serializers.UUIDField(source="package_id", read_only=True)
     url = serializers.SerializerMethodField()
     upt_code = serializers.CharField(source="upt.code", read_only=True)
@@ -215,7 +226,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
     @extend_schema_field(TimelinessSerializer)
-    def get_timeliness(self, obj: Submission) -> dict:
+    def get_timeliness(self, obj: Submission) -> dict[str, Any]:
         return {
             "on_time_occupancy": obj.on_time_occupancy,
             "deadline_occupancy": settings.SUBMISSION_DEADLINE_OCCUPANCY.strftime("%H:%M"),
@@ -224,7 +235,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         }
 
     @extend_schema_field(PackageCountsSerializer)
-    def get_counts(self, obj: Submission) -> dict:
+    def get_counts(self, obj: Submission) -> dict[str, Any]:
         return {
             "persons": obj.person_count,
             "movements": obj.movement_count,
@@ -233,7 +244,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         }
 
     @extend_schema_field(ResultsSerializer)
-    def get_results(self, obj: Submission) -> dict:
+    def get_results(self, obj: Submission) -> dict[str, Any]:
         # Through the serializer, so consolidated_at is written like every other time (WIB offset).
         return ResultsSerializer(
             {
@@ -246,7 +257,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         ).data
 
 
-class RowIssueSerializer(serializers.Serializer):
+class RowIssueSerializer(serializers.Serializer[Any]):
     record_type = serializers.CharField()
     record_key = serializers.CharField()
     rule = serializers.CharField(source="rule_id")
@@ -257,7 +268,7 @@ class RowIssueSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class NextPackageSerializer(serializers.Serializer):
+class NextPackageSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=PackageKind.choices)
     reason = serializers.CharField(allow_blank=True)
 
@@ -272,15 +283,16 @@ class SubmissionDetailSerializer(SubmissionSerializer):
         read_only_fields = fields
 
     @extend_schema_field(IssueCountsSerializer)
-    def get_issue_counts(self, obj) -> dict:
-        return self.context.get("issue_counts", {"errors": 0, "warnings": 0})
+    def get_issue_counts(self, obj: Submission) -> dict[str, int]:
+        counts: dict[str, int] = self.context.get("issue_counts", {"errors": 0, "warnings": 0})
+        return counts
 
     @extend_schema_field(RowIssueSerializer(many=True))
-    def get_issues(self, obj) -> list[dict]:
-        return RowIssueSerializer(self.context.get("issues", []), many=True).data
+    def get_issues(self, obj: Submission) -> list[dict[str, Any]]:
+        return list(RowIssueSerializer(self.context.get("issues", []), many=True).data)
 
     @extend_schema_field(NextPackageSerializer)
-    def get_next_package(self, obj) -> dict:
+    def get_next_package(self, obj: Submission) -> dict[str, str]:
         sync = self.context.get("sync")
         if sync is None or sync.last_submission_id is None:
             return {"kind": "full", "reason": "first"}

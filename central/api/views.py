@@ -5,6 +5,7 @@ and the file upload); ``GET`` lists the submissions in the caller's scope and sh
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
 from axes.helpers import get_cool_off
 from django.conf import settings
@@ -38,7 +39,7 @@ from central.api.serializers import (
     SubmissionQuerySerializer,
     SubmissionSerializer,
 )
-from central.models import Channel
+from central.models import Channel, Submission
 from central.package import PackageRejected
 from central.selectors.inbox import (
     submission_get,
@@ -64,12 +65,14 @@ class PackageParser(parsers.BaseParser):
     media_type = "application/json"
     compressed = False
 
-    def parse(self, stream, media_type=None, parser_context=None) -> bytes:
+    def parse(  # type: ignore[override]  # the raw package: central.package decodes and validates it
+        self, stream: Any, media_type: str | None = None, parser_context: dict[str, Any] | None = None
+    ) -> bytes:
         meta = parser_context["request"].META if parser_context else {}
         coding = meta.get("HTTP_CONTENT_ENCODING", "").strip().lower()
         if coding not in ("", "identity", "gzip") or (coding == "gzip" and self.compressed):
             raise exceptions.UnsupportedMediaType(
-                media_type,
+                media_type or "",
                 detail=_(
                     "Content-Encoding %(coding)s tidak didukung; gunakan gzip (untuk application/json) atau tanpa."
                 )
@@ -97,7 +100,7 @@ class GzipPackageParser(PackageParser):
     compressed = True
 
 
-def detail_context(request, submission) -> dict:
+def detail_context(request: Request, submission: Submission) -> dict[str, Any]:
     return {
         "request": request,
         "issues": list(submission_issues(user=request.user, submission=submission)),
@@ -125,7 +128,7 @@ class TokenObtain(APIView):
     http_method_names = HTTP_METHODS
 
     parser_classes = [parsers.JSONParser]
-    authentication_classes: list = []  # a stale token in the header must not stand in the way of a new one
+    authentication_classes: list[type[Any]] = []  # a stale token in the header must not stand in the way of a new one
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
@@ -150,7 +153,7 @@ class TokenObtain(APIView):
         auth=[],
         tags=["auth"],
     )
-    def post(self, request: Request, *args, **kwargs) -> Response:
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         credentials = CredentialsSerializer(data=request.data, context={"request": request})
         try:
             credentials.is_valid(raise_exception=True)
@@ -199,7 +202,7 @@ _CREATE_ERRORS = {
 }
 
 
-class SubmissionListCreate(generics.GenericAPIView):
+class SubmissionListCreate(generics.GenericAPIView[Submission]):
     http_method_names = HTTP_METHODS
     serializer_class = SubmissionSerializer
     parser_classes = [PackageParser, GzipPackageParser]
@@ -272,7 +275,11 @@ class SubmissionListCreate(generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         try:
             result = submission_receive(
-                user=request.user, payload=request.data or b"", channel=Channel.API, request=request
+                # The package parsers hand over the raw bytes (central.package decodes them).
+                user=request.user,
+                payload=cast(bytes, request.data) or b"",
+                channel=Channel.API,
+                request=request,
             )
         except PackageRejected as exc:
             return rejected_response(exc)
@@ -296,7 +303,7 @@ class SubmissionListCreate(generics.GenericAPIView):
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
-class SubmissionDetail(generics.GenericAPIView):
+class SubmissionDetail(generics.GenericAPIView[Submission]):
     http_method_names = HTTP_METHODS
     serializer_class = SubmissionDetailSerializer
 

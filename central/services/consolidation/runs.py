@@ -53,7 +53,7 @@ from central.services.consolidation.engine import ConsolidationEngine
 from central.services.consolidation.locks import RunnerLock
 from central.services.consolidation.parts import consolidation_parts_execute
 from central.services.consolidation.progress import ProgressWriter
-from central.typing import User
+from central.typing import AnyUser, User
 from central.validation import validation_rules_sync
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def _enqueue(run_id: int) -> None:
 
 def consolidation_request(
     *,
-    user: User | None = None,
+    user: AnyUser | None = None,
     trigger: RunTrigger,
     enqueue: bool = True,
     request: HttpRequest | None = None,
@@ -114,7 +114,7 @@ def consolidation_request(
     split = RunSplit(split or settings.CONSOLIDATION_SPLIT)
     if trigger is RunTrigger.SCHEDULE:
         user = None
-    elif user is None or not has_central_permission(user, Action.CONSOLIDATE):
+    elif not isinstance(user, User) or not has_central_permission(user, Action.CONSOLIDATE):
         raise PermissionDenied(_("Hanya pusat (Ditjenpas) yang dapat menjalankan konsolidasi."))
     consolidation_reap_stale()
 
