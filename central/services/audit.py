@@ -50,7 +50,9 @@ def audit_person_viewed(*, request: HttpRequest, target: models.Model, upt: Upt 
     return audit_record(action=AuditAction.PERSON_VIEWED, request=request, upt=upt, target=target)
 
 
-def audit_exported(*, request: HttpRequest | None, upt: Upt | None, what: str, actor: User | None = None) -> AuditEvent:
+def audit_exported(
+    *, request: HttpRequest | None, upt: Upt | None, what: str, actor: AnyUser | None = None
+) -> AuditEvent:
     """Someone downloaded a file holding person-level rows (a UPT's package)."""
     return audit_record(action=AuditAction.EXPORTED, actor=actor, request=request, upt=upt, detail=what)
 

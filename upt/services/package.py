@@ -11,6 +11,7 @@ same algorithm as central's mirror (``central.package``).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from central.scoping import Action, scope_upts
 from central.selectors.inbox import submission_find, sync_state_for
 from central.services.audit import audit_exported
 from central.services.inbox import ReceiveResult, submission_receive
+from central.typing import AnyUser
 from upt.models import Movement, Person, Remission
 
 # A change saved in a transaction that began before the previous package was generated, but committed
@@ -85,7 +87,8 @@ class BuiltPackage:
 
     @property
     def counts(self) -> dict[str, int]:
-        return self.document["counts"]
+        counts: dict[str, int] = self.document["counts"]
+        return counts
 
     @property
     def row_count(self) -> int:
@@ -93,7 +96,7 @@ class BuiltPackage:
 
     @property
     def package_id(self) -> str:
-        return self.document["package_id"]
+        return str(self.document["package_id"])
 
     def payload(self) -> bytes:
         return pkg.dumps(self.document)
@@ -104,12 +107,14 @@ class BuiltPackage:
         return f"sdp-{self.upt.code}-{stamp}-{self.plan.kind}.json"
 
 
-def _ensure_submitter(user: Any, upt: Upt) -> None:
-    if not scope_upts(user, Action.SUBMIT).filter(pk=upt.pk).exists():
+def _ensure_submitter(user: AnyUser, upt: Upt) -> None:
+    operated = scope_upts(user, Action.SUBMIT)
+    assert operated is not None  # sending is never allowed for "every UPT", only for the UPTs one operates
+    if not operated.filter(pk=upt.pk).exists():
         raise PermissionDenied(_("Hanya operator UPT ini yang dapat menyiapkan dan mengirim paketnya."))
 
 
-def package_plan(*, user: Any, upt: Upt, force_full: bool = False) -> PackagePlan:
+def package_plan(*, user: AnyUser, upt: Upt, force_full: bool = False) -> PackagePlan:
     """Full or delta, and why (central's ``UptSyncState`` decides unless the operator asks for full)."""
     sync = sync_state_for(user=user, upt=upt)
     last = sync.last_submission if sync else None
@@ -124,7 +129,7 @@ def package_plan(*, user: Any, upt: Upt, force_full: bool = False) -> PackagePla
 
 
 def package_build(
-    *, user: Any, upt: Upt, force_full: bool = False, package_id: uuid.UUID | str | None = None
+    *, user: AnyUser, upt: Upt, force_full: bool = False, package_id: uuid.UUID | str | None = None
 ) -> BuiltPackage:
     """The package as it would be sent now (nothing is stored): for the preview, the download and the send."""
     _ensure_submitter(user, upt)
@@ -141,7 +146,9 @@ def package_build(
     )
 
     state: list[tuple[str, str, str]] = []
-    person_rows, movement_rows, remission_rows = [], [], []
+    person_rows: list[list[Any]] = []
+    movement_rows: list[list[Any]] = []
+    remission_rows: list[list[Any]] = []
     person_keys = {row[_REG] for row in people}
     renamed, tombstones = (set(), []) if since is None else _history_changes(upt, since, people, movements, remissions)
 
@@ -181,7 +188,7 @@ def package_build(
     return BuiltPackage(document=document, plan=plan, generated_at=generated_at, upt=upt, totals=totals)
 
 
-def package_export(*, user: Any, upt: Upt, force_full: bool = False, request: Any = None) -> BuiltPackage:
+def package_export(*, user: AnyUser, upt: Upt, force_full: bool = False, request: Any = None) -> BuiltPackage:
     """The package as a file to carry to a connected place: it holds person-level rows, so the download is
     recorded in the audit trail (nothing else is stored)."""
     built = package_build(user=user, upt=upt, force_full=force_full)
@@ -194,7 +201,13 @@ def package_export(*, user: Any, upt: Upt, force_full: bool = False, request: An
     return built
 
 
-def _history_changes(upt: Upt, since: datetime, people, movements, remissions) -> tuple[set[int], list]:
+def _history_changes(
+    upt: Upt,
+    since: datetime,
+    people: Sequence[tuple[Any, ...]],
+    movements: Sequence[tuple[Any, ...]],
+    remissions: Sequence[tuple[Any, ...]],
+) -> tuple[set[int], list[tuple[str, str]]]:
     """From the change history since ``since``: ids of people whose registration number changed, and
     tombstones for keys the UPT no longer has (deleted people, old registration numbers, deleted
     movements and remissions)."""
@@ -227,7 +240,7 @@ def _history_changes(upt: Upt, since: datetime, people, movements, remissions) -
 
 def package_send(
     *,
-    user: Any,
+    user: AnyUser,
     upt: Upt,
     force_full: bool = False,
     package_id: uuid.UUID | str | None = None,
