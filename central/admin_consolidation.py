@@ -228,7 +228,7 @@ class RunUptResultAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
 class ConflictAdmin(PrivateSearchAdminMixin, PersonViewAuditMixin, ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ["detected_at", "kind", "state", "upt", "other_upt", "identity", "detail", "page_link"]
     list_filter = ["state", "kind"]
-    search_fields = ["identity__full_name", "identity__nik", "upt__code", "detail"]
+    search_fields = ["identity__full_name", "identity__nik", "upt__code", "detail_args"]
     list_select_related = ["upt", "other_upt", "identity"]
     date_hierarchy = "detected_at"
 

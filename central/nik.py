@@ -15,6 +15,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from central.formats import show_date
+from central.register_rules import NIK_LENGTH
 
 # Kemendagri province codes, including the provinces created since (Kalimantan Utara 65, the Papua
 # provinces of 2022 93–96): a NIK keeps the code of the province where it was first issued.
@@ -34,9 +35,14 @@ NIK_PROVINCE_CODES = frozenset(
 FEMALE_DAY_OFFSET = 40
 
 
+def nik_format_ok(nik: str) -> bool:
+    """Sixteen ASCII digits (``str.isdigit`` alone would take other scripts' digits, which SQL's [0-9] does not)."""
+    return len(nik) == NIK_LENGTH and nik.isascii() and nik.isdigit()
+
+
 def nik_birth_facts(nik: str) -> tuple[int, int, int, bool] | None:
     """(day, month, two-digit year, is_female) encoded in a 16-digit NIK, or None when it is not one."""
-    if len(nik) != 16 or not nik.isdigit():
+    if not nik_format_ok(nik):
         return None
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     female = day > FEMALE_DAY_OFFSET
@@ -49,7 +55,7 @@ def nik_problems(nik: str, *, birth_date: date | None = None, sex: str | None = 
     ``sex`` is ``"L"`` or ``"P"`` (``central.reference.Sex``); with ``birth_date`` and ``sex`` given the
     NIK must agree with them.
     """
-    if len(nik) != 16 or not nik.isdigit():
+    if not nik_format_ok(nik):
         return [_("NIK harus terdiri dari 16 angka (sekarang %(n)d karakter).") % {"n": len(nik)}]
     if len(set(nik)) == 1:
         return [_("NIK tidak boleh berupa satu angka yang diulang.")]

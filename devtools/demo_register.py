@@ -20,6 +20,7 @@ from faker import Faker
 from central.models import DetentionLimit, Upt
 from central.nik import nik_compose
 from central.reference import CrimeCategory, Education, MovementKind, Religion
+from central.register_rules import TRANSFER_CARRIED_FIELDS
 from central.sentence import Term, b_register_for
 from upt.models import Person
 from upt.services.common import today as today_wib
@@ -395,36 +396,7 @@ def demo_transfer(*, person: Person, user_from: Any, to_upt: Upt, user_to: Any, 
         other_upt=to_upt,
     )
     person.refresh_from_db()
-    fields = (
-        "nik",
-        "passport_number",
-        "nationality",
-        "full_name",
-        "alias",
-        "sex",
-        "birth_place",
-        "birth_date",
-        "religion",
-        "education",
-        "occupation",
-        "address",
-        "register",
-        "crime_category",
-        "case_number",
-        "articles",
-        "court",
-        "verdict_date",
-        "verdict_number",
-        "sentence_years",
-        "sentence_months",
-        "sentence_days",
-        "fine_amount",
-        "subsidiary_months",
-        "subsidiary_days",
-        "fine_paid",
-        "detention_start",
-    )
-    data = {name: getattr(person, name) for name in fields}
+    data = {name: getattr(person, name) for name in TRANSFER_CARRIED_FIELDS}
     data.update(
         {
             "reg_number": f"{person.register.replace('.', '')}.P{person.pk:04d}/{when.year}",

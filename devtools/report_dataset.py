@@ -403,7 +403,7 @@ def report_dataset_generate(
     counts["issues"] = _copy(
         RowIssue,
         ["id", "run_id", "submission_id", "record_type", "staged_row_id", "record_key", "rule_id", "severity",
-         "detail"],
+         "detail_code"],
         issues,
     )  # fmt: skip
 

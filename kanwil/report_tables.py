@@ -11,7 +11,6 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from central.detail_text import detail_display
 from central.selectors.reports.common import UPT_TYPE_CHOICES, SendState
 from kanwil.table_framework import DATE, DATETIME, INT, PCT, STATE, TIME, Column, Table
 
@@ -428,7 +427,7 @@ def issues_table(issues: Iterable, *, title) -> Table:
         Column("jenis_data", _("Jenis data"), lambda i: i.get_record_type_display(), sortable=False),
         Column("aturan", _("Aturan"), lambda i: i.rule_id, sortable=False),
         Column("alasan", _("Alasan"), lambda i: gettext(i.rule.message), sortable=False),
-        Column("rincian", _("Rincian"), lambda i: detail_display(i.detail), sortable=False),
+        Column("rincian", _("Rincian"), lambda i: i.detail, sortable=False),
         Column(
             "tingkat",
             _("Tingkat"),

@@ -21,6 +21,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from central.admin_base import PersonViewAuditMixin, PrivateSearchAdminMixin, ScopedModelAdmin
 from central.models import Upt
 from central.reference import MOVEMENT_RULES, MovementKind
+from central.register_rules import (
+    CASE_FIELDS,
+    IDENTITY_FIELDS,
+    MOVEMENT_VERDICT_FIELDS,
+    PLACEMENT_FIELDS,
+    VERDICT_FIELDS,
+)
 from central.scoping import Action
 from central.text import SanitizedInputMixin
 from upt.forms import MovementForm, PersonCreateForm, PersonUpdateForm, RemissionForm, _UptChoiceField
@@ -127,34 +134,9 @@ class PersonAdmin(PersonViewAuditMixin, RegisterAdmin):
         "created_at",
         "updated_at",
     ]
-    _IDENTITY = (
-        "reg_number",
-        "full_name",
-        "alias",
-        "sex",
-        "nik",
-        "nationality",
-        "passport_number",
-        "birth_place",
-        "birth_date",
-        "religion",
-        "education",
-        "occupation",
-        "address",
-        "photo",
-    )
-    _CASE = ("crime_category", "detention_start", "case_number", "articles", "court")
-    _VERDICT = (
-        "verdict_date",
-        "verdict_number",
-        "sentence_years",
-        "sentence_months",
-        "sentence_days",
-        "fine_amount",
-        "subsidiary_months",
-        "subsidiary_days",
-        "fine_paid",
-    )
+    _IDENTITY = (*IDENTITY_FIELDS, "photo")
+    _CASE = CASE_FIELDS
+    _VERDICT = VERDICT_FIELDS
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -166,7 +148,7 @@ class PersonAdmin(PersonViewAuditMixin, RegisterAdmin):
                 (_("Identitas"), {"fields": self._IDENTITY}),
                 (_("Perkara"), {"fields": ("register", "register_since", *self._CASE)}),
                 (_("Putusan"), {"fields": self._VERDICT}),
-                (_("Penempatan"), {"fields": ("block", "cell", "note")}),
+                (_("Penempatan"), {"fields": (*PLACEMENT_FIELDS, "note")}),
             ]
         identity = self._IDENTITY
         if not self.has_change_permission(request, obj):
@@ -176,7 +158,7 @@ class PersonAdmin(PersonViewAuditMixin, RegisterAdmin):
             (_("Identitas"), {"fields": identity}),
             (_("Perkara"), {"fields": self._CASE}),
             (_("Putusan"), {"fields": self._VERDICT}),
-            (_("Penempatan"), {"fields": ("block", "cell")}),
+            (_("Penempatan"), {"fields": PLACEMENT_FIELDS}),
             (_("Diturunkan dari mutasi dan remisi"), {"fields": self.readonly_fields}),
         ]
 
@@ -279,20 +261,7 @@ class MovementAdmin(RegisterAdmin):
                 ),
                 (
                     _("Putusan (mutasi ke register B, seumur hidup atau mati)"),
-                    {
-                        "fields": (
-                            "verdict_date",
-                            "verdict_number",
-                            "court",
-                            "sentence_years",
-                            "sentence_months",
-                            "sentence_days",
-                            "fine_amount",
-                            "subsidiary_months",
-                            "subsidiary_days",
-                            "fine_paid",
-                        )
-                    },
+                    {"fields": MOVEMENT_VERDICT_FIELDS},
                 ),
             ]
         return [

@@ -18,12 +18,19 @@ from django.utils.translation import gettext_lazy as _
 from central.formats import DateTextInput
 from central.models import Upt
 from central.reference import DETAINEE_REGISTERS, MOVEMENT_RULES, MovementKind, Register
+from central.register_rules import (
+    CASE_FIELDS,
+    CREATE_FIELDS,
+    EDITABLE_FIELDS,
+    IDENTITY_FIELDS,
+    MOVEMENT_VERDICT_FIELDS,
+    OPTIONAL_NUMBER_FIELDS,
+)
 from central.text import SanitizedInputMixin
 from upt.models import Movement, Person, Remission
 from upt.services.movements import movement_check
 from upt.services.people import PHOTO_MAX_BYTES, person_create_check, person_update_check
 from upt.services.remissions import remission_check
-from upt.services.rules import CREATE_FIELDS, EDITABLE_FIELDS, MOVEMENT_VERDICT_FIELDS
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -44,14 +51,7 @@ def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(target, message)
 
 
-_OPTIONAL_NUMBERS = {
-    "sentence_years",
-    "sentence_months",
-    "sentence_days",
-    "fine_amount",
-    "subsidiary_months",
-    "subsidiary_days",
-}
+_OPTIONAL_NUMBERS = set(OPTIONAL_NUMBER_FIELDS)
 
 
 class _RegisterForm(SanitizedInputMixin, forms.ModelForm):
@@ -164,6 +164,7 @@ class PersonCreateForm(_RegisterForm):
         self.fields["reg_number"].widget.attrs["autofocus"] = True
         # The register the person is held under on arrival; B registers follow from the verdict below.
         self.fields["register"].choices = [("", "—"), *Register.choices]
+        # The number and how the person came first, then the identity, the register and the case.
         self.order_fields(
             [
                 "reg_number",
@@ -171,25 +172,10 @@ class PersonCreateForm(_RegisterForm):
                 "admission_date",
                 "admission_document",
                 "origin_upt",
-                "full_name",
-                "alias",
-                "sex",
-                "nik",
-                "nationality",
-                "passport_number",
-                "birth_place",
-                "birth_date",
-                "religion",
-                "education",
-                "occupation",
-                "address",
+                *(f for f in IDENTITY_FIELDS if f != "reg_number"),
                 "register",
                 "register_since",
-                "crime_category",
-                "detention_start",
-                "case_number",
-                "articles",
-                "court",
+                *CASE_FIELDS,
             ]
         )
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -266,6 +267,12 @@ class RowIssueSerializer(serializers.Serializer[Any]):
         source="rule.message", help_text=gettext_lazy("Pesan aturan dalam Bahasa Indonesia.")
     )
     detail = serializers.CharField()
+
+    def to_representation(self, instance: Any) -> Any:
+        # The detail is stored as a code and arguments (``central.issue_details``); the API renders it in
+        # Bahasa Indonesia, like the rule's message beside it, whatever the request's language.
+        with translation.override("id"):
+            return super().to_representation(instance)
 
 
 class NextPackageSerializer(serializers.Serializer[Any]):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from central.issue_details import render_detail
 from central.models.inbox import RecordType, Submission
 from central.models.organisation import Kanwil, Upt
 from central.models.register import NationalMovement, NationalPerson, PersonIdentity
@@ -165,7 +166,10 @@ class RowIssue(models.Model):
     record_key = models.CharField(_("kunci data"), max_length=40)  # reg_number, or the uid of a movement/remission
     rule = models.ForeignKey(ValidationRule, on_delete=models.PROTECT, related_name="+", verbose_name=_("aturan"))
     severity = models.CharField(max_length=8, choices=Severity.choices)
-    detail = models.CharField(_("rincian"), max_length=255, blank=True)
+    # What exactly is wrong: a code of ``central.issue_details.DETAILS`` and its arguments (dates as ISO
+    # dates), rendered in the reader's language when shown (``detail``).
+    detail_code = models.CharField(_("kode rincian"), max_length=40, blank=True)
+    detail_args = models.JSONField(_("argumen rincian"), default=dict, blank=True)
 
     objects = RowIssueQuerySet.as_manager()
 
@@ -179,6 +183,12 @@ class RowIssue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id}: {self.record_key}"
+
+    def _detail(self) -> str:
+        return render_detail(self.detail_code, self.detail_args)
+
+    _detail.short_description = _("rincian")  # type: ignore[attr-defined]
+    detail = property(_detail)
 
 
 class ConflictKind(models.TextChoices):
@@ -214,7 +224,10 @@ class Conflict(models.Model):
     movement = models.ForeignKey(
         NationalMovement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("mutasi")
     )
-    detail = models.CharField(_("rincian"), max_length=255, blank=True)
+    # What exactly is wrong: a code of ``central.issue_details.DETAILS`` and its arguments (dates as ISO
+    # dates), rendered in the reader's language when shown (``detail``).
+    detail_code = models.CharField(_("kode rincian"), max_length=40, blank=True)
+    detail_args = models.JSONField(_("argumen rincian"), default=dict, blank=True)
     state = models.CharField(_("status"), max_length=10, choices=ConflictState.choices, default=ConflictState.OPEN)
     detected_run = models.ForeignKey(ConsolidationRun, on_delete=models.PROTECT, related_name="conflicts")
     detected_at = models.DateTimeField(_("ditemukan pada"), auto_now_add=True)
@@ -241,3 +254,9 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_state_display()})"
+
+    def _detail(self) -> str:
+        return render_detail(self.detail_code, self.detail_args)
+
+    _detail.short_description = _("rincian")  # type: ignore[attr-defined]
+    detail = property(_detail)

@@ -54,7 +54,8 @@ def test_an_operator_sends_the_daily_package(page, world):
         record_key=staged.reg_number,
         rule=rule,
         severity="error",
-        detail="NIK: 12345",
+        detail_code="nik",
+        detail_args={"nik": "12345"},
     )
     page.click("nav.subnav >> text=Daftar koreksi")
     page.wait_for_load_state("networkidle")

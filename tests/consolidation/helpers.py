@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import uuid
 from datetime import date, timedelta
 
@@ -281,7 +282,10 @@ def comparable_state() -> dict:
         Submission.objects.values_list("upt__code", "kind", "state", "rows_accepted", "rows_rejected", "rows_warned")
     )
     state["issues"] = sorted(
-        RowIssue.objects.values_list("submission__upt__code", "record_type", "record_key", "rule", "severity", "detail")
+        (*row[:-1], json.dumps(row[-1], sort_keys=True))
+        for row in RowIssue.objects.values_list(
+            "submission__upt__code", "record_type", "record_key", "rule", "severity", "detail_code", "detail_args"
+        )
     )
     return {key: [[str(v) for v in row] for row in rows] for key, rows in state.items()}
 

@@ -45,7 +45,8 @@ def test_packages_from_the_units_build_the_national_register(world):
     package_send(user=world.operator_b, upt=b)
     first = consolidate(world.central)
     assert first.state == "succeeded"
-    assert not RowIssue.objects.filter(severity="error").exists(), list(RowIssue.objects.values_list("rule", "detail"))
+    errors = RowIssue.objects.filter(severity="error")
+    assert not errors.exists(), list(errors.values_list("rule_id", "detail_code"))
     assert set(_national(a)) == {"BI/0001/2026", "AII/0002/2026"}
     assert set(_national(b)) == {"AII/0100/2026"}
     for person in Person.objects.all():

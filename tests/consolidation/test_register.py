@@ -1,6 +1,7 @@
 """The national register after a run: latest row per key, tombstones, full snapshots, the hash filter,
 submissions' final states and per-UPT results, and idempotency."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -201,7 +202,7 @@ def test_two_runs_over_the_same_input_give_the_same_register(world):
     package(world.upt_b, persons=[person_values("BI/1", admission_date=today() - timedelta(days=3))])
     consolidate(world.central)
     first = register_state()
-    issues_first = sorted(RowIssue.objects.values_list("submission__upt__code", "record_key", "rule", "detail"))
+    issues_first = _issues(RowIssue.objects.all())
 
     # The same packages sent again change nothing.
     package(world.upt_a, **rows)
@@ -218,12 +219,13 @@ def test_two_runs_over_the_same_input_give_the_same_register(world):
     rebuilt = consolidate(world.central)
     assert rebuilt.state == "succeeded"
     assert register_state() == first
-    assert (
-        sorted(
-            RowIssue.objects.filter(run=rebuilt).values_list("submission__upt__code", "record_key", "rule", "detail")
-        )
-        == issues_first
-    )
+    assert _issues(RowIssue.objects.filter(run=rebuilt)) == issues_first
+
+
+def _issues(queryset) -> list[tuple]:
+    """Row issues, comparable across runs: unit, key, rule, detail code and arguments."""
+    rows = queryset.values_list("submission__upt__code", "record_key", "rule", "detail_code", "detail_args")
+    return sorted((*row[:-1], json.dumps(row[-1], sort_keys=True)) for row in rows)
 
 
 def _wipe_register():

@@ -42,7 +42,9 @@ CASES = [
     ),
     _person_case("P_DATE_FUTURE", {"admission_date": "+3"}, {}),
     _person_case("P_DATE_ORDER", {"detention_start": "admission+5"}, {}),
-    _person_case("P_AGE_IMPLAUSIBLE", {"birth_date": "-10y", "nik": ""}, {"birth_date": "-13y", "nik": ""}),
+    # Ages on the day detention started (400 days ago): 12 at the least, 110 at the most.
+    _person_case("P_AGE_IMPLAUSIBLE", {"birth_date": "-12y", "nik": ""}, {"birth_date": "-14y", "nik": ""}),
+    _person_case("P_AGE_IMPLAUSIBLE", {"birth_date": "-112y", "nik": ""}, {"birth_date": "-110y", "nik": ""}),
     _person_case("P_REGISTER_SENTENCE", {"register": "B.IIa"}, {"register": "B.IIa", "sentence_years": 1}),
     _person_case(
         "P_REGISTER_SENTENCE",

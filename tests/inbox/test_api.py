@@ -240,7 +240,8 @@ def test_detail_shows_results_and_row_issues(world, three_submissions):
         record_key="AIII/1",
         rule=rule,
         severity="error",
-        detail="NIK 12 angka",
+        detail_code="birth_date",
+        detail_args={"date": "2030-01-01"},
     )
     Submission.objects.filter(pk=sub.pk).update(state="partial", rows_accepted=8, rows_rejected=1, run=run)
     body = api_for(world.operator_a).get(f"{LIST}{sub.package_id}/").json()
@@ -253,9 +254,13 @@ def test_detail_shows_results_and_row_issues(world, three_submissions):
             "rule": "NIK_FORMAT_UJI",
             "severity": "error",
             "message": "NIK harus 16 angka.",
-            "detail": "NIK 12 angka",
+            "detail": "tanggal lahir 01-01-2030",
         }
     ]
+    # Stored as a code and arguments, the detail reads in Bahasa Indonesia like the rule's message, whatever
+    # the request's language: the API's answer is the same as before details had codes.
+    english = api_for(world.operator_a).get(f"{LIST}{sub.package_id}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["issues"][0]["detail"] == "tanggal lahir 01-01-2030"
 
 
 def test_the_list_runs_a_fixed_number_of_queries(world, django_assert_max_num_queries):

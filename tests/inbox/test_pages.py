@@ -215,7 +215,8 @@ def issues(world):
         record_key=person.reg_number,
         rule=nik,
         severity="error",
-        detail="NIK 3301",
+        detail_code="nik",
+        detail_args={"nik": "3301"},
     )
     RowIssue.objects.create(
         run=run,

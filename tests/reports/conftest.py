@@ -170,7 +170,8 @@ def report_data(world) -> ReportData:
                 record_key=f"B.I/{row:04d}/2026",
                 rule=rule,
                 severity=severity,
-                detail="rincian uji",
+                detail_code="text",
+                detail_args={"text": "rincian uji"},
             )
     for upt, state in ((a, "open"), (a, "resolved"), (c, "open")):
         identity = PersonIdentity.objects.create(full_name=f"WBP konflik {upt.code} {state}")

@@ -17,8 +17,8 @@ NIK = "3301019001900001"
 @pytest.fixture
 def nik_issue(report_data):  # noqa: F811
     issue = RowIssue.objects.filter(run=report_data.run2, submission=report_data.submission_a).first()
-    issue.detail = f'NIK "{NIK}"'
-    issue.save(update_fields=["detail"])
+    issue.detail_code, issue.detail_args = "nik_text", {"nik": NIK}
+    issue.save(update_fields=["detail_code", "detail_args"])
     return issue
 
 

@@ -28,9 +28,14 @@ class Errors:
 
     def __init__(self) -> None:
         self._errors: dict[str, list[str]] = {}
+        # The codes of central's validation rules that the errors so far correspond to (see
+        # ``upt.services.rules``): what lets a test compare the UPT's verdict with central's.
+        self.rules: set[str] = set()
 
-    def add(self, field: str | None, message: str) -> None:
+    def add(self, field: str | None, message: str, *, rule: str | None = None) -> None:
         self._errors.setdefault(field or NON_FIELD_ERRORS, []).append(str(message))
+        if rule:
+            self.rules.add(rule)
 
     def has(self, field: str) -> bool:
         return field in self._errors

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from central.models import Upt
 from central.reference import MOVEMENT_RULES, MovementKind
+from central.register_rules import MOVEMENT_VERDICT_FIELDS, REGISTER_CHANGE_FIELDS
 from upt.models import Movement, Person
 from upt.services.common import Errors, lock_in_scope, save_as, today
 from upt.services.derived import person_derived_refresh, person_expiry
-from upt.services.rules import MOVEMENT_VERDICT_FIELDS, MovementPlan, check_movement
+from upt.services.rules import MovementPlan, check_movement
 
 
 def _latest_movement(person: Person) -> Movement | None:
@@ -74,7 +75,7 @@ def movement_record(
     """Record one movement after the person's latest and bring the person's derived fields in step.
 
     A register change to a B register (or to life or death) records the final verdict from ``verdict``
-    (``rules.MOVEMENT_VERDICT_FIELDS``) on the person. Fields a kind does not use are ignored.
+    (``central.register_rules.MOVEMENT_VERDICT_FIELDS``) on the person. Fields a kind does not use are ignored.
     """
     person = lock_in_scope(Person.objects.select_related("upt"), user, person.pk)
     plan = movement_check(
@@ -133,20 +134,7 @@ def movement_delete(*, user: Any, movement: Movement) -> None:
         raise ValidationError(_("Hanya mutasi terakhir WBP yang dapat dihapus; hapus dulu mutasi sesudahnya."))
     if movement.kind == MovementKind.REGISTER_CHANGE:
         before = person.history.filter(history_date__lt=movement.recorded_at).order_by("-history_date").first()
-        restored = (
-            "register",
-            "register_since",
-            "court",
-            "verdict_date",
-            "verdict_number",
-            "sentence_years",
-            "sentence_months",
-            "sentence_days",
-            "fine_amount",
-            "subsidiary_months",
-            "subsidiary_days",
-            "fine_paid",
-        )
+        restored = REGISTER_CHANGE_FIELDS
         if before is not None:
             for field in restored:
                 setattr(person, field, getattr(before, field))

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from central.formats import show_datetime
 from central.models import Upt
 from central.reference import DETAINEE_REGISTERS, MOVEMENT_RULES, MovementKind
+from central.register_rules import CREATE_FIELDS, EDITABLE_FIELDS
 from central.scoping import Action, can, ensure_in_scope
 from central.services.audit import audit_person_viewed
 from upt.models import Movement, Person
 from upt.selectors.people import PersonFile, person_file
 from upt.services.common import Errors, lock_in_scope, save_as, today
 from upt.services.derived import person_expiry
-from upt.services.rules import CREATE_FIELDS, EDITABLE_FIELDS, check_opening, check_person, normalise
+from upt.services.rules import check_opening, check_person, normalise
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
@@ -133,7 +134,7 @@ def person_create(
 ) -> Person:
     """Open a person's record at ``upt`` together with the movement that brings them in.
 
-    ``data`` holds the person's fields (``rules.CREATE_FIELDS``); ``admission_date`` is the date of the
+    ``data`` holds the person's fields (``register_rules.CREATE_FIELDS``); ``admission_date`` is the date of the
     opening movement, an admission or a transfer in from ``origin_upt``.
     """
     if not can(user, Action.OPERATE, upt):
@@ -201,7 +202,7 @@ def person_update(
     photo: UploadedFile | None = None,
     remove_photo: bool = False,
 ) -> Person:
-    """Correct a person's own fields (``rules.EDITABLE_FIELDS``).
+    """Correct a person's own fields (``register_rules.EDITABLE_FIELDS``).
 
     The register, its start date, the admission date and the status follow movements, and remission days
     follow remissions: they change only through those services. ``expected_updated_at`` (the version the

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from central.nik import nik_problems
+from central.models.records import PersonRecord
+from central.nik import nik_format_ok, nik_problems
 from central.reference import (
     DETAINEE_REGISTERS,
     HELD_STATUSES,
@@ -34,81 +35,29 @@ from central.reference import (
     Sex,
     TemporaryExitReason,
 )
+from central.register_rules import (
+    DATE_ORDER,
+    MAXIMUM_AGE_AT_DETENTION,
+    MINIMUM_AGE_AT_DETENTION,
+    MOVEMENT_VERDICT_FIELDS,
+    NOT_FUTURE_FIELDS,
+    VERDICT_FIELDS,
+    age_reference,
+    too_old,
+    too_young,
+)
 from central.sentence import Term, b_register_for, sentence_dates
 from central.text import strip_invisible
 from upt.services.common import Errors, fmt
 
 INDONESIA = "Indonesia"
-# Under 12 no criminal process may be brought against a child (UU 11/2012 SPPA, art. 21).
-MINIMUM_AGE_AT_DETENTION = 12
-MAXIMUM_AGE = 110
 
-IDENTITY_FIELDS = (
-    "reg_number",
-    "nik",
-    "passport_number",
-    "nationality",
-    "full_name",
-    "alias",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "religion",
-    "education",
-    "occupation",
-    "address",
-)
-CASE_FIELDS = ("crime_category", "case_number", "articles", "court", "detention_start", "block", "cell")
-SENTENCE_FIELDS = ("sentence_years", "sentence_months", "sentence_days")
-VERDICT_FIELDS = (
-    "verdict_date",
-    "verdict_number",
-    *SENTENCE_FIELDS,
-    "fine_amount",
-    "subsidiary_months",
-    "subsidiary_days",
-    "fine_paid",
-)
-# What an edit may change. The register, its start, the admission date and status follow movements;
-# remission days follow remissions.
-EDITABLE_FIELDS = (*IDENTITY_FIELDS, *CASE_FIELDS, *VERDICT_FIELDS)
-# What opening a record also sets.
-OPENING_FIELDS = ("register", "register_since", "admission_date")
-CREATE_FIELDS = (*EDITABLE_FIELDS, *OPENING_FIELDS)
-# What a register change to a B register records about the final verdict.
-MOVEMENT_VERDICT_FIELDS = (*VERDICT_FIELDS, "court")
-
-_TEXT_FIELDS = {
-    "reg_number",
-    "nik",
-    "passport_number",
-    "nationality",
-    "full_name",
-    "alias",
-    "birth_place",
-    "occupation",
-    "address",
-    "case_number",
-    "articles",
-    "court",
-    "block",
-    "cell",
-    "verdict_number",
-    "sex",
-    "religion",
-    "education",
-    "crime_category",
-    "register",
-}
+# How ``normalise`` treats a field follows its column in the shared record shape.
+_TEXT_FIELDS = {f.name for f in PersonRecord._meta.local_fields if isinstance(f, models.CharField)}
 _NUMBER_FIELDS = {
-    "sentence_years",
-    "sentence_months",
-    "sentence_days",
-    "fine_amount",
-    "subsidiary_months",
-    "subsidiary_days",
+    f.name for f in PersonRecord._meta.local_fields if isinstance(f, models.IntegerField | models.BigIntegerField)
 }
-_DATE_FIELDS = {"birth_date", "detention_start", "verdict_date", "register_since", "admission_date"}
+_DATE_FIELDS = set(NOT_FUTURE_FIELDS)
 _CHOICES = {
     "sex": Sex,
     "religion": Religion,
@@ -135,6 +84,36 @@ _DATE_LABELS = {
     "decree_date": gettext_lazy("Tanggal SK"),
 }
 _A_ORDER = [Register.A_I, Register.A_II, Register.A_III, Register.A_IV, Register.A_V]
+
+
+# The codes of central's rules (``central.validation``) that the checks below share with it, so that a test
+# can hold the two to the same verdict.
+AGE_RULE = "P_AGE_IMPLAUSIBLE"
+DATE_ORDER_RULE = "P_DATE_ORDER"
+NIK_FORMAT_RULE = "P_NIK_FORMAT"
+NIK_PLAUSIBLE_RULE = "P_NIK_IMPLAUSIBLE"
+_VERDICT_ORDER = next(o for o in DATE_ORDER if (o.earlier, o.later) == ("detention_start", "verdict_date"))
+
+
+def _date_order_message(order, record: Mapping[str, Any]) -> tuple[str, str]:
+    """The field to mark and the message for a broken ``DateOrder`` (the verdict's is in ``check_verdict``)."""
+    a, b = record.get(order.earlier), record.get(order.later)
+    if (order.earlier, order.later) == ("detention_start", "admission_date"):
+        return "detention_start", _("Mulai ditahan %(start)s tidak boleh sesudah tanggal masuk UPT %(admission)s.") % {
+            "start": fmt(a),
+            "admission": fmt(b),
+        }
+    if (order.earlier, order.later) == ("detention_start", "register_since"):
+        return "register_since", _("Mulai register %(since)s tidak boleh sebelum mulai ditahan %(start)s.") % {
+            "since": fmt(b),
+            "start": fmt(a),
+        }
+    return order.earlier, _("%(earlier)s %(a)s harus sebelum %(later)s %(b)s.") % {
+        "earlier": _DATE_LABELS.get(order.earlier, order.earlier),
+        "a": fmt(a),
+        "later": str(_DATE_LABELS.get(order.later, order.later)).lower(),
+        "b": fmt(b),
+    }
 
 
 def is_indonesian(nationality: str) -> bool:
@@ -218,11 +197,12 @@ def check_verdict(
             "verdict_date", _("Isi tanggal putusan: register %(register)s adalah narapidana.") % {"register": register}
         )
     check_not_future(errors, "verdict_date", verdict_date, today)
-    if verdict_date and detention_start and verdict_date < detention_start:
+    if _VERDICT_ORDER.broken(record):
         errors.add(
             "verdict_date",
             _("Tanggal putusan %(verdict)s tidak boleh sebelum mulai ditahan %(start)s.")
             % {"verdict": fmt(verdict_date), "start": fmt(detention_start)},
+            rule=DATE_ORDER_RULE,
         )
     if verdict_date and latest and verdict_date > latest:
         errors.add(
@@ -263,26 +243,28 @@ def check_person(
         check_not_future(errors, field, record.get(field), today)
 
     birth_date = record.get("birth_date")
-    detention_start = record.get("detention_start")
-    admission_date = record.get("admission_date")
-    if birth_date:
-        if birth_date < today - relativedelta(years=MAXIMUM_AGE):
-            errors.add("birth_date", _("Tanggal lahir lebih dari %(n)d tahun yang lalu.") % {"n": MAXIMUM_AGE})
-        if detention_start and birth_date > detention_start - relativedelta(years=MINIMUM_AGE_AT_DETENTION):
-            errors.add(
-                "birth_date",
-                _(
-                    "Pada mulai ditahan (%(start)s) umurnya belum %(n)d tahun; anak di bawah %(n)d tahun "
-                    "tidak dapat ditahan."
-                )
-                % {"start": fmt(detention_start), "n": MINIMUM_AGE_AT_DETENTION},
-            )
-    if detention_start and admission_date and detention_start > admission_date:
+    reference = age_reference(record)
+    if too_old(birth_date, reference):
         errors.add(
-            "detention_start",
-            _("Mulai ditahan %(start)s tidak boleh sesudah tanggal masuk UPT %(admission)s.")
-            % {"start": fmt(detention_start), "admission": fmt(admission_date)},
+            "birth_date",
+            _("Pada mulai ditahan (%(start)s) umurnya lebih dari %(n)d tahun; periksa tanggal lahir.")
+            % {"start": fmt(reference), "n": MAXIMUM_AGE_AT_DETENTION},
+            rule=AGE_RULE,
         )
+    if too_young(birth_date, reference):
+        errors.add(
+            "birth_date",
+            _(
+                "Pada mulai ditahan (%(start)s) umurnya belum %(n)d tahun; anak di bawah %(n)d tahun "
+                "tidak dapat ditahan."
+            )
+            % {"start": fmt(reference), "n": MINIMUM_AGE_AT_DETENTION},
+            rule=AGE_RULE,
+        )
+    for order in DATE_ORDER:
+        if order is not _VERDICT_ORDER and order.broken(record):
+            field, message = _date_order_message(order, record)
+            errors.add(field, message, rule=DATE_ORDER_RULE)
 
     # Identity: an Indonesian is known by NIK; a foreigner by passport and nationality.
     nik = record.get("nik", "")
@@ -292,20 +274,15 @@ def check_person(
     elif not record.get("passport_number"):
         errors.add("passport_number", _("Warga negara asing: isi nomor paspor."))
     if nik:
+        rule = NIK_PLAUSIBLE_RULE if nik_format_ok(nik) else NIK_FORMAT_RULE
         for problem in nik_problems(nik, birth_date=birth_date, sex=record.get("sex") or None):
-            errors.add("nik", problem)
+            errors.add("nik", problem, rule=rule)
 
-    register = record.get("register")
+    register = record.get("register") or ""
+    check_verdict(errors, record, register=register, today=today)
     if register:
         check_sentence_fits(errors, register, term_of(record), field=register_field)
-        check_verdict(errors, record, register=register, today=today)
         register_since = record.get("register_since")
-        if register_since and detention_start and register_since < detention_start:
-            errors.add(
-                "register_since",
-                _("Mulai register %(since)s tidak boleh sebelum mulai ditahan %(start)s.")
-                % {"since": fmt(register_since), "start": fmt(detention_start)},
-            )
         verdict_date = record.get("verdict_date")
         if register in SENTENCED_REGISTERS and register_since and verdict_date and register_since < verdict_date:
             errors.add(

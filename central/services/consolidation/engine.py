@@ -25,6 +25,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from central.issue_details import detail_sql
 from central.models import (
     Conflict,
     ConflictKind,
@@ -57,7 +58,6 @@ from central.validation import (
     active_rules,
     issue_statements,
     nik_linkable_sql,
-    sql_date_text,
     sql_list,
     statement_params,
 )
@@ -544,9 +544,10 @@ class ConsolidationEngine:
     def _conflict_insert(self, kind: str, select: str) -> int:
         return self.sql(
             f"INSERT INTO {self.t_conflict} (kind, identity_id, upt_id, other_upt_id, person_id, other_person_id, "
-            f"movement_id, detail, state, detected_run_id, detected_at, note, closed_by_id, closed_at) "
-            f"SELECT '{kind}', c.identity_id, c.upt_id, c.other_upt_id, c.person_id, c.other_person_id, "
-            f"c.movement_id, substr(c.detail, 1, 255), '{ConflictState.OPEN.value}', %(run)s, %(now)s, '', NULL, NULL "
+            f"movement_id, detail_code, detail_args, state, detected_run_id, detected_at, note, closed_by_id, "
+            f"closed_at) SELECT '{kind}', c.identity_id, c.upt_id, c.other_upt_id, c.person_id, c.other_person_id, "
+            f"c.movement_id, c.detail ->> 'code', c.detail - 'code', '{ConflictState.OPEN.value}', %(run)s, %(now)s, "
+            f"'', NULL, NULL "
             f"FROM ({select}) c WHERE 1 = 1 "
             # One open conflict per kind, identity and UPT (a partial unique index): the first in this
             # order is kept, so a rerun over the same register records the same one.
@@ -564,7 +565,7 @@ class ConsolidationEngine:
             ConflictKind.ACTIVE_IN_TWO_UPTS,
             f"SELECT n.identity_id, n.upt_id, f.upt_id AS other_upt_id, MIN(n.id) AS person_id, "
             f"MIN(f.id) AS other_person_id, {_NO_ID} AS movement_id, "
-            f"'juga ditahan di UPT lain sejak ' || MIN({sql_date_text('f.admission_date')}) AS detail "
+            f"{detail_sql('held_elsewhere', date='MIN(f.admission_date)')} AS detail "
             f"FROM {p} n JOIN {p} f ON f.id = ({first_held}) "
             f"WHERE n.identity_id IN (SELECT identity_id FROM sdp_touched) AND n.status IN {_HELD} "
             f"AND f.upt_id <> n.upt_id GROUP BY n.identity_id, n.upt_id, f.upt_id",
@@ -579,8 +580,7 @@ class ConsolidationEngine:
         self._conflict_insert(
             ConflictKind.TRANSFER_UNMATCHED,
             f"SELECT p.identity_id, m.upt_id, m.other_upt_id, p.id AS person_id, {_NO_ID} AS other_person_id, "
-            f"m.id AS movement_id, 'pindah keluar ' || {sql_date_text('m.date')} "
-            f"|| ', belum ada pindahan masuk' AS detail "
+            f"m.id AS movement_id, {detail_sql('transfer_unmatched', date='m.date')} AS detail "
             f"FROM {m} m JOIN {p} p ON p.upt_id = m.upt_id AND p.reg_number = m.person_reg_number "
             f"WHERE m.kind = '{MovementKind.TRANSFER_OUT.value}' AND m.date < %(transfer_deadline)s "
             f"AND m.date >= %(transfer_window_start)s AND p.identity_id IS NOT NULL "
@@ -600,7 +600,7 @@ class ConsolidationEngine:
             ConflictKind.REAPPEARED,
             f"SELECT n.identity_id, n.upt_id, {_NO_ID} AS other_upt_id, MIN(n.id) AS person_id, "
             f"{_NO_ID} AS other_person_id, "
-            f"{_NO_ID} AS movement_id, 'sebelumnya berstatus ' || MIN(r.old_status) AS detail "
+            f"{_NO_ID} AS movement_id, {detail_sql('previous_status', status='MIN(r.old_status)')} AS detail "
             f"FROM sdp_reappeared r JOIN {p} n ON n.upt_id = r.upt_id AND n.reg_number = r.reg_number "
             f"WHERE n.identity_id IS NOT NULL AND n.status IN {_HELD} GROUP BY n.identity_id, n.upt_id",
         )
@@ -609,7 +609,7 @@ class ConsolidationEngine:
             ConflictKind.REAPPEARED,
             f"SELECT n.identity_id, n.upt_id, MIN(dd.upt_id) AS other_upt_id, MIN(n.id) AS person_id, "
             f"MIN(dd.id) AS other_person_id, {_NO_ID} AS movement_id, "
-            f"'tercatat meninggal dunia di UPT lain' AS detail "
+            f"{detail_sql('died_elsewhere')} AS detail "
             f"FROM {p} n JOIN {p} dd ON dd.identity_id = n.identity_id AND dd.status = '{PersonStatus.DIED.value}' "
             f"AND dd.upt_id <> n.upt_id "
             f"WHERE n.identity_id IN (SELECT identity_id FROM sdp_touched) AND n.status IN {_HELD} "
