@@ -58,8 +58,9 @@ def search_query(request: HttpRequest, source: QueryDict, keep: tuple[str, ...])
     """The query string to redirect to: the filters in ``keep`` as given, the search text as a token."""
     query = QueryDict(mutable=True)
     for name in keep:
-        if source.get(name):
-            query[name] = source[name]
+        value = source.get(name)
+        if value:
+            query[name] = value
     text = _clean(source.get(TEXT_PARAM, ""))
     if text:
         query[PARAM] = search_token(request, text)

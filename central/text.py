@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.http import QueryDict
@@ -39,13 +39,19 @@ def form_data_sanitize(data: Mapping[str, Any], *, keep: frozenset[str] = frozen
     return {key: value if key in keep else _clean(value) for key, value in data.items()}
 
 
-class SanitizedInputMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm  # what the mixin is mixed into
+else:
+    _FormBase = object
+
+
+class SanitizedInputMixin(_FormBase):
     """For every form that takes text into SDP: the submitted data is sanitized before any field sees it, so
     validation, the stored value and the page showing it again all have the same clean text."""
 
     sanitize_keep: frozenset[str] = frozenset()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.is_bound:
             keep = self.sanitize_keep | {name for name in self.data if "password" in name}

@@ -8,12 +8,17 @@ operator naming their own UPT's region, whose reports are not theirs). Only GET 
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from central.api.contract import HTTP_METHODS, WWW_AUTHENTICATE, ApiPagination, errors
 from central.selectors.reports import common as scope_sel
@@ -47,31 +52,36 @@ _ERRORS = errors(
 )
 
 
-def _moment(value):
+def _moment(value: datetime) -> Any:
     """A time written as every other time in the API is: in WIB, with its offset."""
     return serializers.DateTimeField().to_representation(value)
 
 
-class ReportView(GenericAPIView):
+class ReportView(GenericAPIView[Any]):
     http_method_names = HTTP_METHODS
     pagination_class = ReportPagination
-    query_serializer_class = None
+    query_serializer_class: type[serializers.Serializer[Any]]
 
-    def report_filter(self, params) -> scope_sel.ReportFilter:
+    @property
+    def report_paginator(self) -> ReportPagination:
+        assert isinstance(self.paginator, ReportPagination)
+        return self.paginator
+
+    def report_filter(self, params: dict[str, Any]) -> scope_sel.ReportFilter:
         user = self.request.user
         kanwil = scope_sel.report_kanwil_get(user=user, code=params["kanwil"]) if params.get("kanwil") else None
         upt = scope_sel.report_upt_get(user=user, code=params["upt"]) if params.get("upt") else None
         return scope_sel.ReportFilter(kanwil=kanwil, upt=upt, upt_type=params.get("upt_type", ""))
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         if not scope_sel.has_report_scope(user=request.user):
             raise PermissionDenied
 
-    def query(self) -> dict:
+    def query(self) -> dict[str, Any]:
         serializer = self.query_serializer_class(data=self.request.query_params)
         serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return dict(serializer.validated_data)
 
 
 # The responses are documented whole (totals beside the page), so the page parameters are named here.
@@ -98,7 +108,7 @@ class OccupancyReportView(ReportView):
         responses={200: OccupancyReportSerializer, **_ERRORS},
         tags=["reports"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         params = self.query()
         now = timezone.now()
         day = params.get("date") or scope_sel.report_today(now)
@@ -106,8 +116,8 @@ class OccupancyReportView(ReportView):
             user=request.user, day=day, now=now, report_filter=self.report_filter(params)
         )
         totals = status_sel.status_totals(statuses)
-        page = self.paginate_queryset(statuses)
-        return self.paginator.get_paginated_response(
+        page = self.paginate_queryset(statuses)  # type: ignore[arg-type]  # a list pages as well as a queryset
+        return self.report_paginator.get_paginated_response(
             OccupancyRowSerializer(page, many=True).data,
             extra={"generated_at": _moment(now), "date": day, "totals": OccupancyTotalsSerializer(totals).data},
         )
@@ -126,7 +136,7 @@ class ComplianceReportView(ReportView):
         responses={200: ComplianceReportSerializer, **_ERRORS},
         tags=["reports"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         params = self.query()
         now = timezone.now()
         rows = compliance_sel.compliance(
@@ -137,8 +147,8 @@ class ComplianceReportView(ReportView):
             report_filter=self.report_filter(params),
         )
         totals = compliance_sel.compliance_totals(rows)
-        page = self.paginate_queryset(rows)
-        return self.paginator.get_paginated_response(
+        page = self.paginate_queryset(rows)  # type: ignore[arg-type]  # a list pages as well as a queryset
+        return self.report_paginator.get_paginated_response(
             ComplianceRowSerializer(page, many=True).data,
             extra={
                 "generated_at": _moment(now),

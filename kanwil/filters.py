@@ -7,6 +7,7 @@ and XLSX exports and the print layout, so an export always shows what the page s
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -117,8 +118,9 @@ class RangeFilterForm(ReportFilterForm):
     def clean_sampai(self):
         return self._not_future("sampai")
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean hands back cleaned_data
         if self.errors:
             return cleaned
         end = cleaned.get("sampai") or self.today
@@ -151,7 +153,7 @@ class OccupancyFilterForm(DayFilterForm):
         label=_("Periode grafik"),
         required=False,
         coerce=int,
-        empty_value=30,
+        empty_value=30,  # type: ignore[arg-type]  # coerce=int: the default period is a number
         choices=TREND_PERIODS,
         error_messages={"invalid_choice": _("Periode harus 30, 90 atau 365 hari.")},
     )

@@ -216,7 +216,7 @@ def render_table(table: Table, query: dict[str, str]) -> SafeString:
         body.append(format_html('<tr><td colspan="{}" class="empty">{}</td></tr>', len(table.columns), table.empty))
     foot = ""
     if table.has_totals and table.rows:
-        cells = []
+        cells: list[str] = []
         for i, column in enumerate(table.columns):
             if i == 0:
                 cells.append(format_html("<td>{}</td>", table.totals_label))

@@ -122,7 +122,7 @@ def person_list_view(request: HttpRequest, upt_code: str) -> HttpResponse:
     filters = _filters(request, q)
     limits = detention_limits()
     page = page_of(request, person_list(user=request.user, upt=upt, filters=filters, limits=limits), PAGE_SIZE)
-    person_page_rows(page.object_list, limits)
+    person_page_rows(list(page.object_list), limits)  # the same instances the page then shows
     worklist_title = ""
     if filters.worklist in WORKLIST_TITLES:
         size = int(filters.worklist.rsplit("-", 1)[1]) if filters.worklist[-1].isdigit() else 0
@@ -301,7 +301,7 @@ def remission_create_view(request: HttpRequest, upt_code: str, pk: int) -> HttpR
 @require_safe
 @login_required
 @never_cache
-def person_photo(request: HttpRequest, upt_code: str, pk: int) -> HttpResponse:
+def person_photo(request: HttpRequest, upt_code: str, pk: int) -> FileResponse:
     """The photo, served only to those who may open the person's page (never from a public media URL)."""
     upt = _upt(request, upt_code)
     person = _person(request, upt, pk)

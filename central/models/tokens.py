@@ -21,8 +21,12 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(AbstractAuthToken):
     # Pages and URLs name a token by this id: the digest is a secret's hash and ``token_key`` is the
     # secret's first characters, neither belongs in a URL or a page.
-    public_id = models.UUIDField(_("ID"), default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("nama perangkat"), max_length=100, default=DEFAULT_DEVICE_NAME)
+    public_id: models.UUIDField[uuid.UUID, uuid.UUID] = models.UUIDField(
+        _("ID"), default=uuid.uuid4, unique=True, editable=False
+    )
+    name: models.CharField[str, str] = models.CharField(
+        _("nama perangkat"), max_length=100, default=DEFAULT_DEVICE_NAME
+    )
 
     objects = AuthTokenManager.from_queryset(ApiTokenQuerySet)()
 
