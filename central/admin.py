@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from central import admin_consolidation, admin_users  # noqa: F401 — register the runs' and the users' admin
@@ -15,8 +16,6 @@ class KanwilAdmin(ScopedModelAdmin):
     ordering = ["code"]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(_upt_count=Count("upts"))
 
     @admin.display(description=_("jumlah UPT"), ordering="_upt_count")

@@ -27,6 +27,19 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from central.issue_details import detail_sql
+from central.models import (
+    NationalMovement,
+    NationalPerson,
+    NationalRemission,
+    RowIssue,
+    StagedDeletion,
+    StagedMovement,
+    StagedPerson,
+    StagedRemission,
+    Submission,
+    Upt,
+    ValidationRule,
+)
 from central.nik import FEMALE_DAY_OFFSET, NIK_PROVINCE_CODES
 from central.reference import (
     DETAINEE_REGISTERS,
@@ -76,19 +89,6 @@ class SqlContext:
 
     @classmethod
     def build(cls) -> SqlContext:
-        from central.models import (
-            NationalMovement,
-            NationalPerson,
-            NationalRemission,
-            RowIssue,
-            StagedDeletion,
-            StagedMovement,
-            StagedPerson,
-            StagedRemission,
-            Submission,
-            Upt,
-        )
-
         return cls(
             staged_person=StagedPerson._meta.db_table,
             staged_movement=StagedMovement._meta.db_table,
@@ -650,8 +650,6 @@ def issue_statements(q: SqlContext, rules: Iterable[Rule]) -> list[tuple[str, li
 def validation_rules_sync() -> None:
     """Write the catalogue into ``ValidationRule`` (keeping each rule's on/off switch); rules no longer in
     the catalogue are switched off, never deleted (old issues still refer to them)."""
-    from central.models import ValidationRule
-
     with transaction.atomic():
         ValidationRule.objects.bulk_create(
             [
@@ -678,7 +676,5 @@ def validation_rules_sync() -> None:
 
 def active_rules() -> list[Rule]:
     """The catalogue's rules that are switched on (structural rules always are)."""
-    from central.models import ValidationRule
-
     off = set(ValidationRule.objects.filter(is_active=False).values_list("code", flat=True))
     return [r for r in RULES if r.structural or r.code not in off]

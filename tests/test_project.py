@@ -198,3 +198,17 @@ def test_product_modules_import_each_other_without_cycles():
     graph, _local = _import_graph()
     assert _find_cycle(graph) is None, " -> ".join(_find_cycle(graph) or [])
 
+
+def test_imports_inside_functions_say_why():
+    """An import of the project's own modules inside a function says why it is not at the top: ``# cycle:``
+    (at the top it would close an import cycle — checked here) or ``# lazy:`` (it must wait for Django's app
+    loading, e.g. in AppConfig.ready)."""
+    graph, local = _import_graph()
+    unexplained = [where for _module, where, _targets, marker in local if marker is None]
+    assert not unexplained, unexplained
+    no_cycle = [
+        where
+        for module, where, targets, marker in local
+        if marker == "# cycle:" and not any(_reaches(graph, target, module) for target in targets)
+    ]
+    assert not no_cycle, f"marked '# cycle:' but would close no cycle at the top: {no_cycle}"

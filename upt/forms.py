@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,7 @@ from central.register_rules import (
 )
 from central.text import SanitizedInputMixin
 from upt.models import Movement, Person, Remission
+from upt.selectors.people import allowed_movement_kinds
 from upt.services.movements import movement_check
 from upt.services.people import PHOTO_MAX_BYTES, person_create_check, person_update_check
 from upt.services.remissions import remission_check
@@ -232,8 +234,6 @@ class PersonUpdateForm(_RegisterForm):
         return self.service_data(EDITABLE_FIELDS)
 
     def expected_version(self):
-        from django.utils.dateparse import parse_datetime
-
         return parse_datetime(self.cleaned_data.get("version") or "")
 
 
@@ -269,8 +269,6 @@ class MovementForm(_RegisterForm):
         self.fields["document_number"].required = True
         self.fields["kind"].widget.attrs["autofocus"] = True
         if person is not None:
-            from upt.selectors.people import allowed_movement_kinds
-
             self.fields["kind"].choices = [("", "—"), *allowed_movement_kinds(person)]
             current = person.register
             self.fields["register_to"].choices = [("", "—"), *[(r.value, r.label) for r in Register if r != current]]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from central.formats import show_date
 from central.scoping import Action, restrict
+from central.typing import AnyUser
+
+M = TypeVar("M", bound=models.Model)
 
 
 def today() -> date:
@@ -32,7 +36,7 @@ class Errors:
         # ``upt.services.rules``): what lets a test compare the UPT's verdict with central's.
         self.rules: set[str] = set()
 
-    def add(self, field: str | None, message: str, *, rule: str | None = None) -> None:
+    def add(self, field: str | None, message: str | Promise, *, rule: str | None = None) -> None:
         self._errors.setdefault(field or NON_FIELD_ERRORS, []).append(str(message))
         if rule:
             self.rules.add(rule)
@@ -57,7 +61,7 @@ class Errors:
             raise ValidationError(self._errors)
 
 
-def lock_in_scope(queryset: models.QuerySet, user: Any, pk: Any, action: Action = Action.OPERATE) -> Any:
+def lock_in_scope(queryset: models.QuerySet[M], user: AnyUser, pk: Any, action: Action = Action.OPERATE) -> M:
     """The row, locked for the rest of the transaction, if the user may do ``action`` on it.
 
     Services are called by views that already answered 404 for another unit's object; this is the second
@@ -70,7 +74,13 @@ def lock_in_scope(queryset: models.QuerySet, user: Any, pk: Any, action: Action 
     return obj
 
 
-def save_as(obj: models.Model, user: Any, **kwargs: Any) -> None:
+def history_author(obj: models.Model, user: AnyUser) -> None:
+    """Name ``user`` as the author of the change-history row the next save or delete of ``obj`` writes
+    (django-simple-history reads it from the instance)."""
+    obj._history_user = user  # type: ignore[attr-defined]
+
+
+def save_as(obj: models.Model, user: AnyUser, **kwargs: Any) -> None:
     """Save with ``user`` recorded as the author in the change history."""
-    obj._history_user = user
+    history_author(obj, user)
     obj.save(**kwargs)

@@ -14,7 +14,7 @@ from central.models import Upt
 from central.reference import MOVEMENT_RULES, MovementKind
 from central.register_rules import MOVEMENT_VERDICT_FIELDS, REGISTER_CHANGE_FIELDS
 from upt.models import Movement, Person
-from upt.services.common import Errors, lock_in_scope, save_as, today
+from upt.services.common import Errors, history_author, lock_in_scope, save_as, today
 from upt.services.derived import person_derived_refresh, person_expiry
 from upt.services.rules import MovementPlan, check_movement
 
@@ -54,6 +54,7 @@ def movement_check(
         today=today(),
     )
     errors.raise_if_any()
+    assert plan is not None  # check_movement plans whenever it found no error
     return plan
 
 
@@ -140,7 +141,7 @@ def movement_delete(*, user: Any, movement: Movement) -> None:
                 setattr(person, field, getattr(before, field))
         else:
             person.register = movement.register_from
-    movement._history_user = user
+    history_author(movement, user)
     movement.delete()
     person_derived_refresh(person)
     save_as(person, user)

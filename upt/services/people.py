@@ -20,7 +20,7 @@ from central.scoping import Action, can, ensure_in_scope
 from central.services.audit import audit_person_viewed
 from upt.models import Movement, Person
 from upt.selectors.people import PersonFile, person_file
-from upt.services.common import Errors, lock_in_scope, save_as, today
+from upt.services.common import Errors, history_author, lock_in_scope, save_as, today
 from upt.services.derived import person_expiry
 from upt.services.rules import check_opening, check_person, normalise
 
@@ -75,7 +75,7 @@ def _check_photo(errors: Errors, photo: UploadedFile | None) -> None:
 def _set_photo(person: Person, photo: UploadedFile) -> None:
     # Stored under the record's uid, never under the uploaded name, which may carry the person's name.
     old = person.photo.name if person.photo else ""
-    extension = os.path.splitext(photo.name)[1].lower()
+    extension = os.path.splitext(photo.name or "")[1].lower()
     photo.name = f"{person.uid.hex}{extension}"
     person.photo = photo
     if old:
@@ -149,6 +149,7 @@ def person_create(
     )
     admission_document = " ".join(admission_document.split())
     rule = MOVEMENT_RULES[admission_kind]
+    assert rule.result is not None  # an opening movement always sets the status
     person = Person(upt=upt, status=rule.result, remission_days=0, **record)
     person.expiry_date = person_expiry(person)
     if photo is not None:
@@ -179,7 +180,9 @@ def person_create(
     return person
 
 
-def person_update_check(*, person: Person, data: Mapping[str, Any], photo: UploadedFile | None = None) -> dict:
+def person_update_check(
+    *, person: Person, data: Mapping[str, Any], photo: UploadedFile | None = None
+) -> dict[str, Any]:
     """Every rule of correcting ``person`` with ``data``, without writing: the normalised changes."""
     _reject_unknown(data, EDITABLE_FIELDS)
     changes = normalise(data)
@@ -245,15 +248,15 @@ def person_delete(*, user: Any, person: Person) -> None:
         raise PermissionDenied
     person = lock_in_scope(Person.objects.all(), user, person.pk)
     for remission in person.remissions.all():
-        remission._history_user = user
+        history_author(remission, user)
         remission.delete()
     for movement in person.movements.order_by("-date", "-recorded_at", "-pk"):
-        movement._history_user = user
+        history_author(movement, user)
         movement.delete()
     photo_name, storage = (person.photo.name, person.photo.storage) if person.photo else ("", None)
-    person._history_user = user
+    history_author(person, user)
     person.delete()
-    if photo_name:
+    if photo_name and storage is not None:
         transaction.on_commit(lambda: storage.delete(photo_name))
 
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from central.models import Upt
 from central.models.records import PersonRecord
 from central.nik import nik_format_ok, nik_problems
 from central.reference import (
@@ -42,13 +43,16 @@ from central.register_rules import (
     MOVEMENT_VERDICT_FIELDS,
     NOT_FUTURE_FIELDS,
     VERDICT_FIELDS,
+    DateOrder,
     age_reference,
     too_old,
     too_young,
 )
 from central.sentence import Term, b_register_for, sentence_dates
 from central.text import strip_invisible
+from upt.models import Movement, Person, Remission
 from upt.services.common import Errors, fmt
+from upt.services.derived import sentence_term, subsidiary_term
 
 INDONESIA = "Indonesia"
 
@@ -95,7 +99,7 @@ NIK_PLAUSIBLE_RULE = "P_NIK_IMPLAUSIBLE"
 _VERDICT_ORDER = next(o for o in DATE_ORDER if (o.earlier, o.later) == ("detention_start", "verdict_date"))
 
 
-def _date_order_message(order, record: Mapping[str, Any]) -> tuple[str, str]:
+def _date_order_message(order: DateOrder, record: Mapping[str, Any]) -> tuple[str, str]:
     """The field to mark and the message for a broken ``DateOrder`` (the verdict's is in ``check_verdict``)."""
     a, b = record.get(order.earlier), record.get(order.later)
     if (order.earlier, order.later) == ("detention_start", "admission_date"):
@@ -178,6 +182,7 @@ def check_sentence_fits(errors: Errors, register: str, term: Term, *, field: str
     if register == Register.B_III:
         return
     expected = b_register_for(term)
+    assert expected is not None  # only a zero term has no B register, and it was refused above
     if expected != register:
         errors.add(
             field,
@@ -218,14 +223,12 @@ def check_person(
     errors: Errors,
     record: Mapping[str, Any],
     *,
-    upt,
+    upt: Upt,
     today: date,
     exclude_pk: int | None = None,
     register_field: str = "register",
 ) -> None:
     """Every rule on a person's own fields. ``record`` holds the person's complete (normalised) values."""
-    from upt.models import Person
-
     for field, message in _REQUIRED.items():
         if field in record and not record[field]:
             errors.add(field, message)
@@ -263,8 +266,8 @@ def check_person(
         )
     for order in DATE_ORDER:
         if order is not _VERDICT_ORDER and order.broken(record):
-            field, message = _date_order_message(order, record)
-            errors.add(field, message, rule=DATE_ORDER_RULE)
+            field, order_message = _date_order_message(order, record)
+            errors.add(field, order_message, rule=DATE_ORDER_RULE)
 
     # Identity: an Indonesian is known by NIK; a foreigner by passport and nationality.
     nik = record.get("nik", "")
@@ -291,7 +294,9 @@ def check_person(
                 % {"verdict": fmt(verdict_date)},
             )
 
-    people = Person.objects.filter(upt=upt).exclude(pk=exclude_pk)
+    people = Person.objects.filter(upt=upt)
+    if exclude_pk is not None:
+        people = people.exclude(pk=exclude_pk)
     reg_number = record.get("reg_number")
     if reg_number:
         other = people.filter(reg_number__iexact=reg_number).only("full_name", "reg_number").first()
@@ -312,7 +317,14 @@ def check_person(
 
 
 def check_opening(
-    errors: Errors, *, upt, kind: str, document_number: str, origin_upt, register: str | None, register_since
+    errors: Errors,
+    *,
+    upt: Upt,
+    kind: str,
+    document_number: str,
+    origin_upt: Upt | None,
+    register: str | None,
+    register_since: date | None,
 ) -> None:
     """The movement that opens a person's record: an admission, or a transfer in from another UPT."""
     rule = MOVEMENT_RULES.get(kind)
@@ -341,7 +353,7 @@ class MovementPlan:
     person: dict[str, Any]
 
 
-def _status_refusal(person, kind: str, since: date | None) -> str:
+def _status_refusal(person: Person, kind: str, since: date | None) -> str:
     label = MovementKind(kind).label
     status = person.status
     if status in (PersonStatus.RELEASED, PersonStatus.TRANSFERRED_OUT, PersonStatus.DIED):
@@ -361,17 +373,17 @@ def _status_refusal(person, kind: str, since: date | None) -> str:
 
 def check_movement(
     errors: Errors,
-    person,
+    person: Person,
     *,
     kind: str,
     date_: date | None,
     document_number: str,
-    other_upt=None,
+    other_upt: Upt | None = None,
     release_reason: str = "",
     exit_reason: str = "",
     register_to: str = "",
     verdict: Mapping[str, Any] | None = None,
-    last_movement=None,
+    last_movement: Movement | None = None,
     today: date,
 ) -> MovementPlan | None:
     """A movement after the person's latest one. Returns the plan, or None with ``errors`` filled."""
@@ -443,7 +455,7 @@ def check_movement(
     return MovementPlan(movement=movement, person=person_changes)
 
 
-def _check_release(errors: Errors, person, reason: str, when: date | None) -> None:
+def _check_release(errors: Errors, person: Person, reason: str, when: date | None) -> None:
     if reason not in ReleaseReason.values:
         errors.add("release_reason", _("Pilih alasan bebas."))
         return
@@ -470,8 +482,6 @@ def _check_release(errors: Errors, person, reason: str, when: date | None) -> No
             % {"expiry": fmt(person.expiry_date)},
         )
     if reason == ReleaseReason.PEMBEBASAN_BERSYARAT:
-        from upt.services.derived import sentence_term, subsidiary_term
-
         dates = sentence_dates(
             detention_start=person.detention_start,
             sentence=sentence_term(person),
@@ -496,7 +506,7 @@ def _check_release(errors: Errors, person, reason: str, when: date | None) -> No
 
 
 def _check_register_change(
-    errors: Errors, person, register_to: str, verdict: Mapping[str, Any], when: date | None, today: date
+    errors: Errors, person: Person, register_to: str, verdict: Mapping[str, Any], when: date | None, today: date
 ) -> dict[str, Any]:
     current = person.register
     if register_to not in Register.values:
@@ -509,7 +519,7 @@ def _check_register_change(
     if register_to in DETAINEE_REGISTERS:
         if current not in DETAINEE_REGISTERS:
             errors.add("register_to", _("Narapidana tidak dapat kembali menjadi tahanan pada data yang sama."))
-        elif _A_ORDER.index(register_to) < _A_ORDER.index(current):
+        elif _A_ORDER.index(Register(register_to)) < _A_ORDER.index(Register(current)):
             errors.add(
                 "register_to",
                 _("Register tahanan hanya berpindah ke tingkat berikutnya (A.I → A.II → A.III → A.IV → A.V)."),
@@ -528,7 +538,7 @@ def _check_register_change(
 
 def check_remission(
     errors: Errors,
-    person,
+    person: Person,
     *,
     kind: str,
     days: int | None,
@@ -539,9 +549,6 @@ def check_remission(
     require_held: bool = True,
 ) -> None:
     """A remission decree for a sentenced person with a fixed term, held by this UPT."""
-    from upt.models import Remission
-    from upt.services.derived import sentence_term, subsidiary_term
-
     if person.register not in TERM_REGISTERS:
         errors.add(
             None,
@@ -576,10 +583,13 @@ def check_remission(
             )
     if errors:
         return
-    others = Remission.objects.filter(person=person).exclude(pk=exclude_pk)
+    others = Remission.objects.filter(person=person)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
     if others.filter(decree_number__iexact=decree_number, kind=kind).exists():
         errors.add("decree_number", _("SK remisi ini sudah dicatat untuk WBP ini."))
     if person.detention_start and not sentence_term(person).is_zero:
+        assert days is not None  # a missing number of days was refused above
         total = sum(r.days for r in others.only("days")) + days
         full = sentence_dates(
             detention_start=person.detention_start,
