@@ -75,13 +75,12 @@ class ScopedModelAdmin(admin.ModelAdmin):
             self.message_user(request, " ".join(error.messages), level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def get_object(self, request, object_id, from_field=None):
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the index for a missing object; SDP answers 404 so that another unit's
-        # objects are indistinguishable from ones that do not exist.
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj
+        # objects are indistinguishable from ones that do not exist. This private hook, not the public
+        # get_object: Django checks the role's permission between the two, and a role without the page
+        # must still be answered 403 (the permission matrix), not 404.
+        raise Http404
 
 
 class ReadOnlyAdminMixin:
