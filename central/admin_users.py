@@ -41,10 +41,10 @@ class RoleFormMixin(SanitizedInputMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            role = user_role(self.instance)
+            role = user_role(user=self.instance)
             self.fields["sdp_role"].initial = role.value if role else ""
-            self.fields["sdp_upts"].initial = list(user_upts(self.instance))
-            self.fields["sdp_kanwils"].initial = list(user_kanwils(self.instance))
+            self.fields["sdp_upts"].initial = list(user_upts(user=self.instance))
+            self.fields["sdp_kanwils"].initial = list(user_kanwils(user=self.instance))
 
     def clean(self):
         cleaned = super().clean()
@@ -95,7 +95,7 @@ class SdpUserAdmin(AdminOnlyMixin, UserAdmin):
 
     @admin.display(description=_("unit"))
     def units_display(self, obj):
-        units = [u.code for u in user_upts(obj)] + [k.name for k in user_kanwils(obj)]
+        units = [u.code for u in user_upts(user=obj)] + [k.name for k in user_kanwils(user=obj)]
         return ", ".join(units) or "—"
 
     def save_related(self, request, form, formsets, change):

@@ -15,7 +15,7 @@ def demo_packages_send(operators: list[tuple[Upt, Any]], *, leave_unsent: str | 
     """Send the first package of each (UPT, operator) that has sent none yet. Returns the UPT codes sent."""
     sent = []
     for upt, user in operators:
-        if upt.code == leave_unsent or submissions_for(user, upt=upt).exists():
+        if upt.code == leave_unsent or submissions_for(user=user, upt=upt).exists():
             continue
         package_send(user=user, upt=upt)
         sent.append(upt.code)

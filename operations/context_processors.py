@@ -7,5 +7,5 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    role = user_role(user)
+    role = user_role(user=user)
     return {"sdp_role": role, "sdp_role_label": role.label if role else ("Admin" if user.is_superuser else "")}

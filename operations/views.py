@@ -13,9 +13,9 @@ from operations import health
 
 def start_url_for(user) -> str | None:
     """Where a person starts: their UPT, their region, the national dashboard, or the admin."""
-    role = user_role(user)
+    role = user_role(user=user)
     if role is Role.OPERATOR:
-        upts = list(user_upts(user)[:2])
+        upts = list(user_upts(user=user)[:2])
         if len(upts) == 1:
             return reverse("upt:home", kwargs={"upt_code": upts[0].code})
         if upts:

@@ -111,8 +111,8 @@ def test_admin_assigns_role_and_unit_through_the_user_form(client_for, world):
     )
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     newcomer.refresh_from_db()
-    assert user_role(newcomer) is Role.OPERATOR
-    assert list(user_upts(newcomer)) == [world.upt_a]
+    assert user_role(user=newcomer) is Role.OPERATOR
+    assert list(user_upts(user=newcomer)) == [world.upt_a]
     assert newcomer.is_staff
 
 
@@ -124,4 +124,4 @@ def test_operator_without_unit_is_refused_in_the_user_form(client_for, world):
     )
     assert response.status_code == 200
     assert "sedikitnya satu UPT" in response.content.decode()
-    assert user_role(newcomer) is None
+    assert user_role(user=newcomer) is None

@@ -45,8 +45,8 @@ def test_assign_operator(world):
     role_assign(user=user, role=Role.OPERATOR, upt=world.upt_a)
     user.refresh_from_db()
     assert user.is_staff
-    assert user_role(user) is Role.OPERATOR
-    assert list(user_upts(user)) == [world.upt_a]
+    assert user_role(user=user) is Role.OPERATOR
+    assert list(user_upts(user=user)) == [world.upt_a]
     assert list(scope_upts(user, Action.OPERATE)) == [world.upt_a]
     assert list(scope_upts(user, Action.SUBMIT)) == [world.upt_a]
     assert not has_central_permission(user, Action.CONSOLIDATE)
@@ -60,15 +60,15 @@ def test_assign_validates_the_unit(world):
         role_assign(user=user, role=Role.KANWIL, upt=world.upt_a)
     with pytest.raises(ValidationError):
         role_assign(user=user, role=Role.CENTRAL, kanwil=world.kanwil_x)
-    assert user_role(user) is None
+    assert user_role(user=user) is None
 
 
 def test_a_new_role_replaces_the_old_one(world):
     user = world.operator_a
     role_assign(user=user, role=Role.KANWIL, kanwil=world.kanwil_y)
-    assert user_role(user) is Role.KANWIL
-    assert not user_upts(user).exists()
-    assert list(user_kanwils(user)) == [world.kanwil_y]
+    assert user_role(user=user) is Role.KANWIL
+    assert not user_upts(user=user).exists()
+    assert list(user_kanwils(user=user)) == [world.kanwil_y]
     assert scope_upts(user, Action.OPERATE).count() == 0
 
 
@@ -76,20 +76,20 @@ def test_revoking_the_last_unit_removes_the_role(world):
     user = world.operator_a
     role_assign(user=user, role=Role.OPERATOR, upt=world.upt_b)
     role_revoke(user=user, upt=world.upt_a)
-    assert user_role(user) is Role.OPERATOR
-    assert list(user_upts(user)) == [world.upt_b]
+    assert user_role(user=user) is Role.OPERATOR
+    assert list(user_upts(user=user)) == [world.upt_b]
     role_revoke(user=user, upt=world.upt_b)
     user.refresh_from_db()
-    assert user_role(user) is None
+    assert user_role(user=user) is None
     assert not user.is_staff
 
 
 def test_role_set_makes_units_exact(world):
     user = world.operator_a
     role_set(user=user, role=Role.OPERATOR, upts=[world.upt_b, world.upt_c])
-    assert set(user_upts(user)) == {world.upt_b, world.upt_c}
+    assert set(user_upts(user=user)) == {world.upt_b, world.upt_c}
     role_set(user=user, role=None)
-    assert user_role(user) is None
+    assert user_role(user=user) is None
     with pytest.raises(ValidationError):
         role_set(user=user, role=Role.KANWIL, kanwils=[])
 

@@ -23,11 +23,11 @@ def test_seed_demo_is_idempotent_and_prints_logins():
     assert Upt.objects.values("kanwil").distinct().count() >= 10
     User = get_user_model()
     operator = User.objects.get(username="op.karanganyar")
-    assert user_role(operator) is Role.OPERATOR
-    assert list(user_upts(operator)) == [karanganyar]
+    assert user_role(user=operator) is Role.OPERATOR
+    assert list(user_upts(user=operator)) == [karanganyar]
     assert operator.check_password("demo-sdp-2026")
     assert User.objects.get(username="admin").is_superuser
-    assert user_role(User.objects.get(username="pusat")) is Role.CENTRAL
+    assert user_role(user=User.objects.get(username="pusat")) is Role.CENTRAL
     assert User.objects.filter(username="op.karanganyar").count() == 1
 
 

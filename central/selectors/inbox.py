@@ -29,8 +29,8 @@ from central.typing import AnyUser
 
 
 def submissions_for(
-    user: AnyUser,
     *,
+    user: AnyUser,
     upt: Upt | None = None,
     state: str | None = None,
     kind: str | None = None,

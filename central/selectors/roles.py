@@ -10,7 +10,7 @@ from central.roles import ROLE_GROUP_NAMES, UNIT_PERMISSION, Role
 from central.typing import AnyUser
 
 
-def user_role(user: AnyUser) -> Role | None:
+def user_role(*, user: AnyUser) -> Role | None:
     """The person's SDP role, from their group (a person has at most one)."""
     if not user.is_authenticated:
         return None
@@ -21,14 +21,14 @@ def user_role(user: AnyUser) -> Role | None:
     return None
 
 
-def user_upts(user: AnyUser) -> QuerySet[Upt]:
+def user_upts(*, user: AnyUser) -> QuerySet[Upt]:
     """The UPTs the person operates (explicit assignments only, even for a superuser)."""
     return get_objects_for_user(
         user, UNIT_PERMISSION[Role.OPERATOR], klass=Upt, accept_global_perms=False, with_superuser=False
     ).select_related("kanwil")
 
 
-def user_kanwils(user: AnyUser) -> QuerySet[Kanwil]:
+def user_kanwils(*, user: AnyUser) -> QuerySet[Kanwil]:
     """The Kanwil the person monitors (explicit assignments only)."""
     return get_objects_for_user(
         user, UNIT_PERMISSION[Role.KANWIL], klass=Kanwil, accept_global_perms=False, with_superuser=False

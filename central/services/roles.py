@@ -22,9 +22,9 @@ from central.typing import User
 
 def _grant(user: User) -> tuple[Role | None, frozenset[int], frozenset[int]]:
     return (
-        user_role(user),
-        frozenset(user_upts(user).values_list("pk", flat=True)),
-        frozenset(user_kanwils(user).values_list("pk", flat=True)),
+        user_role(user=user),
+        frozenset(user_upts(user=user).values_list("pk", flat=True)),
+        frozenset(user_kanwils(user=user).values_list("pk", flat=True)),
     )
 
 
@@ -60,7 +60,7 @@ def role_assign(*, user: User, role: Role, upt: Upt | None = None, kanwil: Kanwi
         raise ValidationError(_("Peran pusat tidak terikat pada UPT atau Kanwil."), code="unit")
 
     with transaction.atomic():
-        current = user_role(user)
+        current = user_role(user=user)
         if current is not None and current is not role:
             _revoke_everything(user)
         group, _created = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])
@@ -91,18 +91,18 @@ def role_revoke(*, user: User, upt: Upt | None = None, kanwil: Kanwil | None = N
             if kanwil is not None:
                 remove_perm(UNIT_PERMISSION[Role.KANWIL], user, kanwil)
             forget_scope(user)
-            role = user_role(user)
-            if (role is Role.OPERATOR and not user_upts(user).exists()) or (
-                role is Role.KANWIL and not user_kanwils(user).exists()
+            role = user_role(user=user)
+            if (role is Role.OPERATOR and not user_upts(user=user).exists()) or (
+                role is Role.KANWIL and not user_kanwils(user=user).exists()
             ):
                 _revoke_everything(user)
     forget_scope(user)
 
 
 def _revoke_everything(user: User) -> None:
-    for upt in user_upts(user):
+    for upt in user_upts(user=user):
         remove_perm(UNIT_PERMISSION[Role.OPERATOR], user, upt)
-    for kanwil in user_kanwils(user):
+    for kanwil in user_kanwils(user=user):
         remove_perm(UNIT_PERMISSION[Role.KANWIL], user, kanwil)
     user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUP_NAMES.values()))
     if user.is_staff and not user.is_superuser:
@@ -127,12 +127,14 @@ def role_set(*, user: User, role: Role | None, upts: Sequence[Upt] = (), kanwils
         )
         if role is not Role.CENTRAL and not units:
             raise ValidationError(_("Pilih sedikitnya satu unit untuk peran ini."), code="unit")
-        if user_role(user) not in (None, role):
+        if user_role(user=user) not in (None, role):
             _revoke_everything(user)
         if role is Role.CENTRAL:
             role_assign(user=user, role=role)
             return
-        current: set[Upt | Kanwil] = set(user_upts(user)) if role is Role.OPERATOR else set(user_kanwils(user))
+        current: set[Upt | Kanwil] = (
+            set(user_upts(user=user)) if role is Role.OPERATOR else set(user_kanwils(user=user))
+        )
         for unit in current - set(units):
             remove_perm(UNIT_PERMISSION[role], user, unit)
         for unit in units:

@@ -125,7 +125,7 @@ def test_admin_assigns_a_new_operator_who_then_lands_on_the_upt(page, world):
     page.screenshot(path=str(ARTIFACTS / "admin_assigns_operator_list.png"), full_page=True)
 
     newcomer = get_user_model().objects.get(username="operator_baru")
-    assert user_role(newcomer) is Role.OPERATOR and list(user_upts(newcomer)) == [world.upt_a]
+    assert user_role(user=newcomer) is Role.OPERATOR and list(user_upts(user=newcomer)) == [world.upt_a]
     assert AuditEvent.objects.filter(action=AuditAction.ROLE_CHANGED, object_id=str(newcomer.pk)).exists()
 
     page.context.clear_cookies()
