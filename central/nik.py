@@ -66,7 +66,9 @@ def nik_problems(nik: str, *, birth_date: date | None = None, sex: str | None = 
         problems.append(_("Angka ke-3 s.d. 6 NIK (kabupaten/kota dan kecamatan) tidak boleh 00."))
     if nik[12:16] == "0000":
         problems.append(_("Empat angka terakhir NIK (nomor urut) tidak boleh 0000."))
-    day, month, year, female = nik_birth_facts(nik)
+    facts = nik_birth_facts(nik)
+    assert facts is not None  # the format was checked above
+    day, month, year, female = facts
     try:
         # Any century will do to test that day and month can exist; 2000 is a leap year, so 29-02 passes.
         date(2000, month, day)

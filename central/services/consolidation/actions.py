@@ -31,9 +31,11 @@ CLOSING_STATES = (ConflictState.RESOLVED, ConflictState.DISMISSED)
 NOTE_MAX_LENGTH = 2000
 
 
-def _require_resolve(user: AnyUser) -> None:
-    if not has_central_permission(user, Action.RESOLVE):
+def _require_resolve(user: AnyUser) -> User:
+    """The user, if they may resolve conflicts and reopen submissions (central's object permission)."""
+    if not isinstance(user, User) or not has_central_permission(user, Action.RESOLVE):
         raise PermissionDenied(_("Hanya pusat (Ditjenpas) yang dapat menyelesaikan konflik dan membuka ulang kiriman."))
+    return user
 
 
 def conflict_open(*, request: HttpRequest, conflict_id: int | str) -> Conflict:
@@ -46,10 +48,10 @@ def conflict_open(*, request: HttpRequest, conflict_id: int | str) -> Conflict:
 
 @transaction.atomic
 def conflict_close(
-    *, user: User, conflict_id: int, state: str, note: str, request: HttpRequest | None = None
+    *, user: AnyUser, conflict_id: int, state: str, note: str, request: HttpRequest | None = None
 ) -> Conflict:
     """Resolve or dismiss an open conflict. The note says what was done or why it is not a problem."""
-    _require_resolve(user)
+    user = _require_resolve(user)
     note = (note or "").strip()
     errors = {}
     if state not in CLOSING_STATES:
@@ -80,12 +82,12 @@ def conflict_close(
 
 
 @transaction.atomic
-def submission_reopen(*, user: User, submission_id: int, request: HttpRequest | None = None) -> Submission:
+def submission_reopen(*, user: AnyUser, submission_id: int, request: HttpRequest | None = None) -> Submission:
     """Put a consolidated submission back in the inbox: the next run validates and consolidates it again
     (after a rule was switched off, or a UPT it refers to was registered). Its old row issues go, since the
     next run answers for it. Only the unit's latest consolidated package may be reopened, so an older one
     can never overwrite newer data."""
-    _require_resolve(user)
+    user = _require_resolve(user)
     submission = Submission.objects.select_for_update().select_related("upt").get(pk=submission_id)
     if submission.state not in FINAL_SUBMISSION_STATES:
         raise ValidationError({"state": _("Hanya kiriman yang sudah dikonsolidasi yang dapat dibuka ulang.")})
@@ -135,7 +137,7 @@ def submission_reopen(*, user: User, submission_id: int, request: HttpRequest | 
 
 @transaction.atomic
 def validation_rules_switch(
-    *, user: User, codes: list[str], active: bool, request: HttpRequest | None = None
+    *, user: AnyUser, codes: list[str], active: bool, request: HttpRequest | None = None
 ) -> tuple[list[str], list[str]]:
     """Switch validation rules on or off for the next runs (central and the admin). Structural rules, which
     consolidation depends on, stay on. Returns the codes changed and the structural codes left alone."""
