@@ -7,7 +7,8 @@ admin) then calls the service itself, which checks again under a lock.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -33,6 +34,9 @@ from upt.selectors.people import allowed_movement_kinds
 from upt.services.movements import movement_check
 from upt.services.people import PHOTO_MAX_BYTES, person_create_check, person_update_check
 from upt.services.remissions import remission_check
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -70,7 +74,7 @@ class _RegisterForm(SanitizedInputMixin, forms.ModelForm):
                 field.widget.attrs.setdefault("min", 0)
                 field.widget.attrs.setdefault("inputmode", "numeric")
             if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-                choices = list(field.choices)
+                choices = list(cast(Iterable[tuple[Any, Any]], field.choices))
                 options = [c for c in choices if c[0] != ""]
                 if not field.required or len(options) < len(choices):
                     field.choices = [("", "—"), *options]
@@ -89,19 +93,26 @@ class _UptChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.code})"
 
 
-def _upt_field(label: str, own: Upt | None, *, required: bool = False) -> _UptChoiceField:
+def _choices(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+def _upt_field(label: StrOrPromise, own: Upt | None, *, required: bool = False) -> _UptChoiceField:
     """Any UPT in the country (transfers go anywhere); the operator's own is not offered, and the service
     refuses it with a clear message if a tampered form sends it."""
+    upts = Upt.objects.select_related("kanwil").order_by("kanwil__name", "name")
     field = _UptChoiceField(
         label=label,
-        queryset=Upt.objects.select_related("kanwil").order_by("kanwil__name", "name"),
+        queryset=upts,
         required=required,
         empty_label="—",
     )
     if own is not None:
         field.widget.choices = [
             ("", "—"),
-            *((upt.pk, f"{upt.name} ({upt.code})") for upt in field.queryset.filter(is_active=True).exclude(pk=own.pk)),
+            *((upt.pk, f"{upt.name} ({upt.code})") for upt in upts.filter(is_active=True).exclude(pk=own.pk)),
         ]
     return field
 
@@ -121,7 +132,7 @@ def _photo_help() -> str:
     return gettext("JPG, PNG atau WebP, paling besar %(mb)d MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)}
 
 
-_PERSON_HELP = {
+_PERSON_HELP: dict[str, Any] = {
     "nik": _("16 angka sesuai KTP/KK. Warga negara asing: kosongkan, isi kewarganegaraan dan nomor paspor."),
     "nationality": _("Indonesia, atau nama negara untuk warga negara asing."),
     "register_since": _("Tahanan: tanggal surat perintah/penetapan penahanan instansi saat ini."),
@@ -165,7 +176,7 @@ class PersonCreateForm(_RegisterForm):
         self.fields["detention_start"].required = True
         self.fields["reg_number"].widget.attrs["autofocus"] = True
         # The register the person is held under on arrival; B registers follow from the verdict below.
-        self.fields["register"].choices = [("", "—"), *Register.choices]
+        _choices(self, "register").choices = [("", "—"), *Register.choices]
         # The number and how the person came first, then the identity, the register and the case.
         self.order_fields(
             [
@@ -182,7 +193,8 @@ class PersonCreateForm(_RegisterForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.upt is not None:
             try:
                 person_create_check(
@@ -223,7 +235,8 @@ class PersonUpdateForm(_RegisterForm):
             self.initial["version"] = self.instance.updated_at.isoformat()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         try:
             person_update_check(person=self.instance, data=self.person_data(), photo=cleaned.get("photo") or None)
         except ValidationError as error:
@@ -269,14 +282,18 @@ class MovementForm(_RegisterForm):
         self.fields["document_number"].required = True
         self.fields["kind"].widget.attrs["autofocus"] = True
         if person is not None:
-            self.fields["kind"].choices = [("", "—"), *allowed_movement_kinds(person)]
+            _choices(self, "kind").choices = [("", "—"), *allowed_movement_kinds(person)]
             current = person.register
-            self.fields["register_to"].choices = [("", "—"), *[(r.value, r.label) for r in Register if r != current]]
+            _choices(self, "register_to").choices = [
+                ("", "—"),
+                *[(r.value, r.label) for r in Register if r != current],
+            ]
             for name in ("court",):
                 self.fields[name].initial = getattr(person, name)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.person is not None and cleaned.get("kind"):
             try:
                 self.plan = movement_check(person=self.person, **self.movement_data())
@@ -310,7 +327,8 @@ class RemissionForm(_RegisterForm):
         self.fields["days"].widget.attrs.update({"min": 1, "inputmode": "numeric"})
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.person is not None:
             try:
                 remission_check(
