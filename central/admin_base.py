@@ -6,6 +6,8 @@ rows. Another unit's object answers 404, as everywhere else in SDP.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import SEARCH_VAR
@@ -83,6 +85,16 @@ class ScopedModelAdmin(admin.ModelAdmin):
         raise Http404
 
 
+if TYPE_CHECKING:
+    from django.contrib.admin.views.main import ChangeList
+
+    _AdminBase = admin.ModelAdmin[Any]  # what the mixins below are mixed into
+    _ChangeListBase = ChangeList
+else:
+    _AdminBase = object
+    _ChangeListBase = object
+
+
 class ReadOnlyAdminMixin:
     """For tables only services write (submissions, runs, national register): nobody edits them here."""
 
@@ -96,7 +108,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class PersonViewAuditMixin:
+class PersonViewAuditMixin(_AdminBase):
     """For admin pages that show one person's data: opening the page (or its history) is recorded in the
     audit trail, as on the operator's and central's own pages."""
 
@@ -116,7 +128,7 @@ class PersonViewAuditMixin:
         return self._audit_view(request, object_id, response)
 
 
-class PrivateSearchAdminMixin:
+class PrivateSearchAdminMixin(_AdminBase):
     """For admin lists searchable by name or NIK: the search box POSTs and the list's URL carries a session
     token instead of the text, as on the operator's register (``central.private_search``)."""
 
@@ -166,7 +178,7 @@ class PrivateSearchAdminMixin:
             request.GET = searching
 
 
-class _TokenLinks:
+class _TokenLinks(_ChangeListBase):
     """A ChangeList whose links name the search by its token."""
 
     search_token = ""

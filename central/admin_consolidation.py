@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from central.admin_base import PersonViewAuditMixin, PrivateSearchAdminMixin, ReadOnlyAdminMixin, ScopedModelAdmin
+from central.admin_base import (
+    PersonViewAuditMixin,
+    PrivateSearchAdminMixin,
+    ReadOnlyAdminMixin,
+    ScopedModelAdmin,
+    _AdminBase,
+)
 from central.models import (
     Conflict,
     ConsolidationPart,
@@ -23,13 +29,13 @@ from central.models import (
     RunUptResult,
     ValidationRule,
 )
-from central.scoping import Action, has_central_permission
+from central.scoping import Action, has_central_permission, restrict
 from central.services.consolidation import consolidation_request
 from central.services.consolidation.actions import validation_rules_switch
 from central.validation import RULES_BY_CODE
 
 
-class NationalAdminMixin:
+class NationalAdminMixin(_AdminBase):
     """For national tables that belong to no unit (runs, the rule catalogue): central and the admin only."""
 
     def get_queryset(self, request):
@@ -44,14 +50,21 @@ class NationalAdminMixin:
 
 class RunUptResultInline(admin.TabularInline):
     model = RunUptResult
-    fields = ["upt", "submissions_count", "rows_received", "rows_accepted", "rows_rejected", "rows_warned", "conflicts"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "upt",
+        "submissions_count",
+        "rows_received",
+        "rows_accepted",
+        "rows_rejected",
+        "rows_warned",
+        "conflicts",
+    )
     extra = 0
     can_delete = False
     show_change_link = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user, Action.VIEW).select_related("upt")
+        return restrict(super().get_queryset(request), request.user, Action.VIEW).select_related("upt")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -64,8 +77,12 @@ class ConsolidationPartInline(admin.TabularInline):
     """A split run's parts: which Kanwil, how many submissions, and which worker process did each."""
 
     model = ConsolidationPart
-    fields = ["kanwil", "submissions_count", "done_at", "done_by"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "kanwil",
+        "submissions_count",
+        "done_at",
+        "done_by",
+    )
     extra = 0
     can_delete = False
     show_change_link = False
@@ -152,8 +169,15 @@ class ValidationRuleAdmin(NationalAdminMixin, ReadOnlyAdminMixin, ScopedModelAdm
     search_fields = ["code", "message"]
     ordering = ["record_type", "code"]
     actions = ["switch_on", "switch_off"]
-    fields = ["code", "record_type", "severity", "rule_message", "rule_description", "is_active", "always_on"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "code",
+        "record_type",
+        "severity",
+        "rule_message",
+        "rule_description",
+        "is_active",
+        "always_on",
+    )
 
     # The stored text is the Indonesian msgid (marked with gettext_noop in central/validation.py): it is
     # translated when shown, so the rule catalogue follows the user's language.

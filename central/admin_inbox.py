@@ -5,13 +5,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from central.admin_base import ReadOnlyAdminMixin, ScopedModelAdmin
+from central.admin_base import ReadOnlyAdminMixin, ScopedModelAdmin, _AdminBase
 from central.models import Submission, Upt, UptSyncState
 from central.scoping import Action, has_central_permission
 from central.services.inbox import sync_full_request
 
 
-class FullSnapshotActionMixin:
+class FullSnapshotActionMixin(_AdminBase):
     """Adds "ask for a full snapshot" to an admin whose rows lead to UPTs (``upts_of(queryset)``)."""
 
     actions = ["request_full_snapshot"]
