@@ -300,7 +300,9 @@ def package_assemble(
     state_sum: str,
 ) -> dict[str, Any]:
     """Build a package document from canonical record values (lists in field order)."""
-    hashes = [[row_hash(r) for r in rows] for rows in (persons, movements, remissions)]
+    person_hashes, movement_hashes, remission_hashes = (
+        [row_hash(r) for r in rows] for rows in (persons, movements, remissions)
+    )
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -315,7 +317,7 @@ def package_assemble(
             "remissions": len(remissions),
             "deletions": len(deletions),
         },
-        "records_checksum": records_checksum(*hashes, deletions),
+        "records_checksum": records_checksum(person_hashes, movement_hashes, remission_hashes, deletions),
         "state_checksum": state_sum,
         "persons": [dict(zip(PERSON_FIELDS, r, strict=True)) for r in persons],
         "movements": [dict(zip(MOVEMENT_FIELDS, r, strict=True)) for r in movements],
@@ -538,6 +540,8 @@ def read_header(document: Mapping[str, Any]) -> Header:
     for name in sorted(unknown):
         errors.add(name, "unknown_field", _("Kolom '%(name)s' tidak dikenal dalam format versi 1.") % {"name": name})
     errors.raise_if_any()
+    # Each was checked above: a missing or malformed one is an error, raised just now.
+    assert package_id is not None and isinstance(kind, str) and isinstance(version, int) and generated_at is not None
     return Header(
         package_id=package_id,
         upt_code=read_upt_code(document),
@@ -572,7 +576,7 @@ def _checker(spec: FieldSpec) -> Callable[[Any], Any]:
                 if spec.required:
                     raise _Bad("required", _("Wajib diisi."))
                 return value
-            if len(value) > max_length:
+            if max_length is not None and len(value) > max_length:
                 raise _Bad("too_long", _("Paling banyak %(n)s karakter.") % {"n": max_length})
             if "\x00" in value:
                 raise _Bad("invalid_character", _("Mengandung karakter NUL."))
@@ -611,7 +615,7 @@ def _checker(spec: FieldSpec) -> Callable[[Any], Any]:
         def check(value):
             if type(value) is not int:
                 raise _Bad("invalid_type", _("Harus bilangan bulat."))
-            if value < 0 or value > maximum:
+            if value < 0 or (maximum is not None and value > maximum):
                 raise _Bad("out_of_range", _("Harus antara 0 dan %(max)s.") % {"max": maximum})
             return value
 
