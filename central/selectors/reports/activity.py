@@ -22,6 +22,7 @@ from central.selectors.reports.common import (
     has_report_scope,
     scoped_upt_ids,
 )
+from central.typing import AnyUser
 
 
 @dataclass
@@ -37,7 +38,7 @@ class RunActivity:
     conflicts: int = 0
 
 
-def consolidation_runs(*, user, start: dt.date, end: dt.date) -> QuerySet[ConsolidationRun]:
+def consolidation_runs(*, user: AnyUser, start: dt.date, end: dt.date) -> QuerySet[ConsolidationRun]:
     """Runs created between ``start`` and ``end`` (WIB days), newest first. Runs are national: every role
     with a report scope sees when they ran; their figures come from ``run_activity`` for the scope."""
     if not _sees_runs(user=user):
@@ -48,7 +49,7 @@ def consolidation_runs(*, user, start: dt.date, end: dt.date) -> QuerySet[Consol
 
 
 def run_activity(
-    *, user, runs: Iterable[ConsolidationRun], report_filter: ReportFilter = NO_FILTER
+    *, user: AnyUser, runs: Iterable[ConsolidationRun], report_filter: ReportFilter = NO_FILTER
 ) -> list[RunActivity]:
     """The given runs with their per-UPT results summed over the report's scope. One query."""
     runs = list(runs)
@@ -82,11 +83,11 @@ def run_activity(
     return activity
 
 
-def _sees_runs(*, user) -> bool:
+def _sees_runs(*, user: AnyUser) -> bool:
     return has_report_scope(user=user)
 
 
-def consolidation_run_get(*, user, run_id: int) -> ConsolidationRun:
+def consolidation_run_get(*, user: AnyUser, run_id: int) -> ConsolidationRun:
     """One run, for anyone who may see some UPT's results (its figures are then read for their scope)."""
     run = ConsolidationRun.objects.filter(pk=run_id).first() if _sees_runs(user=user) else None
     if run is None:
@@ -94,7 +95,7 @@ def consolidation_run_get(*, user, run_id: int) -> ConsolidationRun:
     return run
 
 
-def run_results(*, user, run: ConsolidationRun, report_filter: ReportFilter = NO_FILTER) -> list[RunUptResult]:
+def run_results(*, user: AnyUser, run: ConsolidationRun, report_filter: ReportFilter = NO_FILTER) -> list[RunUptResult]:
     """Per-UPT results of one run inside the scope. One query."""
     return list(
         RunUptResult.objects.restrict(user, Action.VIEW)
@@ -115,7 +116,7 @@ class IssueReason:
 
 
 def run_issue_reasons(
-    *, user, run: ConsolidationRun, report_filter: ReportFilter = NO_FILTER, severity: str = ""
+    *, user: AnyUser, run: ConsolidationRun, report_filter: ReportFilter = NO_FILTER, severity: str = ""
 ) -> list[IssueReason]:
     """Why rows were rejected (or warned about) in one run: per UPT and rule, how many rows. One query."""
     issues = RowIssue.objects.restrict(user, Action.VIEW).filter(
@@ -142,7 +143,7 @@ def run_issue_reasons(
 
 
 def run_issues(
-    *, user, run: ConsolidationRun, report_filter: ReportFilter = NO_FILTER, severity: str = ""
+    *, user: AnyUser, run: ConsolidationRun, report_filter: ReportFilter = NO_FILTER, severity: str = ""
 ) -> QuerySet[RowIssue]:
     """The rows themselves (for paging): record key, rule, detail."""
     issues = (
@@ -156,7 +157,7 @@ def run_issues(
     return issues
 
 
-def upt_recent_results(*, user, upt: Upt, limit: int = 10) -> list[RunUptResult]:
+def upt_recent_results(*, user: AnyUser, upt: Upt, limit: int = 10) -> list[RunUptResult]:
     """The UPT's last consolidation results, newest first. One query."""
     return list(
         RunUptResult.objects.restrict(user, Action.VIEW)

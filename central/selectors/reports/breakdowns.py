@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,10 @@ from central.reference import DETAINEE_REGISTERS, CrimeCategory, Register, Sex
 from central.scoping import Action
 from central.selectors.reports.common import NO_FILTER, ReportFilter, scoped_upt_ids, scoped_upts
 from central.selectors.reports.status import Occupancy
+from central.typing import AnyUser
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass
@@ -47,7 +53,7 @@ class Breakdown:
     upts_with_data: int
 
 
-def occupancy_breakdown(*, user, day: dt.date, report_filter: ReportFilter = NO_FILTER) -> Breakdown:
+def occupancy_breakdown(*, user: AnyUser, day: dt.date, report_filter: ReportFilter = NO_FILTER) -> Breakdown:
     """Sums of ``OccupancyBreakdown`` over the scope, each UPT at its latest snapshot on or before ``day``
     (the consolidation writes a UPT's snapshot and breakdown together). Two queries."""
     latest = scoped_upts(user=user, report_filter=report_filter).annotate(
@@ -73,7 +79,7 @@ def occupancy_breakdown(*, user, day: dt.date, report_filter: ReportFilter = NO_
         ):
             cells[(row["register"], row["sex"], row["crime_category"])] = int(row["n"] or 0)
 
-    def line(code: str, label, keep) -> BreakdownLine:
+    def line(code: str, label: StrOrPromise, keep: Callable[[str, str, str], bool]) -> BreakdownLine:
         result = BreakdownLine(code=code, label=str(label))
         for (register, sex, crime), n in cells.items():
             if not keep(register, sex, crime):
@@ -95,9 +101,9 @@ def occupancy_breakdown(*, user, day: dt.date, report_filter: ReportFilter = NO_
             item.share = item.total * 100.0 / total.total if total.total else None
         return lines
 
-    by_register = with_share([line(r.value, r.label, lambda reg, s, c, r=r: reg == r) for r in Register])
-    by_sex = with_share([line(s.value, s.label, lambda reg, sex, c, s=s: sex == s) for s in Sex])
-    by_crime = with_share([line(c.value, c.label, lambda r, s, crime, c=c: crime == c) for c in CrimeCategory])
+    by_register = with_share([line(r.value, r.label, _cells_where(0, r.value)) for r in Register])
+    by_sex = with_share([line(s.value, s.label, _cells_where(1, s.value)) for s in Sex])
+    by_crime = with_share([line(c.value, c.label, _cells_where(2, c.value)) for c in CrimeCategory])
     detainees = line("A", _("Tahanan"), lambda r, s, c: r in DETAINEE_REGISTERS)
     sentenced = line("B", _("Narapidana"), lambda r, s, c: r not in DETAINEE_REGISTERS)
     with_share([detainees, sentenced])
@@ -116,6 +122,15 @@ def occupancy_breakdown(*, user, day: dt.date, report_filter: ReportFilter = NO_
     )
 
 
+def _cells_where(dimension: int, value: str) -> Callable[[str, str, str], bool]:
+    """A filter on the (register, sex, crime category) cells keeping one value of one dimension."""
+
+    def keep(register: str, sex: str, crime: str) -> bool:
+        return (register, sex, crime)[dimension] == value
+
+    return keep
+
+
 @dataclass
 class TrendPoint:
     day: dt.date
@@ -129,7 +144,9 @@ class TrendPoint:
         return Occupancy(capacity=self.capacity, detainees=self.detainees, sentenced=self.sentenced)
 
 
-def occupancy_trend(*, user, start: dt.date, end: dt.date, report_filter: ReportFilter = NO_FILTER) -> list[TrendPoint]:
+def occupancy_trend(
+    *, user: AnyUser, start: dt.date, end: dt.date, report_filter: ReportFilter = NO_FILTER
+) -> list[TrendPoint]:
     """Daily sums of the snapshots in the scope (oldest first). One query."""
     rows = (
         OccupancySnapshot.objects.restrict(user, Action.VIEW)

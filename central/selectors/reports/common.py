@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from central.models import Kanwil, Upt, UptType
 from central.scoping import Action, get_scoped_or_404, has_central_permission
+from central.typing import AnyUser
 
 WIB = ZoneInfo("Asia/Jakarta")
 UPT_TYPE_CHOICES = UptType.choices
@@ -60,7 +61,7 @@ class ReportFilter:
 NO_FILTER = ReportFilter()
 
 
-def report_kanwil_get(*, user, code: str) -> Kanwil:
+def report_kanwil_get(*, user: AnyUser, code: str) -> Kanwil:
     """A region the user may monitor.
 
     Another region answers 404 (its existence is not revealed); the region of an operator's own UPT is
@@ -74,31 +75,31 @@ def report_kanwil_get(*, user, code: str) -> Kanwil:
         raise
 
 
-def report_upt_get(*, user, code: str) -> Upt:
+def report_upt_get(*, user: AnyUser, code: str) -> Upt:
     """A UPT whose figures the user may see: operators their own, Kanwil their region's, central all."""
     return get_scoped_or_404(Upt.objects.select_related("kanwil"), user, Action.VIEW, code=code)
 
 
-def report_kanwils(*, user) -> QuerySet[Kanwil]:
+def report_kanwils(*, user: AnyUser) -> QuerySet[Kanwil]:
     """The regions whose reports the user may open."""
     return Kanwil.objects.restrict(user, Action.VIEW).order_by("name")
 
 
-def report_upts(*, user) -> QuerySet[Upt]:
+def report_upts(*, user: AnyUser) -> QuerySet[Upt]:
     """The UPTs whose report pages the user may open (an operator: their own)."""
     return Upt.objects.restrict(user, Action.VIEW).select_related("kanwil").order_by("kanwil__name", "name")
 
 
-def may_see_national(*, user) -> bool:
+def may_see_national(*, user: AnyUser) -> bool:
     return has_central_permission(user, Action.VIEW)
 
 
-def has_report_scope(*, user) -> bool:
+def has_report_scope(*, user: AnyUser) -> bool:
     """Whether the user may see any report at all (someone with no role or unit may not)."""
     return may_see_national(user=user) or Upt.objects.restrict(user, Action.VIEW).exists()
 
 
-def scoped_upts(*, user, report_filter: ReportFilter) -> QuerySet[Upt]:
+def scoped_upts(*, user: AnyUser, report_filter: ReportFilter) -> QuerySet[Upt]:
     """The UPTs a report covers: inside the user's view scope, narrowed by the filter.
 
     Inactive UPTs are left out of region and national figures; a report on one UPT shows it regardless.
@@ -112,7 +113,7 @@ def scoped_upts(*, user, report_filter: ReportFilter) -> QuerySet[Upt]:
     return upts
 
 
-def scoped_upt_ids(*, user, report_filter: ReportFilter) -> list[int]:
+def scoped_upt_ids(*, user: AnyUser, report_filter: ReportFilter) -> list[int]:
     """The covered UPTs' ids. Child queries filter on this literal list rather than on the scope's
     subquery: the planner then knows how few UPTs a region has and reads them through their indexes."""
     return list(scoped_upts(user=user, report_filter=report_filter).values_list("pk", flat=True))

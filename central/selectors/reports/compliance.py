@@ -21,6 +21,7 @@ from central.selectors.reports.common import (
     last_closed_day,
     scoped_upts,
 )
+from central.typing import AnyUser
 
 
 @dataclass
@@ -82,7 +83,7 @@ class Compliance:
 
 def compliance(
     *,
-    user,
+    user: AnyUser,
     start: dt.date,
     end: dt.date,
     now: dt.datetime | None = None,
@@ -212,7 +213,7 @@ class DayCompliance:
 
 
 def upt_daily_compliance(
-    *, user, upt: Upt, start: dt.date, end: dt.date, now: dt.datetime | None = None
+    *, user: AnyUser, upt: Upt, start: dt.date, end: dt.date, now: dt.datetime | None = None
 ) -> list[DayCompliance]:
     """Each day of the range for one UPT (newest first). One query."""
     now = now or timezone.now()

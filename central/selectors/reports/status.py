@@ -24,6 +24,7 @@ from central.selectors.reports.common import (
     last_closed_day,
     scoped_upts,
 )
+from central.typing import AnyUser
 
 # --- Occupancy figures ---------------------------------------------------------------------------------
 
@@ -106,7 +107,7 @@ class UptStatus:
 
 
 def upt_statuses(
-    *, user, day: dt.date, now: dt.datetime | None = None, report_filter: ReportFilter = NO_FILTER
+    *, user: AnyUser, day: dt.date, now: dt.datetime | None = None, report_filter: ReportFilter = NO_FILTER
 ) -> list[UptStatus]:
     """Every UPT in the report's scope on ``day``: packages against both deadlines, missed-day streak,
     last consolidation result (as of the end of that day), open conflicts and the latest occupancy on or
