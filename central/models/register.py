@@ -6,6 +6,7 @@ and carry the content hash of what was accepted so that a run writes only rows t
 """
 
 from django.db import models
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 
 from central.models.organisation import Upt
@@ -84,6 +85,9 @@ class NationalMovement(models.Model):
     note = models.CharField(max_length=255, blank=True)
     content_hash = models.CharField(max_length=64)
     last_run = models.ForeignKey("central.ConsolidationRun", on_delete=models.PROTECT, related_name="+")
+    # The WIB day of the run that first wrote this movement (never changed by later versions): a transfer
+    # out waits for its transfer in from the later of its date and this day.
+    received_on = models.DateField(_("diterima pusat"))
 
     objects = ScopedQuerySet.as_manager()
 
@@ -91,7 +95,16 @@ class NationalMovement(models.Model):
         verbose_name = _("mutasi (register nasional)")
         verbose_name_plural = _("mutasi (register nasional)")
         constraints = [models.UniqueConstraint(fields=["upt", "uid"], name="national_movement_key")]
-        indexes = [models.Index(fields=["upt", "person_reg_number"]), models.Index(fields=["kind", "date"])]
+        indexes = [
+            models.Index(fields=["upt", "person_reg_number"]),
+            models.Index(fields=["kind", "date"]),
+            # Transfers out by the day their wait starts (central.services.consolidation.engine).
+            models.Index(
+                Greatest("date", "received_on"),
+                condition=models.Q(kind=MovementKind.TRANSFER_OUT),
+                name="national_transfer_out_wait",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"

@@ -3,9 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.test import override_settings
 
-from central.models import Conflict, NationalPerson, PersonIdentity
+from central.models import Conflict, ConsolidationRun, NationalMovement, NationalPerson, PersonIdentity
 from tests.consolidation.helpers import consolidate, movement_values, package, person_values, today
 
 pytestmark = pytest.mark.django_db
@@ -218,6 +219,9 @@ def test_a_transfer_out_without_transfer_in_within_the_window(world):
     assert not Conflict.objects.exists()  # still within the 7 days
 
     transfer(world, out_date=today() - D(days=8))  # the same package, older transfer
+    consolidate(world.central)
+    assert not Conflict.objects.exists()  # first received today: its wait starts today
+    NationalMovement.objects.update(received_on=F("date"))  # as if A had sent it on the day
     run = consolidate(world.central)
     conflict = Conflict.objects.get()
     assert conflict.kind == "transfer_unmatched"
@@ -237,6 +241,44 @@ def test_a_transfer_out_without_transfer_in_within_the_window(world):
     assert not Conflict.objects.filter(kind="active_twice").exists()  # A says transferred, not held
 
 
+@override_settings(CONSOLIDATION_TRANSFER_MATCH_DAYS=7, CONSOLIDATION_TRANSFER_RECHECK_DAYS=90)
+def test_a_transfer_out_dated_long_ago_waits_from_the_day_central_received_it(world):
+    """A backdated transfer out (or a late UPT's first package) is checked once its wait, counted from its
+    receipt, has passed — the old window by date alone never looked at it — and is reported once."""
+    transfer(world, out_date=today() - D(days=200))
+    consolidate(world.central)
+    out = NationalMovement.objects.get(kind="TRANSFER_OUT")
+    assert out.received_on == today()
+    assert not Conflict.objects.exists()
+
+    def received(days_ago):
+        NationalMovement.objects.filter(pk=out.pk).update(received_on=today() - D(days=days_ago))
+
+    received(7)  # the seventh day of its wait: B may still send the transfer in
+    consolidate(world.central)
+    assert not Conflict.objects.exists()
+    received(8)
+    run = consolidate(world.central)
+    conflict = Conflict.objects.get()
+    assert (conflict.kind, conflict.movement_id, conflict.detected_run) == ("transfer_unmatched", out.pk, run)
+    consolidate(world.central)
+    Conflict.objects.update(state="dismissed")
+    consolidate(world.central)
+    assert Conflict.objects.count() == 1  # neither re-flagged while open nor after it was dismissed
+    out.refresh_from_db()
+    assert out.received_on == today() - D(days=8)  # later runs keep the first receipt
+
+
+@override_settings(CONSOLIDATION_TRANSFER_MATCH_DAYS=7, CONSOLIDATION_TRANSFER_RECHECK_DAYS=90)
+def test_a_transfer_out_is_checked_after_consolidation_did_not_run_for_months(world):
+    transfer(world, out_date=today() - D(days=151))
+    first = consolidate(world.central)
+    NationalMovement.objects.update(received_on=today() - D(days=150))
+    ConsolidationRun.objects.filter(pk=first.pk).update(snapshot_date=today() - D(days=150))
+    consolidate(world.central)  # the first run in 150 days: beyond the recheck days, never checked before
+    assert Conflict.objects.filter(kind="transfer_unmatched").count() == 1
+
+
 @override_settings(CONSOLIDATION_TRANSFER_MATCH_DAYS=7)
 def test_a_transfer_in_at_another_unit_does_not_match(world):
     transfer(world, out_date=today() - D(days=10))
@@ -245,6 +287,8 @@ def test_a_transfer_in_at_another_unit_does_not_match(world):
         persons=[person_values("C/7", admission_date=today() - D(days=9))],
         movements=[movement_values("C/7", kind="TRANSFER_IN", date=today() - D(days=9), other_upt_code="LP3301")],
     )
+    consolidate(world.central)
+    NationalMovement.objects.update(received_on=F("date"))  # as if sent on the day: the wait has passed
     consolidate(world.central)
     assert Conflict.objects.filter(kind="transfer_unmatched", upt=world.upt_a).exists()
 

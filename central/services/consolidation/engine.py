@@ -39,6 +39,7 @@ from central.models import (
     PackageKind,
     PersonIdentity,
     RowIssue,
+    RunState,
     RunUptResult,
     StagedDeletion,
     StagedMovement,
@@ -64,9 +65,6 @@ from central.validation import (
 
 log = logging.getLogger(__name__)
 
-# Transfers out older than this (beyond the matching window) are no longer checked: a run may be skipped
-# for weeks and still catch up, without rereading years of transfers every day.
-TRANSFER_LOOKBACK_DAYS = 90
 # A step that wrote at least this share of a table (and this many rows) analyses it before the next step
 # reads it: autovacuum's own threshold, which it cannot apply to rows the run has not yet committed.
 STATISTICS_STALE_SHARE = 0.1
@@ -122,6 +120,7 @@ class KeySpec:
     extra_joins: str = ""
     conflict_refs: tuple[str, ...] = ()  # Conflict columns that point at this table
     first_run: bool = False
+    insert_only: dict[str, str] = field(default_factory=dict)  # national column → SQL, kept on later updates
 
 
 @dataclass
@@ -154,8 +153,7 @@ class ConsolidationEngine:
                 "now": self.now,
                 "match_days": settings.CONSOLIDATION_TRANSFER_MATCH_DAYS,
                 "transfer_deadline": today - timedelta(days=settings.CONSOLIDATION_TRANSFER_MATCH_DAYS),
-                "transfer_window_start": today
-                - timedelta(days=settings.CONSOLIDATION_TRANSFER_MATCH_DAYS + TRANSFER_LOOKBACK_DAYS),
+                "transfer_window_start": self.transfer_window_start(),
             }
         )
         self.outcome = Outcome()
@@ -186,6 +184,7 @@ class ConsolidationEngine:
                 extra_select={"other_upt_id": "ou.id"},
                 extra_joins=f"LEFT JOIN {self.q.upt} ou ON ou.code = s.other_upt_code",
                 conflict_refs=("movement_id",),
+                insert_only={"received_on": "%(today)s"},
             ),
             KeySpec(
                 REMISSION,
@@ -195,6 +194,24 @@ class ConsolidationEngine:
                 _REMISSION_COPY_COLUMNS,
             ),
         ]
+
+    def transfer_window_start(self) -> date:
+        """The earliest wait start (the later of a transfer out's date and the day central first received
+        it) that this run checks: the recheck horizon, or further back to just after the wait starts the
+        previous successful run could check, so a transfer out is checked at least once however long
+        consolidation did not run. Without it every run would reread every transfer out ever recorded."""
+        match_days = settings.CONSOLIDATION_TRANSFER_MATCH_DAYS
+        start = self.today - timedelta(days=match_days + settings.CONSOLIDATION_TRANSFER_RECHECK_DAYS)
+        previous = (
+            ConsolidationRun.objects.filter(state=RunState.SUCCEEDED, snapshot_date__isnull=False)
+            .exclude(pk=self.run.pk)
+            .order_by("-snapshot_date")
+            .values_list("snapshot_date", flat=True)
+            .first()
+        )
+        if previous is not None:
+            start = min(start, previous - timedelta(days=match_days))
+        return start
 
     # --- helpers ------------------------------------------------------------------------------------
     def sql(self, statement: str, params: dict[str, Any] | None = None) -> int:
@@ -389,7 +406,9 @@ class ConsolidationEngine:
         if spec.first_run:
             insert_cols.append("first_run_id")
             select_cols.append("%(run)s")
-        updates = [c for c in insert_cols if c not in ("upt_id", spec.key, "first_run_id")]
+        insert_cols.extend(spec.insert_only)
+        select_cols.extend(spec.insert_only.values())
+        updates = [c for c in insert_cols if c not in ("upt_id", spec.key, "first_run_id", *spec.insert_only)]
         self.outcome.rows_written += self.sql(
             f"INSERT INTO {spec.national} ({', '.join(insert_cols)}) "
             f"SELECT {', '.join(select_cols)} {self._picked(spec)} "
@@ -576,14 +595,18 @@ class ConsolidationEngine:
             f"AND pi.identity_id = p.identity_id AND mi.date >= m.date "
             f"AND mi.date <= (m.date + CAST(%(match_days)s AS integer))"
         )
-        # A transfer out whose transfer in has not arrived within the matching window.
+        # A transfer out whose transfer in has not arrived within the matching window, once its wait has
+        # passed: the wait starts at the later of its date and the day central first received it (a
+        # backdated entry or a late UPT's first package gets the full wait too). The expression is the
+        # partial index national_transfer_out_wait; a movement with a conflict already is not reported again.
+        wait_start = "GREATEST(m.date, m.received_on)"
         self._conflict_insert(
             ConflictKind.TRANSFER_UNMATCHED,
             f"SELECT p.identity_id, m.upt_id, m.other_upt_id, p.id AS person_id, {_NO_ID} AS other_person_id, "
             f"m.id AS movement_id, {detail_sql('transfer_unmatched', date='m.date')} AS detail "
             f"FROM {m} m JOIN {p} p ON p.upt_id = m.upt_id AND p.reg_number = m.person_reg_number "
-            f"WHERE m.kind = '{MovementKind.TRANSFER_OUT.value}' AND m.date < %(transfer_deadline)s "
-            f"AND m.date >= %(transfer_window_start)s AND p.identity_id IS NOT NULL "
+            f"WHERE m.kind = '{MovementKind.TRANSFER_OUT.value}' AND {wait_start} < %(transfer_deadline)s "
+            f"AND {wait_start} >= %(transfer_window_start)s AND p.identity_id IS NOT NULL "
             f"AND NOT EXISTS ({matched}) "
             f"AND NOT EXISTS (SELECT 1 FROM {self.t_conflict} c0 WHERE c0.movement_id = m.id)",
         )
