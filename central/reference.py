@@ -164,7 +164,17 @@ class RemissionKind(models.TextChoices):
     SUSULAN = "RS", _("Remisi susulan")
 
 
-# Overcrowding colour thresholds (DESIGN §1): over capacity red, at capacity yellow, with room green.
+# Occupancy as Ditjenpas states it (DESIGN §1), defined once for pages, exports and the API:
+# occupancy rate = penghuni ÷ kapasitas × 100; overcrowding = rate − 100, only when over capacity (a unit
+# with room is "tidak melebihi", never a negative overcrowding). Colour thresholds on the rate: above 100 %
+# red, exactly 100 % yellow, below 100 % green; a unit with occupants but no declared capacity is red.
+def occupancy_rate_percent(occupants: int, capacity: int) -> float | None:
+    """penghuni ÷ kapasitas × 100 (100 = full); None when a unit declares no capacity."""
+    if capacity <= 0:
+        return None
+    return occupants * 100.0 / capacity
+
+
 def occupancy_level(occupants: int, capacity: int) -> str:
     if capacity <= 0:
         return "red" if occupants > 0 else "green"
@@ -176,7 +186,8 @@ def occupancy_level(occupants: int, capacity: int) -> str:
 
 
 def overcrowding_percent(occupants: int, capacity: int) -> float | None:
-    """(penghuni − kapasitas) / kapasitas × 100; None when a unit declares no capacity."""
-    if capacity <= 0:
+    """(penghuni − kapasitas) ÷ kapasitas × 100 when over capacity; None otherwise (at or under capacity, or
+    no declared capacity) — overcrowding is never negative."""
+    if capacity <= 0 or occupants <= capacity:
         return None
     return (occupants - capacity) * 100.0 / capacity

@@ -59,20 +59,38 @@ def region_url(kanwil) -> str:
 
 
 def occupancy_columns(get: Callable[[Any], Any], totals=None) -> list[Column]:
-    """Tahanan, narapidana, total, capacity and overcrowding of an ``Occupancy``."""
+    """Tahanan, narapidana, total, capacity, occupancy rate and overcrowding of an ``Occupancy``."""
     occ = totals.occupancy if totals is not None else None
     return [
         Column("tahanan", _("Tahanan"), lambda r: get(r).detainees, INT, total=occ and occ.detainees),
         Column("napi", _("Narapidana"), lambda r: get(r).sentenced, INT, total=occ and occ.sentenced),
         Column("penghuni", _("Jumlah penghuni"), lambda r: get(r).total, INT, total=occ and occ.total),
         Column("kapasitas", _("Kapasitas"), lambda r: get(r).capacity, INT, total=totals and totals.capacity),
+        *rate_columns(get, occ),
+    ]
+
+
+def rate_columns(get: Callable[[Any], Any], occ=None, *, sortable: bool = True) -> list[Column]:
+    """The occupancy rate (coloured by ``central.reference.occupancy_level``) and the overcrowding, shown
+    only when over capacity ("tidak melebihi" otherwise)."""
+    return [
+        Column(
+            "tingkat_hunian",
+            _("Tingkat hunian"),
+            lambda r: get(r).occupancy_rate,
+            PCT,
+            level=lambda r: get(r).level,
+            sortable=sortable,
+            total=occ and occ.occupancy_rate,
+        ),
         Column(
             "kepadatan",
             _("Kelebihan hunian"),
-            lambda r: get(r).overcrowding,
+            lambda r: get(r).overcrowding_shown,
             PCT,
-            level=lambda r: get(r).level,
-            total=occ and occ.overcrowding,
+            level=lambda r: "red" if get(r).overcrowding is not None else "",
+            sortable=sortable,
+            total=occ and occ.overcrowding_shown,
         ),
     ]
 
@@ -499,13 +517,6 @@ def trend_table(points: Sequence, *, title) -> Table:
         Column("napi", _("Narapidana"), lambda p: p.sentenced, INT, sortable=False),
         Column("penghuni", _("Jumlah penghuni"), lambda p: p.occupancy.total, INT, sortable=False),
         Column("kapasitas", _("Kapasitas"), lambda p: p.capacity, INT, sortable=False),
-        Column(
-            "kepadatan",
-            _("Kelebihan hunian"),
-            lambda p: p.occupancy.overcrowding,
-            PCT,
-            level=lambda p: p.occupancy.level,
-            sortable=False,
-        ),
+        *rate_columns(lambda p: p.occupancy, sortable=False),
     ]
     return Table("tren", title, columns, list(reversed(points)), empty=_("Belum ada snapshot hunian."))

@@ -83,6 +83,14 @@ class ComplianceQuerySerializer(ScopeQuerySerializer):
         return attrs
 
 
+# The occupancy fields' meaning, as ``central.reference`` defines it.
+OCCUPANCY_RATE_HELP = _("penghuni ÷ kapasitas × 100 (100 = penuh); null bila kapasitas belum diisi atau tidak ada data")
+OVERCROWDING_HELP = _(
+    "(penghuni − kapasitas) ÷ kapasitas × 100 bila melebihi kapasitas; null bila tidak melebihi (tidak pernah negatif)"
+)
+LEVEL_HELP = _("red: melebihi kapasitas; yellow: tepat sama dengan kapasitas; green: di bawah kapasitas")
+
+
 class UptRefSerializer(serializers.Serializer):
     upt_code = serializers.CharField(source="upt.code")
     upt_name = serializers.CharField(source="upt.name")
@@ -97,10 +105,13 @@ class OccupancyRowSerializer(UptRefSerializer):
     detainees = serializers.IntegerField(source="occupancy.detainees", allow_null=True)
     sentenced = serializers.IntegerField(source="occupancy.sentenced", allow_null=True)
     occupants = serializers.IntegerField(source="occupancy.total", allow_null=True)
-    overcrowding_percent = serializers.FloatField(
-        source="occupancy.overcrowding", allow_null=True, help_text=_("(penghuni − kapasitas) / kapasitas × 100")
+    occupancy_rate_percent = serializers.FloatField(
+        source="occupancy.occupancy_rate", allow_null=True, help_text=OCCUPANCY_RATE_HELP
     )
-    level = serializers.CharField(source="occupancy.level", help_text=_("red, yellow atau green"))
+    overcrowding_percent = serializers.FloatField(
+        source="occupancy.overcrowding", allow_null=True, help_text=OVERCROWDING_HELP
+    )
+    level = serializers.CharField(source="occupancy.level", help_text=LEVEL_HELP)
 
 
 class OccupancyTotalsSerializer(serializers.Serializer):
@@ -110,8 +121,13 @@ class OccupancyTotalsSerializer(serializers.Serializer):
     detainees = serializers.IntegerField()
     sentenced = serializers.IntegerField()
     occupants = serializers.IntegerField(source="total")
-    overcrowding_percent = serializers.FloatField(source="occupancy.overcrowding", allow_null=True)
-    level = serializers.CharField(source="occupancy.level")
+    occupancy_rate_percent = serializers.FloatField(
+        source="occupancy.occupancy_rate", allow_null=True, help_text=OCCUPANCY_RATE_HELP
+    )
+    overcrowding_percent = serializers.FloatField(
+        source="occupancy.overcrowding", allow_null=True, help_text=OVERCROWDING_HELP
+    )
+    level = serializers.CharField(source="occupancy.level", help_text=LEVEL_HELP)
 
 
 class ComplianceRowSerializer(UptRefSerializer):

@@ -64,8 +64,8 @@ class Table:
         if column is None:
             return self
         descending = sort.startswith("-")
-        present = [r for r in self.rows if column.value(r) is not None]
-        missing = [r for r in self.rows if column.value(r) is None]
+        present = [r for r in self.rows if _is_sortable_value(column, column.value(r))]
+        missing = [r for r in self.rows if not _is_sortable_value(column, column.value(r))]
         present.sort(key=lambda r: _sort_value(column, r), reverse=descending)
         self.rows = present + missing
         self.sort = sort
@@ -74,6 +74,13 @@ class Table:
     @property
     def has_totals(self) -> bool:
         return self.totals_label is not None
+
+
+def _is_sortable_value(column: Column, value: Any) -> bool:
+    """A number column may hold words instead of a figure ("tidak melebihi"); they sort with the blanks."""
+    if value is None:
+        return False
+    return not (column.kind in (INT, PCT) and isinstance(value, str))
 
 
 def _sort_value(column: Column, row: Any) -> Any:
@@ -108,11 +115,15 @@ class Formatter:
     def pct(self, value: Any) -> str:
         if value is None:
             return "—"
+        if isinstance(value, str):
+            return value
         whole, _dot, fraction = f"{float(value):,.1f}".partition(".")
         return f"{whole.replace(',', self.thousands)}{self.decimal}{fraction} %"
 
     def display(self, column: Column, value: Any) -> str:
         kind = column.kind
+        if kind in (INT, PCT) and isinstance(value, str):
+            return value  # words in place of a figure, e.g. "tidak melebihi"
         if kind == INT:
             return self.int(value)
         if kind == PCT:
@@ -157,7 +168,7 @@ def export_value(column: Column, value: Any) -> Any:
     if column.kind == STATE:
         return state_label(value)
     if column.kind == PCT:
-        return round(float(value), 1)
+        return value if isinstance(value, str) else round(float(value), 1)
     if column.kind in (DATETIME, TIME):
         return timezone.localtime(value, WIB).replace(tzinfo=None)
     if column.kind in (INT, DATE):

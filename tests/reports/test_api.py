@@ -21,10 +21,14 @@ def test_occupancy_figures_and_totals(report_data):
     rows = {r["upt_code"]: r for r in body["results"]}
     a = rows["LP3301"]
     assert (a["detainees"], a["sentenced"], a["occupants"], a["capacity"], a["level"]) == (150, 450, 600, 500, "red")
+    assert a["occupancy_rate_percent"] == pytest.approx(120.0)
     assert a["overcrowding_percent"] == pytest.approx(20.0)
+    b = rows["LP3302"]  # exactly full: rate 100 %, not over capacity
+    assert (b["occupancy_rate_percent"], b["overcrowding_percent"], b["level"]) == (100.0, None, "yellow")
     assert a["kanwil_code"] == "33" and a["snapshot_date"] == "2026-03-10"
     totals = body["totals"]
     assert (totals["occupants"], totals["capacity"]) == (1028, 928)
+    assert totals["occupancy_rate_percent"] == pytest.approx(1028 * 100 / 928)
     assert totals["overcrowding_percent"] == pytest.approx(100 * 100 / 928)
     assert "generated_at" in body
 
@@ -95,3 +99,4 @@ def test_schema_documents_the_report_endpoints(settings):
     assert {"start", "end"} <= {p["name"] for p in compliance["parameters"]}
     assert "ComplianceReport" in schema["components"]["schemas"]
     assert "overcrowding_percent" in schema["components"]["schemas"]["OccupancyRow"]["properties"]
+    assert "occupancy_rate_percent" in schema["components"]["schemas"]["OccupancyRow"]["properties"]

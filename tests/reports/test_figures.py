@@ -45,18 +45,22 @@ def test_day_status_of_each_upt(report_data):
     assert b.result.run_id == report_data.run1.pk
     assert (a.open_conflicts, b.open_conflicts, c.open_conflicts) == (1, 0, 1)
 
-    # Occupancy and DESIGN §1's overcrowding: (penghuni − kapasitas) / kapasitas.
+    # Occupancy rate penghuni / kapasitas; DESIGN §1's overcrowding (penghuni − kapasitas) / kapasitas only
+    # when over capacity.
     assert (a.occupancy.detainees, a.occupancy.sentenced, a.occupancy.total, a.occupancy.capacity) == (
         150,
         450,
         600,
         500,
     )
+    assert a.occupancy.occupancy_rate == pytest.approx(120.0)
     assert a.occupancy.overcrowding == pytest.approx(20.0)
     assert a.occupancy.level == "red"
-    assert b.occupancy.overcrowding == pytest.approx(0.0)
+    assert b.occupancy.occupancy_rate == pytest.approx(100.0)
+    assert b.occupancy.overcrowding is None  # exactly full is not over capacity
     assert b.occupancy.level == "yellow"
-    assert c.occupancy.overcrowding == pytest.approx((800 - 1136) * 100 / 1136)
+    assert c.occupancy.occupancy_rate == pytest.approx(800 * 100 / 1136)
+    assert c.occupancy.overcrowding is None and c.occupancy.overcrowding_shown == "tidak melebihi"
     assert c.occupancy.level == "green"
 
 
@@ -74,6 +78,7 @@ def test_region_totals(report_data):
     assert {s.upt.code for s in statuses} == {"LP3301", "LP3302"}
     totals = status_sel.status_totals(statuses)
     assert (totals.upts, totals.capacity, totals.detainees, totals.sentenced, totals.total) == (2, 928, 250, 778, 1028)
+    assert totals.occupancy.occupancy_rate == pytest.approx(1028 * 100 / 928)
     assert totals.occupancy.overcrowding == pytest.approx((1028 - 928) * 100 / 928)
     assert totals.occupancy.level == "red"
     assert (totals.on_time, totals.late, totals.missed, totals.waiting) == (1, 0, 1, 0)

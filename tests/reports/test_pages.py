@@ -79,24 +79,25 @@ def test_region_dashboard_shows_figures_and_states(client_for, report_data):
     html = main_html(client_for(report_data.world.monitor_x).get("/kanwil/?tanggal=2026-03-10"))
     assert "Kanwil Ditjenpas Jawa Tengah" in html
     assert "Karanganyar" in html and "Batu" in html
-    assert '<span class="badge red">20,0 %</span>' in html  # A: (600 − 500) / 500
-    assert '<span class="badge yellow">0,0 %</span>' in html  # B: at capacity
-    assert "1.028" in html and "10,8 %" in html  # region totals
+    assert '<span class="badge red">120,0 %</span>' in html  # A's occupancy rate: 600 / 500
+    assert '<span class="badge red">20,0 %</span>' in html  # A's overcrowding: (600 − 500) / 500
+    assert '<span class="badge yellow">100,0 %</span>' in html  # B: at capacity, not over it
+    assert "1.028" in html and "110,8 %" in html and "10,8 %" in html  # region totals
     assert "Tepat waktu" in html and "Tidak kirim" in html
 
 
 def test_sorting_by_a_column(client_for, report_data):
     client = client_for(report_data.world.monitor_x)
     url = "/laporan/wilayah/33/?tanggal=2026-03-10&urut="
-    desc = main_html(client.get(url + "-kepadatan"))
+    desc = main_html(client.get(url + "-tingkat_hunian"))
     table = desc[desc.index('id="tabel-upt"') :]
     assert table.index("Karanganyar") < table.index("Batu")
-    asc = main_html(client.get(url + "kepadatan"))
+    asc = main_html(client.get(url + "tingkat_hunian"))
     table = asc[asc.index('id="tabel-upt"') :]
     assert table.index("Batu") < table.index("Karanganyar")
     assert 'aria-sort="ascending"' in asc
     # The export follows the page's order.
-    rows = csv_rows(client.get(url + "kepadatan&format=csv&tabel=upt"))
+    rows = csv_rows(client.get(url + "tingkat_hunian&format=csv&tabel=upt"))
     names = [r[1] for r in rows if r and r[0].startswith("LP33")]
     assert names == ["Lapas Kelas I Batu Nusakambangan", "Lapas Kelas IIA Karanganyar Nusakambangan"]
 
@@ -148,6 +149,7 @@ def test_xlsx_export_has_typed_cells(client_for, report_data):
     lines = {r[0]: dict(zip(header, r, strict=True)) for r in rows[6:]}
     jateng = lines["Kanwil Ditjenpas Jawa Tengah"]
     assert (jateng["UPT"], jateng["Jumlah penghuni"], jateng["Kapasitas"]) == (2, 1028, 928)
+    assert jateng["Tingkat hunian"] == pytest.approx(110.8)
     assert jateng["Kelebihan hunian"] == pytest.approx(10.8)
     assert lines["Nasional"]["Jumlah penghuni"] == 1828
     assert len(lines) == 34  # 33 Kanwil and the national line

@@ -24,6 +24,7 @@ from central.reference import (
     TERM_REGISTERS,
     Sex,
     occupancy_level,
+    occupancy_rate_percent,
     overcrowding_percent,
 )
 from central.scoping import Action
@@ -139,7 +140,7 @@ class Occupancy:
 
     @property
     def percent_of_capacity(self) -> float | None:
-        return self.occupants * 100.0 / self.capacity if self.capacity > 0 else None
+        return occupancy_rate_percent(self.occupants, self.capacity)
 
 
 @dataclass

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from central.models import Conflict, ConflictState, Kanwil, OccupancySnapshot, RunUptResult, Submission, Upt
-from central.reference import occupancy_level, overcrowding_percent
+from central.reference import occupancy_level, occupancy_rate_percent, overcrowding_percent
 from central.scoping import Action
 from central.selectors.reports.common import (
     NO_FILTER,
@@ -48,19 +49,29 @@ class Occupancy:
         return self.detainees + self.sentenced
 
     @property
+    def occupancy_rate(self) -> float | None:
+        """Occupants as a percentage of capacity (100 % = full)."""
+        return None if self.total is None else occupancy_rate_percent(self.total, self.capacity)
+
+    @property
     def overcrowding(self) -> float | None:
+        """Percent over capacity; None unless over capacity (never negative)."""
         return None if self.total is None else overcrowding_percent(self.total, self.capacity)
 
     @property
-    def level(self) -> str:
-        return "" if self.total is None else occupancy_level(self.total, self.capacity)
+    def overcrowding_shown(self) -> float | str | None:
+        """What a page or export shows for overcrowding: the percent when over capacity, the words
+        "tidak melebihi" when the unit has room or is exactly full, None when there is no figure."""
+        if self.overcrowding is not None:
+            return self.overcrowding
+        if self.occupancy_rate is not None:
+            return gettext("tidak melebihi")
+        return None
 
     @property
-    def occupancy_rate(self) -> float | None:
-        """Occupants as a percentage of capacity (100 % = full)."""
-        if self.total is None or self.capacity <= 0:
-            return None
-        return self.total * 100.0 / self.capacity
+    def level(self) -> str:
+        """Colour of the occupancy rate: red over capacity, yellow at capacity, green with room."""
+        return "" if self.total is None else occupancy_level(self.total, self.capacity)
 
 
 @dataclass
