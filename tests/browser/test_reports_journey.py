@@ -1,6 +1,8 @@
 """A Kanwil monitor's morning in real Chromium: the region's dashboard, sorting, the occupancy chart drawn by
 the vendored Chart.js (no network), an export link, and the print layout."""
 
+import re
+
 import pytest
 
 from tests.browser.conftest import login
@@ -17,12 +19,15 @@ def test_monitor_reads_the_region_and_its_chart(page, report_data):  # noqa: F81
     assert "Kanwil Ditjenpas Jawa Tengah" in page.locator("h1").inner_text()
     table = page.locator("#tabel-upt")
     assert "Karanganyar" in table.inner_text() and "Cipinang" not in page.content()
-    assert table.locator(".badge.red", has_text="20,0 %").count() == 1
+    assert table.locator(".badge.red", has_text=re.compile(r"^120,0 %$")).count() == 1  # A's occupancy rate
+    assert table.locator(".badge.red", has_text=re.compile(r"^20,0 %$")).count() == 1  # A's overcrowding
+    assert table.locator("td", has_text=re.compile(r"^tidak melebihi$")).count() == 1  # B: exactly full
+    assert not re.search(r"[-−]\d+,\d %", table.inner_text())
 
-    table.get_by_role("link", name="Kelebihan hunian").click()
+    table.get_by_role("link", name="Tingkat hunian").click()
     page.wait_for_load_state("networkidle")
     first = page.locator("#tabel-upt tbody tr").first.inner_text()
-    assert "Batu" in first  # ascending: at capacity before 20 % over
+    assert "Batu" in first  # ascending: 100 % (full) before 120 %
     assert page.locator("#tabel-upt th[aria-sort=ascending]").count() == 1
 
     page.get_by_role("link", name="Hunian & tren").click()
