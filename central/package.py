@@ -657,7 +657,7 @@ class ParsedPackage:
         return len(self.persons) + len(self.movements) + len(self.remissions) + len(self.deletions)
 
     def mirror_entries(self) -> dict[tuple[str, str], str]:
-        """(record_type, key) → row hash of every record in the package; a repeated key keeps the last."""
+        """(record_type, key) → row hash of every record in the package (a key appears once: parse_records)."""
         entries: dict[tuple[str, str], str] = {}
         key_index = PERSON_FIELDS.index("reg_number")
         for values, digest in zip(self.persons, self.person_hashes, strict=True):
@@ -689,6 +689,8 @@ def parse_records(
         values = _parse_row("deletions", index, item, errors)
         if values is not None:
             parsed.deletions.append((values[0], values[1]))
+
+    _check_unique_keys(parsed, document, errors)
 
     other_index = MOVEMENT_FIELDS.index("other_upt_code")
     referenced = {row[other_index] for row in parsed.movements if row[other_index]}
@@ -732,6 +734,42 @@ def parse_records(
             )
     parsed.content_hash = content_hash(document, computed)
     return parsed
+
+
+def _check_unique_keys(parsed: ParsedPackage, document: Mapping[str, Any], errors: _Errors) -> None:
+    """A key appears once in a package, full or delta: two rows for one record are two contradicting states
+    of it, and the state checksum (one line per key) could not count both. Refused before the checksums, so
+    the sender learns the cause rather than a ``state_checksum_mismatch``; each later row names the first."""
+    keyed = (
+        ("persons", parsed.persons, PERSON_FIELDS.index("reg_number"), "reg_number", "duplicate_registration_number"),
+        ("movements", parsed.movements, 0, "uid", "duplicate_uid"),
+        ("remissions", parsed.remissions, 0, "uid", "duplicate_uid"),
+    )
+    for section, rows, key_index, key_name, code in keyed:
+        if len(rows) != len(document[section]):
+            continue  # a row was refused: positions would be wrong; the package is refused for it anyway
+        first_row: dict[str, int] = {}
+        for index, values in enumerate(rows):
+            key = str(values[key_index])
+            first = first_row.setdefault(key, index)
+            if first == index:
+                continue
+            if code == "duplicate_registration_number":
+                message = _(
+                    "Nomor registrasi '%(key)s' muncul dua kali dalam paket: %(section)s[%(first)s] dan "
+                    "%(section)s[%(index)s]. Satu nomor registrasi hanya boleh satu baris; perbaiki data di UPT "
+                    "lalu buat paket baru."
+                )
+            else:
+                message = _(
+                    "UID '%(key)s' muncul dua kali dalam paket: %(section)s[%(first)s] dan %(section)s[%(index)s]. "
+                    "Satu UID hanya boleh satu baris; buat paket baru."
+                )
+            errors.add(
+                f"{section}[{index}].{key_name}",
+                code,
+                message % {"key": key[:40], "section": section, "first": first, "index": index},
+            )
 
 
 def _parse_section(section: str, items: list, rows: list, hashes: list, errors: _Errors) -> None:

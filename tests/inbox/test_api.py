@@ -14,7 +14,7 @@ from central import package as pkg
 from central.models import ApiToken, ConsolidationRun, RowIssue, StagedPerson, Submission, ValidationRule
 from devtools.package_synthetic import synthetic_package
 from tests.factories import SubmissionFactory, api_token
-from tests.inbox.conftest import census, edited, send
+from tests.inbox.conftest import census, edited, send, with_duplicate_person
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/submissions/"
@@ -91,6 +91,17 @@ def test_a_bad_package_answers_400_with_a_machine_readable_list(world, package_a
         ("persons[1].crime_category", "invalid_choice"),
     }
     assert body["truncated"] is False and "tidak ada yang disimpan" in body["detail"]
+    assert census() == before
+
+
+def test_a_duplicate_registration_number_answers_400_with_its_own_code(world, package_a):
+    doc = with_duplicate_person(package_a)
+    before = census()
+    response = post(api_for(world.operator_a), doc)
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert (error["path"], error["code"]) == ("persons[2].reg_number", "duplicate_registration_number")
+    assert doc["persons"][0]["reg_number"] in error["message"] and "persons[0]" in error["message"]
     assert census() == before
 
 

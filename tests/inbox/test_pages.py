@@ -14,7 +14,7 @@ from central import package as pkg
 from central.models import ConsolidationRun, RowIssue, StagedMovement, StagedPerson, Submission, ValidationRule
 from devtools.package_synthetic import synthetic_package
 from tests.factories import MovementFactory, PersonFactory, SubmissionFactory
-from tests.inbox.conftest import census, send
+from tests.inbox.conftest import census, send, with_duplicate_person
 
 pytestmark = pytest.mark.django_db
 
@@ -157,6 +157,20 @@ def test_a_broken_file_shows_every_problem_and_stores_nothing(client_for, world)
     html = response.content.decode()
     assert "Paket ditolak; tidak ada yang disimpan" in html
     assert "persons[0].register" in html and "persons[1].sex" in html
+    assert census() == before
+
+
+def test_a_file_with_a_registration_number_twice_shows_the_cause_and_stores_nothing(client_for, world):
+    doc = with_duplicate_person(synthetic_package(upt_code=world.upt_a.code, persons=3))
+    reg_number = doc["persons"][0]["reg_number"]
+    before = census()
+    response = client_for(world.operator_a).post(
+        url("package_upload", world), {"package": SimpleUploadedFile("p.json", pkg.dumps(doc))}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"Nomor registrasi &#x27;{reg_number}&#x27; muncul dua kali dalam paket: persons[0] dan persons[2]." in html
+    assert "state_checksum" not in html
     assert census() == before
 
 

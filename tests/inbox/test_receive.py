@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import threading
 from datetime import date, datetime, timedelta
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,7 +27,7 @@ from central.models import (
 )
 from central.services.inbox import PackageConflict, submission_receive, submission_timeliness, sync_full_request
 from devtools.package_synthetic import synthetic_package
-from tests.inbox.conftest import census, edited, send
+from tests.inbox.conftest import census, edited, send, with_duplicate_person
 
 pytestmark = pytest.mark.django_db
 WIB = ZoneInfo("Asia/Jakarta")
@@ -246,6 +247,40 @@ def test_a_full_package_must_declare_its_own_state(world, package_a):
     with pytest.raises(pkg.PackageRejected) as caught:
         send(world.operator_a, dict(package_a, state_checksum="0" * 64))
     assert caught.value.errors[0]["code"] == "state_checksum_mismatch"
+
+
+def test_a_registration_number_twice_in_a_full_package_is_refused_naming_both_rows(world, package_a):
+    """Not a state_checksum_mismatch: the sender hashed both rows as the docs say; the cause is named."""
+    doc = with_duplicate_person(package_a)
+    reg_number = doc["persons"][0]["reg_number"]
+    before = census()
+    with pytest.raises(pkg.PackageRejected) as caught:
+        send(world.operator_a, doc)
+    [error] = caught.value.errors
+    assert (error["path"], error["code"]) == ("persons[2].reg_number", "duplicate_registration_number")
+    assert f"'{reg_number}'" in error["message"]
+    assert "persons[0]" in error["message"] and "persons[2]" in error["message"]
+    assert census() == before
+
+
+def test_a_key_twice_in_a_delta_is_refused_too(world, package_a):
+    send(world.operator_a, package_a)
+    delta = with_duplicate_person(
+        edited(package_a, lambda d: d.update(kind="delta", since="2026-11-01T00:00:00+07:00", package_id=str(uuid4())))
+    )
+    before = census()
+    with pytest.raises(pkg.PackageRejected) as caught:
+        send(world.operator_a, delta)
+    assert [e["code"] for e in caught.value.errors] == ["duplicate_registration_number"]
+    assert census() == before
+
+
+def test_a_movement_uid_twice_is_refused(world, package_a):
+    doc = edited(package_a, lambda d: d["movements"][3].update(uid=d["movements"][1]["uid"]), state=True)
+    with pytest.raises(pkg.PackageRejected) as caught:
+        send(world.operator_a, doc)
+    assert [(e["path"], e["code"]) for e in caught.value.errors] == [("movements[3].uid", "duplicate_uid")]
+    assert not Submission.objects.exists()
 
 
 def test_the_first_package_of_a_upt_must_be_full(world, package_a):
