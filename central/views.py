@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from central.formats import show_date
 from central.models import ConflictKind, ConflictState, RunTrigger, Submission
+from central.pagination import page_of
 from central.scoping import Action, get_scoped_or_404, has_central_permission
 from central.selectors import consolidation as sel
 from central.services.consolidation import consolidation_request
@@ -45,7 +46,7 @@ def central_page(view):
 
 
 def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page_of(request, queryset, PAGE_SIZE)
 
 
 def _moved(request: HttpRequest, url: str) -> HttpResponse:
@@ -179,6 +180,6 @@ def submission_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("Kiriman %(upt)s tanggal %(date)s dibuka ulang; konsolidasi berikutnya akan memprosesnya.")
-            % {"upt": submission.upt.code, "date": submission.report_date.strftime("%d-%m-%Y")},
+            % {"upt": submission.upt.code, "date": show_date(submission.report_date)},
         )
     return redirect(back)

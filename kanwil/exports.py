@@ -16,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from central.formats import show_date, show_datetime
 from central.selectors.reports.common import WIB
 from kanwil.table_framework import DATE, DATETIME, INT, PCT, TIME, Table, export_value
 
@@ -51,9 +52,7 @@ def header_lines(title: str, filters: list[tuple[str, str]], generated_at: dt.da
     """What precedes the table in every export: title, each filter, and when it was made."""
     lines = [str(title)]
     lines += [f"{label}: {value}" for label, value in filters]
-    lines.append(
-        _("Dibuat pada: %(when)s WIB") % {"when": timezone.localtime(generated_at, WIB).strftime("%d-%m-%Y %H.%M")}
-    )
+    lines.append(_("Dibuat pada: %(when)s WIB") % {"when": show_datetime(generated_at)})
     return lines
 
 
@@ -66,9 +65,9 @@ def _csv_value(table_column, value) -> object:
     if value is None:
         return ""
     if table_column.kind == DATE:
-        return value.strftime("%d-%m-%Y")
+        return show_date(value)
     if table_column.kind in (DATETIME, TIME):
-        return value.strftime("%d-%m-%Y %H:%M")
+        return show_datetime(value)
     return value
 
 

@@ -10,28 +10,21 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
+from central.formats import DateTextInput, show_date
 from central.selectors.reports.activity import SEVERITY_CHOICES
 from central.selectors.reports.common import EARLIEST_REPORT_DATE, MAX_RANGE_DAYS, UPT_TYPE_CHOICES, report_today
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 TREND_PERIODS = [(30, _("30 hari")), (90, _("90 hari")), (365, _("365 hari"))]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _date_field(label) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=DateInput(),
+        widget=DateTextInput(),
         error_messages={"invalid": _("Tanggal tidak valid; gunakan format hh-bb-tttt.")},
     )
 
@@ -65,7 +58,7 @@ class ReportFilterForm(forms.Form):
         value = self.cleaned_data.get(name)
         if value and value > self.today:
             raise forms.ValidationError(
-                _("Tanggal tidak boleh melewati hari ini (%(today)s).") % {"today": self.today.strftime("%d-%m-%Y")}
+                _("Tanggal tidak boleh melewati hari ini (%(today)s).") % {"today": show_date(self.today)}
             )
         if value and value < EARLIEST_REPORT_DATE:
             raise forms.ValidationError(earliest_date_message())
@@ -73,7 +66,7 @@ class ReportFilterForm(forms.Form):
 
 
 def earliest_date_message() -> str:
-    return _("Tanggal tidak boleh sebelum %(earliest)s.") % {"earliest": EARLIEST_REPORT_DATE.strftime("%d-%m-%Y")}
+    return _("Tanggal tidak boleh sebelum %(earliest)s.") % {"earliest": show_date(EARLIEST_REPORT_DATE)}
 
 
 class DayFilterForm(ReportFilterForm):
@@ -82,7 +75,7 @@ class DayFilterForm(ReportFilterForm):
     tanggal = _date_field(_("Tanggal"))
 
     def defaults(self, data) -> dict[str, str]:
-        return {"tanggal": self.today.isoformat()}
+        return {"tanggal": show_date(self.today)}
 
     def clean_tanggal(self):
         return self._not_future("tanggal") or self.today
@@ -100,7 +93,7 @@ class RangeFilterForm(ReportFilterForm):
         # to the end the user chose, when it is a valid date.
         end_text = data.get("sampai") or data.get("tanggal") or ""
         end = self.today
-        for fmt in DATE_INPUT_FORMATS:
+        for fmt in get_format("DATE_INPUT_FORMATS"):
             try:
                 end = dt.datetime.strptime(end_text, fmt).date()
                 break
@@ -110,7 +103,7 @@ class RangeFilterForm(ReportFilterForm):
         start = max(end, EARLIEST_REPORT_DATE + dt.timedelta(days=self.default_days - 1)) - dt.timedelta(
             days=self.default_days - 1
         )
-        return {"sampai": end_text or self.today.isoformat(), "dari": start.isoformat()}
+        return {"sampai": end_text or show_date(self.today), "dari": show_date(start)}
 
     def clean_dari(self):
         return self._not_future("dari")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from central.api.contract import QuerySerializer
+from central.formats import show_date
 from central.selectors.reports.common import EARLIEST_REPORT_DATE, MAX_RANGE_DAYS, UPT_TYPE_CHOICES, report_today
 
 DATE_FORMATS = ["%Y-%m-%d"]
@@ -32,7 +33,7 @@ class ScopeQuerySerializer(QuerySerializer):
             raise serializers.ValidationError(_("Tanggal tidak boleh melewati hari ini."))
         if value and value < EARLIEST_REPORT_DATE:
             raise serializers.ValidationError(
-                _("Tanggal tidak boleh sebelum %(earliest)s.") % {"earliest": EARLIEST_REPORT_DATE.strftime("%d-%m-%Y")}
+                _("Tanggal tidak boleh sebelum %(earliest)s.") % {"earliest": show_date(EARLIEST_REPORT_DATE)}
             )
         return value
 

@@ -25,6 +25,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from central.formats import show_date, show_datetime, show_time
+from central.pagination import PAGE_PARAM
 from central.selectors.reports.common import WIB, SendState
 
 TEXT, INT, PCT, DATE, DATETIME, TIME, STATE = "text", "int", "pct", "date", "datetime", "time", "state"
@@ -131,11 +133,11 @@ class Formatter:
         if value is None or value == "":
             return "—"
         if kind == DATE:
-            return value.strftime("%d-%m-%Y")
+            return show_date(value)
         if kind == DATETIME:
-            return timezone.localtime(value, WIB).strftime("%d-%m-%Y %H.%M")
+            return show_datetime(value)
         if kind == TIME:
-            return timezone.localtime(value, WIB).strftime("%H.%M")
+            return show_time(value)
         if kind == STATE:
             return self.states.get(value, value)
         return str(value)
@@ -150,11 +152,11 @@ def fmt_pct(value: Any) -> str:
 
 
 def fmt_date(value: dt.date | None) -> str:
-    return value.strftime("%d-%m-%Y") if value else "—"
+    return show_date(value, empty="—")
 
 
 def fmt_datetime(value: dt.datetime | None) -> str:
-    return timezone.localtime(value, WIB).strftime("%d-%m-%Y %H.%M") if value else "—"
+    return show_datetime(value, empty="—")
 
 
 def state_label(state: str) -> str:
@@ -187,7 +189,7 @@ def _sort_link(column: Column, table: Table, query: dict[str, str]) -> SafeStrin
         target, arrow = column.key, " ▼"
     else:
         target, arrow = column.key, ""
-    params = {k: v for k, v in query.items() if k not in ("urut", "halaman", "format", "tabel") and v}
+    params = {k: v for k, v in query.items() if k not in ("urut", PAGE_PARAM, "format", "tabel") and v}
     params["urut"] = target
     return format_html('<a href="?{}">{}</a><span aria-hidden="true">{}</span>', urlencode(params), column.label, arrow)
 

@@ -58,3 +58,15 @@ def test_admin_lists_dates_and_times_in_the_project_format(client_for, world, ad
     assert show_date(movement.date) in html
     assert show_datetime(movement.recorded_at) in html  # dd-mm-yyyy HH.MM, in WIB
     assert days_ago(30).strftime("%d-%m-%Y") in html
+
+
+@pytest.mark.parametrize("typed", ["08-03-2026", "2026-03-08", "08/03/2026"])
+def test_report_day_box_is_a_dd_mm_yyyy_text_box(db, typed):
+    from kanwil.filters import DayFilterForm, RangeFilterForm
+
+    form = DayFilterForm({"tanggal": typed}, today=date(2026, 3, 10))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["tanggal"] == date(2026, 3, 8)
+    unfilled = RangeFilterForm({}, today=date(2026, 3, 10))
+    html = str(unfilled["sampai"])
+    assert 'type="text"' in html and 'placeholder="dd-mm-yyyy"' in html and 'value="10-03-2026"' in html

@@ -81,3 +81,45 @@ def test_the_pager_keeps_the_filters(client_for, world, two_per_list):
     query = parse_qs(urlsplit(previous.replace("&amp;", "&")).query)
     assert query == {"status": ["semua"], "register": ["A.II"], "urut": ["nama"], PAGE_PARAM: ["1"]}
     assert 'aria-label="Halaman"' in html and "Halaman 2 dari 2" in html
+
+
+@pytest.fixture
+def central_lists(world, two_per_list, monkeypatch):
+    """Three consolidation runs and three open conflicts; central's and the report area's lists cut into pages
+    of two (the row issues of a run come from ``two_per_list``)."""
+    import central.views
+    import kanwil.views
+    from central.models import Conflict, ConsolidationRun, PersonIdentity
+
+    consolidate(world.central)
+    consolidate(world.central)
+    run = ConsolidationRun.objects.order_by("pk").first()
+    for n in range(3):
+        identity = PersonIdentity.objects.create(full_name=f"WBP konflik halaman {n}")
+        Conflict.objects.create(kind="active_twice", identity=identity, upt=world.upt_a, state="open", detected_run=run)
+    monkeypatch.setattr(central.views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(kanwil.views, "RUNS_PER_PAGE", 2)
+    monkeypatch.setattr(kanwil.views, "ISSUES_PER_PAGE", 2)
+    return run
+
+
+@pytest.mark.parametrize("name", ["runs", "conflicts", "national activity", "run issues"])
+def test_central_and_report_lists_read_halaman(client_for, world, central_lists, name):
+    url = {
+        "runs": reverse("central:run_list"),
+        "conflicts": reverse("central:conflict_list"),
+        "national activity": reverse("laporan:national_activity"),
+        "run issues": reverse("laporan:national_run", args=[central_lists.pk]),
+    }[name]
+    client = client_for(world.central)
+    first, second = client.get(url), client.get(url, {PAGE_PARAM: 2})
+    assert first.status_code == second.status_code == 200
+    key = "page" if "page" in first.context and hasattr(first.context["page"], "paginator") else "page_obj"
+    one, two = first.context[key], second.context[key]
+    assert one.number == 1 and two.number == 2
+    rows_one = [getattr(r, "pk", r) for r in one.object_list]
+    rows_two = [getattr(r, "pk", r) for r in two.object_list]
+    assert rows_one and rows_two and set(rows_one).isdisjoint(rows_two)
+    assert client.get(url, {"page": 2}).context[key].number == 1
+    [link] = re.findall(r'<a class="button" href="\?([^"]*)" rel="next"', first.content.decode())
+    assert parse_qs(link.replace("&amp;", "&"))[PAGE_PARAM] == ["2"]
