@@ -9,10 +9,13 @@ point (another region's or unit's page answers 404), then the selectors of ``cen
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,9 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from central.formats import show_date
-from central.models import ACTIVE_RUN_STATES, ConsolidationRun, Kanwil, Upt
-from central.pagination import page_of
+from central.models import ACTIVE_RUN_STATES, ConsolidationRun, Kanwil, RowIssue, Upt
 from central.scoping import Action, has_central_permission
 from central.selectors import consolidation as run_sel
 from central.selectors.reports import activity as activity_sel
@@ -32,6 +33,7 @@ from central.selectors.reports import common as scope_sel
 from central.selectors.reports import compliance as compliance_sel
 from central.selectors.reports import status as status_sel
 from central.services.audit import audit_row_issues_seen
+from central.typing import AnyUser
 from kanwil import report_tables as rt
 from kanwil import table_framework as tf
 from kanwil.exports import FORMATS, export_response
@@ -62,12 +64,24 @@ class Scope:
     may_see_region: bool = False
 
     @property
+    def region(self) -> Kanwil:
+        """The region of a region or UPT page (a national page has none)."""
+        assert self.kanwil is not None, "a national page has no region"
+        return self.kanwil
+
+    @property
+    def unit(self) -> Upt:
+        """The UPT of a UPT page."""
+        assert self.upt is not None, "only a UPT page has a UPT"
+        return self.upt
+
+    @property
     def name(self) -> str:
         if self.level == NATIONAL:
             return _("Nasional")
         if self.level == REGION:
-            return self.kanwil.name
-        return self.upt.name
+            return self.region.name
+        return self.unit.name
 
     @property
     def stem(self) -> str:
@@ -75,17 +89,17 @@ class Scope:
         if self.level == NATIONAL:
             return "nasional"
         if self.level == REGION:
-            return f"kanwil-{self.kanwil.code}"
-        return f"upt-{self.upt.code}"
+            return f"kanwil-{self.region.code}"
+        return f"upt-{self.unit.code}"
 
-    def url(self, page: str, **kwargs) -> str:
+    def url(self, page: str, **kwargs: object) -> str:
         if self.level == NATIONAL:
             return reverse(f"laporan:national{page}", kwargs=kwargs)
         if self.level == REGION:
-            return reverse(f"laporan:region{page}", kwargs={"code": self.kanwil.code, **kwargs})
-        return reverse(f"laporan:upt{page}", kwargs={"code": self.upt.code, **kwargs})
+            return reverse(f"laporan:region{page}", kwargs={"code": self.region.code, **kwargs})
+        return reverse(f"laporan:upt{page}", kwargs={"code": self.unit.code, **kwargs})
 
-    def run_url(self, run) -> str:
+    def run_url(self, run: ConsolidationRun) -> str:
         return self.url("_run", run_id=run.pk)
 
     def report_filter(self, upt_type: str = "") -> scope_sel.ReportFilter:
@@ -93,7 +107,7 @@ class Scope:
             kanwil=self.kanwil if self.level == REGION else None, upt=self.upt, upt_type=upt_type
         )
 
-    def tabs(self, active: str, query=None) -> list[dict]:
+    def tabs(self, active: str, query: Mapping[str, str] | None = None) -> list[dict[str, object]]:
         """The scope's report pages; the day and UPT type chosen go along from one page to the next."""
         if self.level == UPT:
             return []
@@ -107,13 +121,13 @@ class Scope:
         suffix = f"?{carried}" if carried else ""
         return [{"label": label, "url": self.url(page) + suffix, "active": page == active} for page, label in pages]
 
-    def crumbs(self) -> list[dict]:
-        crumbs = []
+    def crumbs(self) -> list[dict[str, str]]:
+        crumbs: list[dict[str, str]] = []
         if self.level != NATIONAL and self.may_see_national:
             crumbs.append({"label": _("Nasional"), "url": reverse("laporan:national")})
         if self.level == UPT and self.may_see_region:
             crumbs.append(
-                {"label": self.kanwil.name, "url": reverse("laporan:region", kwargs={"code": self.kanwil.code})}
+                {"label": self.region.name, "url": reverse("laporan:region", kwargs={"code": self.region.code})}
             )
         return crumbs
 
@@ -125,6 +139,8 @@ def _scope(request: HttpRequest, level: str, code: str | None = None) -> Scope:
         if not national:
             raise PermissionDenied
         return Scope(NATIONAL, may_see_national=True)
+    if code is None:  # the URLs of region and UPT pages always carry a code
+        raise Http404
     if level == REGION:
         return Scope(REGION, kanwil=scope_sel.report_kanwil_get(user=user, code=code), may_see_national=national)
     upt = scope_sel.report_upt_get(user=user, code=code)
@@ -135,7 +151,7 @@ def _scope(request: HttpRequest, level: str, code: str | None = None) -> Scope:
 class Page:
     """Collects a page's tables, then renders it or exports one of its tables."""
 
-    def __init__(self, request: HttpRequest, scope: Scope, *, title: str, tab: str, form):
+    def __init__(self, request: HttpRequest, scope: Scope, *, title: str, tab: str, form: forms.Form) -> None:
         self.request = request
         self.scope = scope
         self.title = title
@@ -157,7 +173,7 @@ class Page:
             raise Http404
         return fmt
 
-    def response(self, template: str, context: dict | None = None, status: int = 200) -> HttpResponse:
+    def response(self, template: str, context: Mapping[str, object] | None = None, status: int = 200) -> HttpResponse:
         fmt = self.wants_export()
         if fmt:
             if status != 200:
@@ -176,7 +192,7 @@ class Page:
                 generated_at=self.generated_at,
                 stem=f"{self.scope.stem}-{key}",
             )
-        query = {k: v for k, v in self.request.GET.items()}
+        query = self.request.GET.dict()
         rendered = {key: tf.render_table(table, query) for key, table in self.tables.items()}
         export_links = {
             key: {fmt: "?" + _urlencode({**query, "format": fmt, "tabel": key}) for fmt in FORMATS}
@@ -216,17 +232,17 @@ class Page:
         return self.response(template, {"invalid": True}, status=400)
 
 
-def _urlencode(params: dict) -> str:
+def _urlencode(params: Mapping[str, object]) -> str:
     from urllib.parse import urlencode
 
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
-def _type_filter(form) -> list[tuple[str, str]]:
+def _type_filter(form: forms.Form) -> list[tuple[str, str]]:
     upt_type = form.cleaned_data.get("jenis")
     if not upt_type:
         return []
-    return [(_("Jenis UPT"), dict(scope_sel.UPT_TYPE_CHOICES)[upt_type])]
+    return [(_("Jenis UPT"), str(dict(scope_sel.UPT_TYPE_CHOICES)[upt_type]))]
 
 
 # --- Start pages -----------------------------------------------------------------------------------
@@ -283,7 +299,7 @@ def dashboard(request: HttpRequest, level: str, code: str | None = None) -> Http
         return page.invalid(template)
     day = form.cleaned_data["tanggal"]
     upt_type = form.cleaned_data["jenis"]
-    page.filters = [(_("Tanggal"), show_date(day)), *_type_filter(form)]
+    page.filters = [(_("Tanggal"), day.strftime("%d-%m-%Y")), *_type_filter(form)]
     statuses = status_sel.upt_statuses(
         user=request.user, day=day, now=page.generated_at, report_filter=scope.report_filter(upt_type)
     )
@@ -306,7 +322,7 @@ def dashboard(request: HttpRequest, level: str, code: str | None = None) -> Http
     return page.response(template, context)
 
 
-def _central_operations(*, user) -> dict:
+def _central_operations(*, user: AnyUser) -> dict[str, object]:
     """What Ditjenpas runs from the national dashboard: the consolidation button, the run in progress, the
     packages waiting for the next run, the last runs and the open conflicts. Five queries."""
     return {
@@ -353,11 +369,11 @@ def compliance(request: HttpRequest, level: str, code: str | None = None) -> Htt
 
 def _period(start: dt.date, end: dt.date) -> str:
     if start == end:
-        return show_date(start)
-    return _("%(start)s s.d. %(end)s") % {"start": show_date(start), "end": show_date(end)}
+        return start.strftime("%d-%m-%Y")
+    return _("%(start)s s.d. %(end)s") % {"start": f"{start:%d-%m-%Y}", "end": f"{end:%d-%m-%Y}"}
 
 
-def _presets(now: dt.datetime) -> list[dict]:
+def _presets(now: dt.datetime) -> list[dict[str, object]]:
     today = scope_sel.report_today(now)
     presets = [{"label": _("Hari ini"), "dari": today, "sampai": today}]
     for days in (7, 30, 90, 365):
@@ -390,7 +406,7 @@ def activity(request: HttpRequest, level: str, code: str | None = None) -> HttpR
         shown = list(runs)
         paginator_page = None
     else:
-        paginator_page = page_of(request, runs, RUNS_PER_PAGE)
+        paginator_page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("halaman"))
         shown = list(paginator_page.object_list)
     activity_rows = activity_sel.run_activity(
         user=request.user, runs=shown, report_filter=scope.report_filter(form.cleaned_data["jenis"])
@@ -417,7 +433,7 @@ def run_detail(request: HttpRequest, level: str, run_id: int, code: str | None =
     report_filter = scope.report_filter(form.cleaned_data["jenis"])
     page.filters = [(_("Proses"), f"#{run.pk} ({tf.fmt_datetime(run.created_at)} WIB)"), *_type_filter(form)]
     if severity:
-        page.filters.append((_("Tingkat"), dict(activity_sel.SEVERITY_CHOICES)[severity]))
+        page.filters.append((_("Tingkat"), str(dict(activity_sel.SEVERITY_CHOICES)[severity])))
     results = activity_sel.run_results(user=request.user, run=run, report_filter=report_filter)
     page.add(rt.run_results_table(results, title=_("Hasil per UPT"), show_kanwil=level == NATIONAL), sort=True)
     reasons = activity_sel.run_issue_reasons(user=request.user, run=run, report_filter=report_filter, severity=severity)
@@ -427,23 +443,24 @@ def run_detail(request: HttpRequest, level: str, run_id: int, code: str | None =
     # Row issues quote person values (NIKs, birth dates) of the scope's records: each page that shows some and
     # each export of them is a person view in the audit trail (docs/TRUST.md, "Audit trail").
     fmt = page.wants_export()
+    rows: Iterable[RowIssue]
     if fmt:
         rows = issues.iterator(chunk_size=2000)
         if request.GET.get("tabel") == "baris":
             audit_row_issues_seen(request=request, run=run, scope=scope.stem, upt=scope.upt, exported=fmt)
     else:
-        paginator_page = page_of(request, issues, ISSUES_PER_PAGE)
+        paginator_page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("halaman"))
         rows = paginator_page.object_list
         if paginator_page.object_list:
             audit_row_issues_seen(request=request, run=run, scope=scope.stem, upt=scope.upt)
     page.add(rt.issues_table(rows, title=_("Baris bermasalah")))
-    context = {"run": run, "page_obj": paginator_page, "run_active": run.state in ACTIVE_RUN_STATES}
+    context: dict[str, object] = {"run": run, "page_obj": paginator_page, "run_active": run.state in ACTIVE_RUN_STATES}
     if scope.level == NATIONAL and not fmt:
         context.update(_central_run(user=request.user, run=run))
     return page.response(template, context)
 
 
-def _central_run(*, user, run: ConsolidationRun) -> dict:
+def _central_run(*, user: AnyUser, run: ConsolidationRun) -> dict[str, object]:
     """What only the national view of a run shows: the run's national totals and error, its packages (the
     latest of a UPT may be reopened by central) and the conflicts it found. Three queries."""
     submissions = list(run_sel.run_submissions(user=user, run=run))
@@ -459,7 +476,9 @@ def _central_run(*, user, run: ConsolidationRun) -> dict:
 # --- Occupancy: breakdowns and trends --------------------------------------------------------------------
 
 
-def _occupancy_tables(page: Page, *, user, day: dt.date, period: int, report_filter) -> dict:
+def _occupancy_tables(
+    page: Page, *, user: AnyUser, day: dt.date, period: int, report_filter: scope_sel.ReportFilter
+) -> dict[str, object]:
     breakdown = breakdown_sel.occupancy_breakdown(user=user, day=day, report_filter=report_filter)
     trend = breakdown_sel.occupancy_trend(
         user=user, start=day - dt.timedelta(days=period - 1), end=day, report_filter=report_filter
@@ -508,7 +527,7 @@ def _occupancy_tables(page: Page, *, user, day: dt.date, period: int, report_fil
     )
     page.add(rt.trend_table(trend, title=_("Hunian harian")))
     chart = {
-        "labels": [show_date(p.day) for p in trend],
+        "labels": [p.day.strftime("%d-%m-%Y") for p in trend],
         "occupants": [p.occupancy.total for p in trend],
         "capacity": [p.capacity for p in trend],
         "detainees": [p.detainees for p in trend],
@@ -534,7 +553,7 @@ def occupancy(request: HttpRequest, level: str, code: str | None = None) -> Http
         return page.invalid(template)
     day, period = form.cleaned_data["tanggal"], form.cleaned_data["periode"]
     page.filters = [
-        (_("Per tanggal"), show_date(day)),
+        (_("Per tanggal"), day.strftime("%d-%m-%Y")),
         (_("Periode grafik"), _("%(n)s hari") % {"n": period}),
         *_type_filter(form),
     ]
@@ -558,7 +577,7 @@ def upt_page(request: HttpRequest, code: str) -> HttpResponse:
         return page.invalid(template)
     day, period = form.cleaned_data["tanggal"], form.cleaned_data["periode"]
     page.filters = [
-        (_("Tanggal"), show_date(day)),
+        (_("Tanggal"), day.strftime("%d-%m-%Y")),
         (_("Periode riwayat"), _("%(n)s hari") % {"n": period}),
     ]
     report_filter = scope.report_filter()
@@ -567,12 +586,12 @@ def upt_page(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     status = statuses[0]
     history = compliance_sel.upt_daily_compliance(
-        user=request.user, upt=scope.upt, start=day - dt.timedelta(days=period - 1), end=day, now=page.generated_at
+        user=request.user, upt=scope.unit, start=day - dt.timedelta(days=period - 1), end=day, now=page.generated_at
     )
     page.add(rt.upt_history_table(history, title=_("Riwayat kiriman")))
     page.add(
         rt.upt_results_table(
-            activity_sel.upt_recent_results(user=request.user, upt=scope.upt),
+            activity_sel.upt_recent_results(user=request.user, upt=scope.unit),
             title=_("Hasil konsolidasi terakhir"),
             upt=scope.upt,
         )

@@ -41,7 +41,7 @@ def sees_national(*, user: AnyUser) -> bool:
     return has_central_permission(user, Action.VIEW)
 
 
-def runs_for(user: AnyUser) -> QuerySet[ConsolidationRun]:
+def runs_for(*, user: AnyUser) -> QuerySet[ConsolidationRun]:
     qs = ConsolidationRun.objects.select_related("triggered_by").order_by("-created_at", "-pk")
     return qs if may_see_runs(user=user) else qs.none()
 
@@ -110,7 +110,7 @@ def run_issue_summary(*, user: AnyUser, run: ConsolidationRun) -> list[dict[str,
     return rows
 
 
-def run_submissions(user: AnyUser, run: ConsolidationRun) -> QuerySet[Submission]:
+def run_submissions(*, user: AnyUser, run: ConsolidationRun) -> QuerySet[Submission]:
     return (
         Submission.objects.restrict(user, Action.VIEW)
         .filter(run=run)
@@ -142,7 +142,7 @@ class InboxWaiting:
     rows: int
 
 
-def inbox_waiting(user: AnyUser) -> InboxWaiting:
+def inbox_waiting(*, user: AnyUser) -> InboxWaiting:
     """Packages received and waiting for the next run."""
     totals = (
         Submission.objects.restrict(user, Action.VIEW)
@@ -171,7 +171,7 @@ def sent_today(*, user: AnyUser) -> TodayCompliance:
     )
 
 
-def conflicts_for(user: AnyUser, *, state: str | None = None, kind: str | None = None) -> QuerySet[Conflict]:
+def conflicts_for(*, user: AnyUser, state: str | None = None, kind: str | None = None) -> QuerySet[Conflict]:
     qs = (
         Conflict.objects.restrict(user, Action.VIEW)
         .select_related("upt", "other_upt", "identity", "detected_run", "closed_by")
@@ -184,7 +184,7 @@ def conflicts_for(user: AnyUser, *, state: str | None = None, kind: str | None =
     return qs
 
 
-def open_conflict_count(user: AnyUser) -> int:
+def open_conflict_count(*, user: AnyUser) -> int:
     return Conflict.objects.restrict(user, Action.VIEW).filter(state=ConflictState.OPEN).count()
 
 
