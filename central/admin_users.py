@@ -1,10 +1,15 @@
 """The admin site's branding and the user admin, where the admin assigns each person's role and unit."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
-from django.contrib.auth import get_user_model
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from central.admin_base import AdminOnlyMixin
@@ -14,8 +19,7 @@ from central.selectors.roles import user_kanwils, user_role, user_upts
 from central.services.audit import audit_record
 from central.services.roles import role_set
 from central.text import SanitizedInputMixin
-
-User = get_user_model()
+from central.typing import User
 
 admin.site.site_header = _("SDP — Sistem Database Pemasyarakatan")
 admin.site.site_title = _("SDP")
@@ -29,16 +33,18 @@ class RoleFormMixin(SanitizedInputMixin, forms.ModelForm):
         label=_("UPT (untuk Operator UPT)"),
         queryset=Upt.objects.select_related("kanwil").all(),
         required=False,
-        widget=admin.widgets.FilteredSelectMultiple(_("UPT"), is_stacked=False),
+        widget=FilteredSelectMultiple(_("UPT"), is_stacked=False),
     )
     sdp_kanwils = forms.ModelMultipleChoiceField(
         label=_("Kanwil (untuk Pemantau Kanwil)"),
         queryset=Kanwil.objects.all(),
         required=False,
-        widget=admin.widgets.FilteredSelectMultiple(_("Kanwil"), is_stacked=False),
+        widget=FilteredSelectMultiple(_("Kanwil"), is_stacked=False),
     )
 
-    def __init__(self, *args, **kwargs):
+    instance: User
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             role = user_role(user=self.instance)
@@ -46,8 +52,9 @@ class RoleFormMixin(SanitizedInputMixin, forms.ModelForm):
             self.fields["sdp_upts"].initial = list(user_upts(user=self.instance))
             self.fields["sdp_kanwils"].initial = list(user_kanwils(user=self.instance))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         role = cleaned.get("sdp_role")
         if role == Role.OPERATOR and not cleaned.get("sdp_upts"):
             self.add_error("sdp_upts", ValidationError(_("Operator UPT harus ditetapkan pada sedikitnya satu UPT.")))
@@ -58,7 +65,7 @@ class RoleFormMixin(SanitizedInputMixin, forms.ModelForm):
         return cleaned
 
 
-class SdpUserChangeForm(RoleFormMixin, UserAdmin.form):
+class SdpUserChangeForm(RoleFormMixin, UserChangeForm):
     pass
 
 
@@ -81,24 +88,24 @@ class SdpUserAdmin(AdminOnlyMixin, UserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")
 
     @admin.display(description=_("nama"))
-    def full_name(self, obj):
+    def full_name(self, obj: User) -> str:
         return obj.get_full_name()
 
     @admin.display(description=_("peran"))
-    def role_display(self, obj):
+    def role_display(self, obj: User) -> str:
         names = {g.name for g in obj.groups.all()}
         return ", ".join(str(role.label) for role in Role if role.group_name in names) or "—"
 
     @admin.display(description=_("unit"))
-    def units_display(self, obj):
+    def units_display(self, obj: User) -> str:
         units = [u.code for u in user_upts(user=obj)] + [k.name for k in user_kanwils(user=obj)]
         return ", ".join(units) or "—"
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: SdpUserChangeForm, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if "sdp_role" in form.cleaned_data:
             role = form.cleaned_data["sdp_role"] or None
