@@ -7,14 +7,17 @@ person's derived fields in step. The change history (simple-history) is read-onl
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -30,11 +33,15 @@ from central.register_rules import (
 )
 from central.scoping import Action
 from central.text import SanitizedInputMixin
-from upt.forms import MovementForm, PersonCreateForm, PersonUpdateForm, RemissionForm, _UptChoiceField
+from central.typing import AnyUser
+from upt.forms import MovementForm, PersonCreateForm, PersonUpdateForm, RemissionForm, _choices, _UptChoiceField
 from upt.models import Movement, Person, Remission
 from upt.services.movements import movement_annotate, movement_delete, movement_record
 from upt.services.people import person_create, person_delete, person_update
 from upt.services.remissions import remission_delete, remission_record, remission_update
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
 
 
 def _copy(source: Any, target: Any) -> None:
@@ -47,10 +54,10 @@ def _copy(source: Any, target: Any) -> None:
 class RegisterAdmin(PrivateSearchAdminMixin, SimpleHistoryAdmin, ScopedModelAdmin):
     """Scoped admin with a read-only, scoped change history."""
 
-    def revert_disabled(self, request, obj=None):
+    def revert_disabled(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return True  # a revert would write around the services
 
-    def _check_history_scope(self, request, object_id) -> None:
+    def _check_history_scope(self, request: HttpRequest, object_id: str) -> None:
         # simple-history looks the rows up without scope; another unit's record must answer 404 here too,
         # also once deleted (its history stays).
         try:  # an id that is no id ("0001-01-01" in the URL) is a page that does not exist, not a server error
@@ -61,20 +68,27 @@ class RegisterAdmin(PrivateSearchAdminMixin, SimpleHistoryAdmin, ScopedModelAdmi
         if record is None or not Upt.objects.restrict(request.user, Action.VIEW).filter(pk=record.upt_id).exists():
             raise Http404
 
-    def history_view(self, request, object_id, extra_context=None):
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         self._check_history_scope(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         self._check_history_scope(request, object_id)
         if request.method != "GET":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def get_deleted_objects(self, objs, request):
+    # Django nests each object's children in a sub-list (shown indented); the stub types the list as flat strings.
+    def get_deleted_objects(  # type: ignore[override]
+        self, objs: Iterable[Model], request: HttpRequest
+    ) -> tuple[list[SafeString | list[SafeString]], dict[str, int], set[str], list[str]]:
         # Movements and remissions are protected from Django's cascade on purpose: the service removes them
         # with the person (or refuses), so the confirmation page lists what the service will delete.
-        to_delete = []
+        to_delete: list[SafeString | list[SafeString]] = []
         counts: dict[str, int] = {}
         for obj in objs:
             children = self.deleted_children(obj)
@@ -87,19 +101,19 @@ class RegisterAdmin(PrivateSearchAdminMixin, SimpleHistoryAdmin, ScopedModelAdmi
         perms_needed = set() if self.has_delete_permission(request) else {str(self.model._meta.verbose_name)}
         return to_delete, counts, perms_needed, []
 
-    def deleted_children(self, obj) -> list:
+    def deleted_children(self, obj: Model) -> list[Model]:
         return []
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Model]) -> None:
         for obj in queryset:
             self.delete_model(request, obj)
 
-    def _refuse(self, request, error: ValidationError) -> None:
+    def _refuse(self, request: HttpRequest, error: ValidationError) -> None:
         for message in error.messages:
             self.message_user(request, message, messages.ERROR)
 
 
-def _scoped_people(user) -> forms.ModelChoiceField:
+def _scoped_people(user: AnyUser) -> forms.ModelChoiceField[Person]:
     return forms.ModelChoiceField(
         label=_("WBP"),
         queryset=Person.objects.restrict(user, Action.OPERATE).select_related("upt").order_by("full_name"),
@@ -138,7 +152,7 @@ class PersonAdmin(PersonViewAuditMixin, RegisterAdmin):
     _CASE = CASE_FIELDS
     _VERDICT = VERDICT_FIELDS
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: Person | None = None) -> _FieldsetSpec:
         if obj is None:
             return [
                 (
@@ -150,7 +164,7 @@ class PersonAdmin(PersonViewAuditMixin, RegisterAdmin):
                 (_("Putusan"), {"fields": self._VERDICT}),
                 (_("Penempatan"), {"fields": (*PLACEMENT_FIELDS, "note")}),
             ]
-        identity = self._IDENTITY
+        identity: tuple[str, ...] = self._IDENTITY
         if not self.has_change_permission(request, obj):
             # Read-only pages would link the stored file; the photo is shown only on the operator's page.
             identity = tuple(f for f in identity if f != "photo")
@@ -159,32 +173,34 @@ class PersonAdmin(PersonViewAuditMixin, RegisterAdmin):
             (_("Perkara"), {"fields": self._CASE}),
             (_("Putusan"), {"fields": self._VERDICT}),
             (_("Penempatan"), {"fields": PLACEMENT_FIELDS}),
-            (_("Diturunkan dari mutasi dan remisi"), {"fields": self.readonly_fields}),
+            (_("Diturunkan dari mutasi dan remisi"), {"fields": tuple(self.readonly_fields)}),
         ]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Person | None = None) -> list[str]:
         return [] if obj is None else self.readonly_fields
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Person | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Person]]:
         if obj is not None:
             return PersonUpdateForm
         user = request.user
 
         class AdminPersonCreateForm(PersonCreateForm):
-            upt = _UptChoiceField(label=_("UPT"), queryset=Upt.objects.none())
-
-            def __init__(self, *args, **kwargs):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
                 kwargs.pop("upt", None)
                 super().__init__(*args, **kwargs)
-                self.fields["upt"].queryset = Upt.objects.restrict(user, Action.OPERATE).filter(is_active=True)
+                self.fields["upt"] = _UptChoiceField(
+                    label=_("UPT"), queryset=Upt.objects.restrict(user, Action.OPERATE).filter(is_active=True)
+                )
 
-            def clean(self):
+            def clean(self) -> dict[str, Any]:
                 self.upt = self.cleaned_data.get("upt")
                 return super().clean()
 
         return AdminPersonCreateForm
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Person, form: PersonCreateForm, change: bool) -> None:
         photo = form.cleaned_data.get("photo") or None
         if change:
             person = person_update(user=request.user, person=obj, data=form.person_data(), photo=photo)
@@ -201,10 +217,11 @@ class PersonAdmin(PersonViewAuditMixin, RegisterAdmin):
             )
         _copy(person, obj)
 
-    def deleted_children(self, obj):
+    def deleted_children(self, obj: Model) -> list[Model]:
+        assert isinstance(obj, Person)  # this admin's objects
         return [*obj.movements.all(), *obj.remissions.all()]
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Person) -> None:
         person_delete(user=request.user, person=obj)
 
 
@@ -233,14 +250,14 @@ class MovementAdmin(RegisterAdmin):
     ]
 
     @admin.display(description=_("keterangan"))
-    def detail(self, obj):
+    def detail(self, obj: Movement) -> object:
         if obj.other_upt_id:
             return obj.other_upt
         if obj.register_to:
             return f"{obj.register_from} → {obj.register_to}" if obj.register_from else obj.register_to
         return obj.get_release_reason_display() or obj.get_exit_reason_display() or ""
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: Movement | None = None) -> _FieldsetSpec:
         if obj is None:
             return [
                 (
@@ -266,13 +283,15 @@ class MovementAdmin(RegisterAdmin):
             ]
         return [
             (_("Koreksi"), {"fields": ("document_number", "note")}),
-            (_("Mutasi (tidak dapat diubah: catat mutasi baru)"), {"fields": self._FACTS}),
+            (_("Mutasi (tidak dapat diubah: catat mutasi baru)"), {"fields": tuple(self._FACTS)}),
         ]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Movement | None = None) -> list[str]:
         return [] if obj is None else self._FACTS
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Movement | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Movement]]:
         if obj is not None:
 
             class AnnotateForm(SanitizedInputMixin, forms.ModelForm):
@@ -280,36 +299,36 @@ class MovementAdmin(RegisterAdmin):
                     model = Movement
                     fields = ["document_number", "note"]
 
-                def __init__(self, *args, **kwargs):
+                def __init__(self, *args: Any, **kwargs: Any) -> None:
                     super().__init__(*args, **kwargs)
                     # The service refuses a movement without its document; say so on the field.
                     self.fields["document_number"].required = True
 
-                def _post_clean(self):
+                def _post_clean(self) -> None:
                     pass
 
             return AnnotateForm
         user = request.user
 
         class AdminMovementForm(MovementForm):
-            person = _scoped_people(user)
-
-            def __init__(self, *args, **kwargs):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, **kwargs)
-                self.fields["person"].queryset = _scoped_people(user).queryset
-                self.fields["kind"].choices = [
+                self.fields["person"] = _scoped_people(user)
+                _choices(self, "kind").choices = [
                     ("", "—"),
                     *[(k.value, k.label) for k in MovementKind if not MOVEMENT_RULES[k].opens_record],
                 ]
-                self.fields["other_upt"].queryset = Upt.objects.filter(is_active=True)
+                other_upt = self.fields["other_upt"]
+                assert isinstance(other_upt, forms.ModelChoiceField)  # MovementForm sets a UPT choice field
+                other_upt.queryset = Upt.objects.filter(is_active=True)
 
-            def clean(self):
+            def clean(self) -> dict[str, Any]:
                 self.person = self.cleaned_data.get("person")
                 return super().clean()
 
         return AdminMovementForm
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Movement, form: MovementForm, change: bool) -> None:
         if change:
             movement = movement_annotate(
                 user=request.user,
@@ -326,7 +345,7 @@ class MovementAdmin(RegisterAdmin):
             )
         _copy(movement, obj)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Movement) -> None:
         try:
             movement_delete(user=request.user, movement=obj)
         except ValidationError as error:
@@ -341,45 +360,45 @@ class RemissionAdmin(RegisterAdmin):
     list_select_related = ["person", "upt", "recorded_by"]
     date_hierarchy = "decree_date"
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: Remission | None = None) -> _FieldsetSpec:
         fields = ("kind", "days", "decree_number", "decree_date")
         if obj is None:
             return [(None, {"fields": ("person", *fields)})]
         return [(None, {"fields": fields}), (_("Dicatat"), {"fields": ("person", "upt", "recorded_by", "recorded_at")})]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Remission | None = None) -> list[str]:
         return [] if obj is None else ["person", "upt", "recorded_by", "recorded_at"]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Remission | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Remission]]:
         user = request.user
         if obj is not None:
 
             class AdminRemissionUpdateForm(RemissionForm):
-                def __init__(self, *args, **kwargs):
+                def __init__(self, *args: Any, **kwargs: Any) -> None:
                     super().__init__(*args, **kwargs)
                     self.person = self.instance.person
 
             return AdminRemissionUpdateForm
 
         class AdminRemissionForm(RemissionForm):
-            person = _scoped_people(user)
-
-            def __init__(self, *args, **kwargs):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, **kwargs)
-                self.fields["person"].queryset = _scoped_people(user).queryset
+                self.fields["person"] = _scoped_people(user)
 
-            def clean(self):
+            def clean(self) -> dict[str, Any]:
                 self.person = self.cleaned_data.get("person")
                 return super().clean()
 
         return AdminRemissionForm
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Remission, form: RemissionForm, change: bool) -> None:
         if change:
             remission = remission_update(user=request.user, remission=obj, **form.remission_data())
         else:
             remission = remission_record(user=request.user, person=form.cleaned_data["person"], **form.remission_data())
         _copy(remission, obj)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Remission) -> None:
         remission_delete(user=request.user, remission=obj)
