@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from central.formats import show_date
 from central.models import ACTIVE_RUN_STATES, ConsolidationRun, Kanwil, RowIssue, Upt
+from central.pagination import page_of
 from central.scoping import Action, has_central_permission
 from central.selectors import consolidation as run_sel
 from central.selectors.reports import activity as activity_sel
@@ -299,7 +300,7 @@ def dashboard(request: HttpRequest, level: str, code: str | None = None) -> Http
         return page.invalid(template)
     day = form.cleaned_data["tanggal"]
     upt_type = form.cleaned_data["jenis"]
-    page.filters = [(_("Tanggal"), day.strftime("%d-%m-%Y")), *_type_filter(form)]
+    page.filters = [(_("Tanggal"), show_date(day)), *_type_filter(form)]
     statuses = status_sel.upt_statuses(
         user=request.user, day=day, now=page.generated_at, report_filter=scope.report_filter(upt_type)
     )
@@ -369,8 +370,8 @@ def compliance(request: HttpRequest, level: str, code: str | None = None) -> Htt
 
 def _period(start: dt.date, end: dt.date) -> str:
     if start == end:
-        return start.strftime("%d-%m-%Y")
-    return _("%(start)s s.d. %(end)s") % {"start": f"{start:%d-%m-%Y}", "end": f"{end:%d-%m-%Y}"}
+        return show_date(start)
+    return _("%(start)s s.d. %(end)s") % {"start": show_date(start), "end": show_date(end)}
 
 
 def _presets(now: dt.datetime) -> list[dict[str, object]]:
@@ -406,7 +407,7 @@ def activity(request: HttpRequest, level: str, code: str | None = None) -> HttpR
         shown = list(runs)
         paginator_page = None
     else:
-        paginator_page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("halaman"))
+        paginator_page = page_of(request, runs, RUNS_PER_PAGE)
         shown = list(paginator_page.object_list)
     activity_rows = activity_sel.run_activity(
         user=request.user, runs=shown, report_filter=scope.report_filter(form.cleaned_data["jenis"])
@@ -449,7 +450,7 @@ def run_detail(request: HttpRequest, level: str, run_id: int, code: str | None =
         if request.GET.get("tabel") == "baris":
             audit_row_issues_seen(request=request, run=run, scope=scope.stem, upt=scope.upt, exported=fmt)
     else:
-        paginator_page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("halaman"))
+        paginator_page = page_of(request, issues, ISSUES_PER_PAGE)
         rows = paginator_page.object_list
         if paginator_page.object_list:
             audit_row_issues_seen(request=request, run=run, scope=scope.stem, upt=scope.upt)
@@ -527,7 +528,7 @@ def _occupancy_tables(
     )
     page.add(rt.trend_table(trend, title=_("Hunian harian")))
     chart = {
-        "labels": [p.day.strftime("%d-%m-%Y") for p in trend],
+        "labels": [show_date(p.day) for p in trend],
         "occupants": [p.occupancy.total for p in trend],
         "capacity": [p.capacity for p in trend],
         "detainees": [p.detainees for p in trend],
@@ -553,7 +554,7 @@ def occupancy(request: HttpRequest, level: str, code: str | None = None) -> Http
         return page.invalid(template)
     day, period = form.cleaned_data["tanggal"], form.cleaned_data["periode"]
     page.filters = [
-        (_("Per tanggal"), day.strftime("%d-%m-%Y")),
+        (_("Per tanggal"), show_date(day)),
         (_("Periode grafik"), _("%(n)s hari") % {"n": period}),
         *_type_filter(form),
     ]
@@ -577,7 +578,7 @@ def upt_page(request: HttpRequest, code: str) -> HttpResponse:
         return page.invalid(template)
     day, period = form.cleaned_data["tanggal"], form.cleaned_data["periode"]
     page.filters = [
-        (_("Tanggal"), day.strftime("%d-%m-%Y")),
+        (_("Tanggal"), show_date(day)),
         (_("Periode riwayat"), _("%(n)s hari") % {"n": period}),
     ]
     report_filter = scope.report_filter()
