@@ -13,6 +13,7 @@ import json
 import re
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -72,7 +73,10 @@ def test_rates_and_overcrowding_from_sums(occupancy):
     a, b, c = by_code["LP3301"], by_code["LP3302"], by_code["LP3101"]
     assert (a.occupancy_rate, a.overcrowding, a.level) == (150.0, 50.0, "red")
     assert (b.occupancy_rate, b.overcrowding, b.level) == (60.0, None, "green")
-    assert b.overcrowding_shown == "tidak melebihi"
+    with translation.override("id"):
+        assert b.overcrowding_shown == "tidak melebihi"
+    with translation.override("en"):
+        assert b.overcrowding_shown == "not over capacity"
     assert (c.occupancy_rate, c.overcrowding, c.level) == (120.0, pytest.approx(20.0), "red")
 
     region = status_sel.status_totals([s for s in statuses if s.upt.kanwil_id == occupancy.kanwil_x.pk]).occupancy
