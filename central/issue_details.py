@@ -15,6 +15,8 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_noop, ngettext
 
+from central.formats import show_date
+
 # code -> Indonesian template (a msgid). Arguments named in DATE_ARGS are dates; "earlier"/"later" name fields.
 DETAILS: dict[str, str] = {
     # central/validation.py: people
@@ -92,7 +94,7 @@ def _term(years: int, months: int, days: int) -> str:
 def _value(name: str, value: Any) -> Any:
     if name in DATE_ARGS and isinstance(value, str):
         try:
-            return date.fromisoformat(value).strftime("%d-%m-%Y")
+            return show_date(date.fromisoformat(value))
         except ValueError:
             return value
     if name in ("earlier", "later") and value in FIELD_LABELS:

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from central.formats import show_datetime
 from central.models.organisation import Upt
 from central.scoping import ScopedQuerySet
 
@@ -58,4 +59,4 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["actor", "-at"]), models.Index(fields=["upt", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()}"
+        return f"{show_datetime(self.at)} {self.actor_username} {self.get_action_display()}"

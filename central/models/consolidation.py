@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from central.formats import show_datetime
 from central.issue_details import render_detail
 from central.models.inbox import RecordType, Submission
 from central.models.organisation import Kanwil, Upt
@@ -79,7 +80,7 @@ class ConsolidationRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.get_state_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"#{self.pk} {self.get_state_display()} ({show_datetime(self.created_at)})"
 
 
 class ConsolidationPart(models.Model):

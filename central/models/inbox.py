@@ -5,9 +5,9 @@ Receiving never touches the national register; consolidation reads the staged ro
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from central.formats import show_datetime
 from central.models.organisation import Upt
 from central.models.records import PersonRecord
 from central.reference import MovementKind, RemissionKind
@@ -98,7 +98,7 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         # Staff read times in WIB; a UTC time here would name yesterday's package for most of the morning.
-        return f"{self.upt.code} {timezone.localtime(self.received_at):%Y-%m-%d %H:%M} ({self.get_kind_display()})"
+        return f"{self.upt.code} {show_datetime(self.received_at)} ({self.get_kind_display()})"
 
     @property
     def row_count(self) -> int:
