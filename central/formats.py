@@ -1,8 +1,8 @@
 """Dates and times as the project writes them, from Python (messages, CSV titles, table cells).
 
 The formats themselves live in ``sdp_project/formats/id/formats.py`` (``FORMAT_MODULE_PATH``); these helpers
-only pick one and, for a moment in time, convert it to WIB first, so no module writes "%d-%m-%Y" by hand. Machine-readable
-outputs (the API, ISO columns in exports, file names) keep ISO 8601 and do not use these.
+only pick one and, for a moment in time, convert it to WIB first, so no module writes "%d-%m-%Y" by hand.
+Machine-readable outputs (the API, ISO columns in exports, file names) keep ISO 8601 and do not use these.
 """
 
 from __future__ import annotations
