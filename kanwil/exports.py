@@ -1,9 +1,11 @@
-"""CSV and XLSX exports of report tables, with the filters in force and a generated-at line (WIB)."""
+"""CSV and XLSX exports of report tables. The XLSX carries the title, the filters in force and a generated-at
+line (WIB) above the table; the CSV is the bare table for Indonesian Excel (header first, ``;``, decimal comma)."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
 import io
 import re
 
@@ -38,18 +40,36 @@ def spreadsheet_safe(value):
     return value
 
 
+# The CSV is written for Excel with Indonesian regional settings (Windows' list separator ``;``, decimal
+# comma), whatever the language of the page it came from: opened there by a double click, each value lands in
+# its own column and each figure is a number. Other programs and settings have the XLSX, which needs none.
+CSV_DELIMITER = ";"
+CSV_DECIMAL = ","
+
+
+def _csv_cell(value):
+    """A cell as Indonesian Excel parses it: made safe while still typed (a negative figure is a number,
+    so it gets no apostrophe when written as ``-12,5``), whole numbers plain (no thousands separator,
+    which Excel would read as text), fractions with a decimal comma: 150.0 -> ``150,0``."""
+    value = spreadsheet_safe(value)
+    if isinstance(value, bool) or not isinstance(value, float | decimal.Decimal):
+        return value
+    return str(value).replace(".", CSV_DECIMAL)
+
+
 class _SafeWriter:
-    """``csv.writer`` whose every cell has been through ``spreadsheet_safe``."""
+    """``csv.writer`` (``;``-separated) whose every cell has been through ``spreadsheet_safe``."""
 
     def __init__(self, buffer):
-        self._writer = csv.writer(buffer)
+        self._writer = csv.writer(buffer, delimiter=CSV_DELIMITER)
 
     def writerow(self, values) -> None:
-        self._writer.writerow([spreadsheet_safe(v) for v in values])
+        self._writer.writerow([_csv_cell(v) for v in values])
 
 
 def header_lines(title: str, filters: list[tuple[str, str]], generated_at: dt.datetime) -> list[str]:
-    """What precedes the table in every export: title, each filter, and when it was made."""
+    """What precedes the table in the XLSX: title, each filter, and when it was made. The CSV has none of
+    it: a line above the header would stop Excel from taking the first row as the columns' names."""
     lines = [str(title)]
     lines += [f"{label}: {value}" for label, value in filters]
     lines.append(_("Dibuat pada: %(when)s WIB") % {"when": show_datetime(generated_at)})
@@ -72,13 +92,11 @@ def _csv_value(table_column, value) -> object:
 
 
 def csv_response(table: Table, *, title: str, filters, generated_at: dt.datetime, stem: str) -> HttpResponse:
-    """UTF-8 with a byte-order mark, so that spreadsheet programs read Indonesian names correctly."""
+    """The header on the first row, then the rows and the totals line; UTF-8 with a byte-order mark, so
+    that Excel reads Indonesian names correctly. ``title`` and ``filters`` are the XLSX's (same signature)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = _SafeWriter(buffer)
-    for line in header_lines(title, filters, generated_at):
-        writer.writerow([line])
-    writer.writerow([])
     writer.writerow([str(c.label) for c in table.columns])
     for row in table.rows:
         writer.writerow([_csv_value(c, export_value(c, c.value(row))) for c in table.columns])

@@ -261,16 +261,23 @@ def test_api_schema_follows_the_language(client_for, world):
 
 @pytestmark_db
 def test_report_export_in_english(client_for, world):
-    """A CSV export carries the reader's language: title lines, filters and column headings."""
+    """An export carries the reader's language: the CSV's column headings, the XLSX's title lines and filters."""
+    from tests.reports.test_pages import xlsx_rows
+
     client = client_for(world.monitor_x)
-    url = "/laporan/wilayah/33/kepatuhan/?dari=2026-03-01&sampai=2026-03-10&format=csv&tabel=kepatuhan"
-    indonesian = client.get(url).content.decode("utf-8-sig")
-    assert "Periode: 01-03-2026 s.d. 10-03-2026" in indonesian
+    url = "/laporan/wilayah/33/kepatuhan/?dari=2026-03-01&sampai=2026-03-10&tabel=kepatuhan&format="
+
+    def both() -> str:
+        text = client.get(url + "csv").content.decode("utf-8-sig")
+        return text + repr(xlsx_rows(client.get(url + "xlsx")))
+
+    indonesian = both()
+    assert "Periode: 01-03-2026 s.d. 10-03-2026" in indonesian and "Hari kirim" in indonesian
     switch_language(client, "en", "/")
-    english = client.get(url).content.decode("utf-8-sig")
+    english = both()
     assert "01-03-2026 to 10-03-2026" in english
     assert "Generated at:" in english
-    assert "Days sent" in english
+    assert "Days sent" in client.get(url + "csv").content.decode("utf-8-sig")
     for word in ("Periode", "Dibuat pada", "Hari kirim", "s.d."):
         assert word not in english
 

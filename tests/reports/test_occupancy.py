@@ -7,12 +7,15 @@ say 5 % over); the nation to 720 for 800 = 90 % (an average would say 110 %). No
 may appear anywhere: page, CSV, XLSX, API.
 """
 
+import codecs
+import csv
 import datetime as dt
 import io
 import json
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
@@ -143,6 +146,36 @@ def test_exports_carry_the_same_figures(client_for, occupancy):
     assert (total_line["Tingkat hunian"], total_line["Kelebihan hunian"]) == (85.7, "tidak melebihi")
     numbers = [v for r in rows for v in r if isinstance(v, int | float)]
     assert min(numbers) >= 0
+
+
+def test_csv_is_written_for_indonesian_excel_in_either_language(client_for, occupancy):
+    """``;``-separated, header first, decimal comma, whole numbers without a thousands separator — in the
+    English interface too (the file is for Indonesian Excel; only the words follow the reader's language)."""
+    client = client_for(occupancy.central)
+    url = "/laporan/wilayah/33/" + QUERY + "&format=csv&tabel=upt"
+
+    def read() -> list[list[str]]:
+        body = client.get(url).content
+        assert body.startswith(codecs.BOM_UTF8)
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+
+    indonesian = read()
+    header = indonesian[0]
+    assert header[0] == "Kode" and "Tingkat hunian" in header and "Jumlah penghuni" in header
+    lines = {r[0]: dict(zip(header, r, strict=True)) for r in indonesian[1:]}
+    a, b, total = lines["LP3301"], lines["LP3302"], lines["Jumlah"]
+    assert (a["Jumlah penghuni"], a["Kapasitas"]) == ("300", "200")
+    assert (a["Tingkat hunian"], a["Kelebihan hunian"]) == ("150,0", "50,0")
+    assert (b["Tingkat hunian"], b["Kelebihan hunian"]) == ("60,0", "tidak melebihi")
+    assert (total["Jumlah penghuni"], total["Kapasitas"], total["Tingkat hunian"]) == ("600", "700", "85,7")
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = read()
+    assert english[0] != header and "Occupancy rate" in english[0]  # the words are English …
+    rate = header.index("Tingkat hunian")
+    figures = {r[0]: r for r in english[1:]}
+    assert figures["LP3301"][rate] == "150,0"  # … the figures still Indonesian Excel's
+    assert figures["LP3301"][header.index("Jumlah penghuni")] == "300"
 
 
 def test_api_occupancy_rate_and_null_overcrowding(occupancy):

@@ -19,9 +19,10 @@ def main_html(response) -> str:
 
 
 def csv_rows(response) -> list[list[str]]:
+    """The CSV as Indonesian Excel reads it: a byte-order mark, then ``;``-separated rows."""
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text[1:])))
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
 
 
 def xlsx_rows(response) -> list[tuple]:
@@ -70,7 +71,8 @@ def test_every_table_of_every_region_page_exports_the_region_only(client_for, re
                 assert "attachment;" in response["Content-Disposition"]
                 text = response.content.decode("utf-8") if fmt == "csv" else repr(xlsx_rows(response))
                 assert "Cipinang" not in text and "LP3101" not in text, (url, key)
-                assert "Dibuat pada" in text
+                # The title, filters and generation time are the XLSX's; the CSV is the bare table.
+                assert ("Dibuat pada" in text) == (fmt == "xlsx"), (url, key, fmt)
                 exported += 1
     assert exported >= 30
 
@@ -109,23 +111,28 @@ def test_filter_by_upt_type(client_for, report_data):
     client = client_for(report_data.world.monitor_x)
     html = main_html(client.get("/laporan/wilayah/33/?tanggal=2026-03-10&jenis=RUTAN"))
     assert "Rutan Uji Semarang" in html and "Karanganyar" not in html
-    rows = csv_rows(client.get("/laporan/wilayah/33/?tanggal=2026-03-10&jenis=RUTAN&format=csv&tabel=upt"))
-    assert ["Jenis UPT: Rutan"] in rows
+    url = "/laporan/wilayah/33/?tanggal=2026-03-10&jenis=RUTAN&tabel=upt&format="
+    rows = csv_rows(client.get(url + "csv"))
+    assert any("Rutan Uji Semarang" in cell for row in rows for cell in row)
     assert not any("Karanganyar" in cell for row in rows for cell in row)
+    assert "Jenis UPT: Rutan" in [r[0] for r in xlsx_rows(client.get(url + "xlsx"))]
 
 
-def test_csv_export_has_title_filters_generated_at_and_figures(client_for, report_data):
-    response = client_for(report_data.world.monitor_x).get(
-        f"/laporan/wilayah/33/kepatuhan/?{RANGE}&format=csv&tabel=kepatuhan"
-    )
+def test_csv_export_is_the_bare_table_for_indonesian_excel(client_for, report_data):
+    """Header on the first row, ``;``, whole numbers plain; the title and filters are the XLSX's only."""
+    url = f"/laporan/wilayah/33/kepatuhan/?{RANGE}&tabel=kepatuhan&format="
+    client = client_for(report_data.world.monitor_x)
+    response = client.get(url + "csv")
     assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbfKode;UPT;")
     rows = csv_rows(response)
-    assert rows[0][0].startswith("Kepatuhan kiriman data — Kanwil Ditjenpas Jawa Tengah")
-    assert ["Cakupan: Kanwil Ditjenpas Jawa Tengah"] in rows
-    assert ["Periode: 01-03-2026 s.d. 10-03-2026"] in rows
-    assert re.match(r"Dibuat pada: \d\d-\d\d-\d{4} \d\d\.\d\d WIB", rows[3][0])
-    header = rows[5]
-    data = {r[0]: dict(zip(header, r, strict=True)) for r in rows[6:] if r and r[0].startswith("LP")}
+    header = rows[0]
+    assert header[:2] == ["Kode", "UPT"] and "Hari kirim" in header
+    assert all(len(r) == len(header) for r in rows)
+    text = response.content.decode("utf-8-sig")
+    for metadata in ("Kepatuhan kiriman data", "Cakupan", "Periode", "Dibuat pada"):
+        assert metadata not in text
+    data = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:] if r[0].startswith("LP")}
     b = data["LP3302"]
     assert (b["Hari kirim"], b["Tidak kirim (hari)"], b["Beruntun terpanjang"], b["Beruntun saat ini"]) == (
         "4",
@@ -134,7 +141,16 @@ def test_csv_export_has_title_filters_generated_at_and_figures(client_for, repor
         "2",
     )
     assert data["LP3301"]["Terlambat 10.00 (hari)"] == "2"
+    assert re.fullmatch(r"\d+,\d", b["Kepatuhan"])  # a percentage with a decimal comma, no "%"
+    assert re.fullmatch(r"\d\d-\d\d-2026", b["Terakhir kirim"])  # dates as the pages write them
     assert rows[-1][0] == "Jumlah"
+    # The XLSX keeps what the CSV leaves out, above its header.
+    xlsx = xlsx_rows(client.get(url + "xlsx"))
+    assert xlsx[0][0].startswith("Kepatuhan kiriman data — Kanwil Ditjenpas Jawa Tengah")
+    assert "Cakupan: Kanwil Ditjenpas Jawa Tengah" in [r[0] for r in xlsx]
+    assert "Periode: 01-03-2026 s.d. 10-03-2026" in [r[0] for r in xlsx]
+    assert re.match(r"Dibuat pada: \d\d-\d\d-\d{4} \d\d\.\d\d WIB", xlsx[3][0])
+    assert xlsx[5] == tuple(header)
 
 
 def test_xlsx_export_has_typed_cells(client_for, report_data):
