@@ -312,3 +312,29 @@ def test_pages_run_a_fixed_number_of_queries(client_for, world, django_assert_ma
     for url, bound in bounds.items():
         with django_assert_max_num_queries(bound):
             assert client.get(url).status_code == 200
+
+
+def test_the_run_pages_conflict_total_is_the_sum_of_its_upt_rows(client_for, world):
+    """A conflict on a UPT that sent nothing to the run (Budi held in A since an earlier run, B's package
+    makes him held twice, the later admission in A is reported) still has its UPT row: summary and table
+    agree."""
+    package(world.upt_a, persons=[person_values("A/1", admission_date=today() - timedelta(days=5))])
+    consolidate(world.central)
+    package(world.upt_b, persons=[person_values("B/1")])
+    run = consolidate(world.central)
+    conflict = Conflict.objects.get()
+    assert (conflict.upt, conflict.detected_run) == (world.upt_a, run)
+    assert run.conflicts_found == 1
+
+    client = client_for(world.central)
+    response = client.get(_run_page(run))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'Konflik baru</span><span class="stat-value">1</span>' in html
+    csv = client.get(_run_page(run) + "?format=csv&tabel=hasil_upt").content.decode("utf-8-sig")
+    header, *lines = [line.split(";") for line in csv.strip().splitlines()]
+    rows = {line[0]: dict(zip(header, line, strict=True)) for line in lines if line[0] != "Total"}
+    konflik, kiriman = "Konflik", "Kiriman"
+    assert sum(int(r[konflik]) for r in rows.values()) == 1
+    assert rows[world.upt_a.code][konflik] == "1" and rows[world.upt_a.code][kiriman] == "0"
+    assert rows[world.upt_b.code][konflik] == "0" and rows[world.upt_b.code][kiriman] == "1"

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from central.models import ConsolidationRun, RowIssue, RunUptResult, Severity, Upt
@@ -59,7 +59,8 @@ def run_activity(
         .filter(run__in=[r.pk for r in runs], upt_id__in=scoped_upt_ids(user=user, report_filter=report_filter))
         .values("run_id")
         .annotate(
-            upts=Count("id"),
+            # UPTs that sent to the run (a UPT may have a result row for a conflict alone).
+            upts=Count("id", filter=Q(submissions_count__gt=0)),
             received=Sum("rows_received"),
             accepted=Sum("rows_accepted"),
             rejected=Sum("rows_rejected"),

@@ -136,7 +136,9 @@ def upt_statuses(
                 .values("report_date")[:1]
             ),
             last_result_id=Subquery(
-                RunUptResult.objects.filter(upt=OuterRef("pk"), run__created_at__lt=day_end(day))
+                RunUptResult.objects.filter(
+                    upt=OuterRef("pk"), run__created_at__lt=day_end(day), submissions_count__gt=0
+                )
                 .order_by("-run_id")
                 .values("pk")[:1]
             ),

@@ -712,6 +712,12 @@ class ConsolidationEngine:
             self.outcome.rows_accepted += total - bad
             self.outcome.rows_rejected += bad
             self.outcome.rows_warned += warn
+        # A conflict may fall on a UPT that sent nothing to this run (held here before, while another UPT's
+        # package made the identity clash): it still gets a result row, so the per-UPT conflicts add up to
+        # the run's total, which is their sum (one definition for both figures).
+        for upt_id, n in conflicts_by_upt.items():
+            per_upt.setdefault(upt_id, RunUptResult(run=self.run, upt_id=upt_id, conflicts=n))
+        self.outcome.conflicts_found = sum(r.conflicts for r in per_upt.values())
         Submission.objects.bulk_update(
             submissions,
             ["state", "rows_accepted", "rows_rejected", "rows_warned", "consolidated_at"],
