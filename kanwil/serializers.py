@@ -141,7 +141,11 @@ class ComplianceRowSerializer(UptRefSerializer):
     missed_days = serializers.IntegerField()
     longest_missed_streak = serializers.IntegerField()
     current_missed_streak = serializers.IntegerField(
-        allow_null=True, help_text=_("Hari tidak kirim beruntun sampai akhir rentang; null bila belum pernah mengirim.")
+        allow_null=True,
+        help_text=_(
+            "Hari tidak kirim beruntun sampai akhir rentang; bila belum pernah mengirim, sejak kiriman pertama "
+            "yang diterima pusat."
+        ),
     )
     last_sent_date = serializers.DateField(allow_null=True)
     first_received_at = serializers.DateTimeField(allow_null=True)

@@ -129,11 +129,20 @@ def test_compliance_on_a_sub_range_counts_streaks_inside_it(report_data):
     assert b.late_occupancy_days == 1
 
 
-def test_a_never_sent_upt_has_no_current_streak(world):
+def test_a_never_sent_upt_has_missed_every_day_since_central_began(world):
+    """Never sent: its current streak runs back to the first package central received (from any UPT), or to
+    the range's start when nothing came earlier. It was "—" before, hiding a month of silence."""
     row = by_code(compliance_sel.compliance(user=world.central, start=START, end=DAY, now=NOW))["LP3302"]
-    assert row.current_missed_streak is None
     assert row.last_sent_date is None
-    assert row.longest_missed_streak == 10
+    assert (row.longest_missed_streak, row.current_missed_streak) == (10, 10)  # 01-03 … 10-03, nothing earlier
+
+    send(world.upt_a, dt.date(2026, 2, 8), 8)  # central's first package: 08-02
+    row = by_code(compliance_sel.compliance(user=world.central, start=START, end=DAY, now=NOW))["LP3302"]
+    # 08-02 … 28-02 is 21 days, 01-03 … 10-03 another 10.
+    assert (row.longest_missed_streak, row.current_missed_streak) == (10, 31)
+    send(world.upt_a, dt.date(2026, 3, 5), 8)  # a later package elsewhere changes nothing
+    row = by_code(compliance_sel.compliance(user=world.central, start=START, end=DAY, now=NOW))["LP3302"]
+    assert row.current_missed_streak == 31
 
 
 def test_today_before_and_after_the_deadlines(world):

@@ -39,7 +39,9 @@ class Compliance:
     on_time_other_days: int = 0
     longest_missed_streak: int = 0
     last_sent_date: dt.date | None = None
-    current_missed_streak: int | None = None  # as of the range's last closed day; None: never sent
+    # As of the range's last closed day; a UPT that never sent has missed every day since central's first
+    # package (or the range's start, if earlier).
+    current_missed_streak: int | None = None
     first_received_at: dt.datetime | None = None
     last_received_at: dt.datetime | None = None
 
@@ -90,8 +92,9 @@ def compliance(
     report_filter: ReportFilter = NO_FILTER,
 ) -> list[Compliance]:
     """Per UPT over ``start``..``end``: days sent, late against each deadline, missed days, the longest
-    run of missed days in the range and the current one (looking back before the range if need be).
-    Two queries: the UPTs (with the last day each sent), and one set-based pass over the submissions."""
+    run of missed days in the range and the current one (looking back before the range if need be; for a
+    UPT that never sent, back to central's first package). Two queries: the UPTs (with the last day each
+    sent), and one set-based pass over the submissions."""
     if end < start:
         raise ValueError("end before start")
     now = now or timezone.now()
@@ -105,7 +108,9 @@ def compliance(
                 Submission.objects.filter(upt=OuterRef("pk"), report_date__lte=closed_end)
                 .order_by("-report_date")
                 .values("report_date")[:1]
-            )
+            ),
+            # Uncorrelated: the database computes it once for all the UPTs.
+            first_national=Subquery(Submission.objects.order_by("report_date").values("report_date")[:1]),
         )
         .order_by("kanwil__name", "name")
     )
@@ -153,6 +158,9 @@ def compliance(
             trailing = max(0, (closed_end - last_sent).days)
         if last_sent is not None:
             item.current_missed_streak = max(0, (closed_end - last_sent).days)
+        else:
+            since = min(start, upt.first_national or start)
+            item.current_missed_streak = max(0, (closed_end - since).days + 1)
         data = sent.get(upt.pk)
         if data:
             packages, days_sent, occ, oth, sent_closed, inner_gap, first_at, last_at = data
