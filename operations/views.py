@@ -1,9 +1,13 @@
-"""The home page sends each person to their own start page; the health probes."""
+"""The home page sends each person to their own start page; the health probes; the icon; signing out."""
 
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from central.roles import Role
@@ -49,3 +53,19 @@ def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness for the load balancer: 200 when every check passes, 503 naming the failing ones."""
     state = health.readiness()
     return JsonResponse(state.as_json(), status=200 if state.ready else 503)
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the SVG mark (not permanent, so
+    a changed static file name is followed)."""
+    return redirect(static("img/favicon.svg"))
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's sign-out, which then says so on the login page (it said nothing, leaving people unsure)."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("Anda telah keluar."))
+        return response

@@ -15,8 +15,9 @@ urlpatterns = [
     # Probes for load balancers and monitoring: no login, answered before host checks (ProbeMiddleware).
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("akun/keluar/", views.LogoutView.as_view(), name="logout"),
     path("akun/token/", include("central.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -63,6 +63,16 @@ def test_logout_by_post(client_for, world):
     assert client.get("/")["Location"].startswith(reverse("login"))
 
 
+@pytest.mark.parametrize(("language", "said"), [("id", "Anda telah keluar."), ("en", "You have signed out.")])
+def test_the_login_page_says_one_has_signed_out(client_for, world, settings, language, said):
+    client = client_for(world.operator_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert said in response.content.decode()
+    assert said not in client.get(reverse("login")).content.decode()  # said once
+
+
 def test_operator_home_is_scoped(client_for, world):
     op_a = client_for(world.operator_a)
     assert op_a.get(reverse("upt:home", args=["LP3301"])).status_code == 200
@@ -101,3 +111,19 @@ def test_english_is_available(client_for, world):
 
 def test_healthz(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_favicon_is_linked_and_answers(client, client_for, world):
+    """Every page links the SVG mark; /favicon.ico, which browsers ask for anyway, redirects to it."""
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    icon = static("img/favicon.svg")
+    assert finders.find("img/favicon.svg")  # the file exists among the static files
+    assert f'<link rel="icon" href="{icon}" type="image/svg+xml">' in client.get(reverse("login")).content.decode()
+    admin_page = client_for(world.admin).get("/admin/").content.decode()
+    assert f'<link rel="icon" href="{icon}"' in admin_page
+    for who in (client, client_for(world.operator_a)):
+        response = who.get("/favicon.ico")
+        assert response.status_code == 302 and response["Location"] == icon
+    assert client.post("/favicon.ico").status_code == 405

@@ -195,6 +195,8 @@ ROUTES: dict[str, Route] = {
     # Probes: anyone, signed in or not, gets the same answer (test_probes_answer_everyone_alike).
     "healthz": Route(read_only(PUBLIC)),
     "readyz": Route(read_only(PUBLIC)),
+    # Browsers' icon request: a redirect to the static SVG, for anyone.
+    "favicon": Route(read_only(PUBLIC)),
     # The login form (Django's also takes PUT as a POST); a signed-in visitor is sent home on any verb.
     "login": Route(
         {
