@@ -243,7 +243,8 @@ class NationalBench:
         specs = [
             (NationalPerson, StagedPerson, "reg_number", _PERSON_COPY_COLUMNS,
              {"source_submission_id": "s.submission_id", "first_run_id": "%(run)s"}, ""),
-            (NationalMovement, StagedMovement, "uid", _MOVEMENT_COPY_COLUMNS, {"other_upt_id": "ou.id"},
+            (NationalMovement, StagedMovement, "uid", _MOVEMENT_COPY_COLUMNS,
+             {"other_upt_id": "ou.id", "received_on": "CURRENT_DATE"},
              f"LEFT JOIN {upt} ou ON ou.code = s.other_upt_code"),
             (NationalRemission, StagedRemission, "uid", _REMISSION_COPY_COLUMNS, {}, ""),
         ]  # fmt: skip
@@ -251,7 +252,8 @@ class NationalBench:
         for national, staged, key, columns, extra, join in specs:
             insert = ["upt_id", *columns, *extra, "last_run_id"]
             select = ["sb.upt_id", *[f"s.{c}" for c in columns], *extra.values(), "%(run)s"]
-            updates = [c for c in insert if c not in ("upt_id", key, "first_run_id")]
+            # Written once, as the run does: the register's first-run and first-receipt columns.
+            updates = [c for c in insert if c not in ("upt_id", key, "first_run_id", "received_on")]
             table = national._meta.db_table
             statements.append(
                 f"INSERT INTO {table} ({', '.join(insert)}) SELECT {', '.join(select)} "
