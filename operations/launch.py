@@ -31,6 +31,31 @@ class StartError(RuntimeError):
     """A problem the person starting SDP can fix; printed as one line."""
 
 
+class SignalSafeLog:
+    """The processes' log file as honcho's printer writes to it.
+
+    honcho writes "SIGTERM received" from its signal handler. A buffered file interrupted by that handler in
+    the middle of writing a process's line raises "reentrant call", and the launcher then leaves without
+    stopping its processes. Each write here is one unbuffered ``os.write``, which has no such lock.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+
+    def write(self, text: str) -> int:
+        os.write(self.fd, text.encode("utf-8", "replace"))
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
 def _say(text: str) -> None:
     print(text, flush=True)
 
@@ -148,7 +173,8 @@ def start() -> int:
 
         honcho.manager.KILL_WAIT = STOP_GRACE_SECONDS
         log_file.parent.mkdir(exist_ok=True)
-        with open(log_file, "a", buffering=1) as log:
+        log = SignalSafeLog(log_file)
+        try:
             manager = honcho.manager.Manager(Printer(output=log, colour=False))
             for name, command in _procfile().items():
                 manager.add_process(name, command, env=env, cwd=str(BASE_DIR))
@@ -158,6 +184,8 @@ def start() -> int:
             threading.Thread(target=_announce_when_ready, args=(url, ready), daemon=True).start()
             manager.loop()  # returns when every process has stopped (Ctrl+C, SIGTERM, or one of them failing)
             ready.set()
+        finally:
+            log.close()
         if manager.returncode not in (0, None) and manager.returncode != 130 and manager.returncode != 143:
             _say(f"\nA process stopped (exit {manager.returncode}); the end of {log_file}:\n{_tail(log_file)}")
             return 1
