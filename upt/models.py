@@ -80,6 +80,9 @@ class Movement(models.Model):
     register_from = models.CharField(_("dari register"), max_length=8, choices=Register.choices, blank=True)
     register_to = models.CharField(_("ke register"), max_length=8, choices=Register.choices, blank=True)
     note = models.CharField(_("catatan"), max_length=255, blank=True)
+    # A transfer in accepted from the incoming-transfers list: the uid of the sending UPT's transfer out
+    # (as central's register holds it), so that the same transfer is never accepted twice.
+    transfer_of = models.UUIDField(_("pindahan dari mutasi"), null=True, blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("dicatat oleh")
     )
@@ -94,6 +97,13 @@ class Movement(models.Model):
         verbose_name_plural = _("mutasi")
         ordering = ["person", "date", "recorded_at"]
         indexes = [models.Index(fields=["upt", "kind", "date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["upt", "transfer_of"],
+                condition=models.Q(transfer_of__isnull=False),
+                name="movement_transfer_accepted_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {show_date(self.date)}"
