@@ -62,6 +62,20 @@ class Sex(models.TextChoices):
     FEMALE = "P", _("Perempuan")
 
 
+# How a record may spell Indonesian citizenship (case and surrounding spaces aside); any other value is a
+# foreign national (warga negara asing). Data entry normalises to "Indonesia"; the snapshot counts the rest.
+INDONESIAN_SPELLINGS = frozenset({"", "indonesia", "wni", "warga negara indonesia"})
+
+
+def is_indonesian(nationality: str) -> bool:
+    return nationality.strip().lower() in INDONESIAN_SPELLINGS
+
+
+# A child (anak) in the criminal justice system is under 18 (UU 11/2012 tentang Sistem Peradilan Pidana
+# Anak, Pasal 1); the daily snapshot counts the held people younger than this on its day.
+CHILD_AGE_YEARS = 18
+
+
 class Religion(models.TextChoices):
     ISLAM = "ISLAM", _("Islam")
     KRISTEN = "KRISTEN", _("Kristen")

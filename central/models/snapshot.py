@@ -18,6 +18,10 @@ class OccupancySnapshot(models.Model):
     sentenced = models.PositiveIntegerField(_("narapidana"))
     male = models.PositiveIntegerField(_("laki-laki"))
     female = models.PositiveIntegerField(_("perempuan"))
+    # Of the occupants: children (under ``CHILD_AGE_YEARS`` on the day) and foreign nationals. Database
+    # defaults, so that bulk loaders written before these columns still insert whole rows.
+    children = models.PositiveIntegerField(_("anak"), default=0, db_default=0)
+    foreign_nationals = models.PositiveIntegerField(_("warga negara asing"), default=0, db_default=0)
     run = models.ForeignKey("central.ConsolidationRun", on_delete=models.SET_NULL, null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -75,3 +75,27 @@ def test_an_inactive_unit_without_occupants_is_left_out(world):
     world.upt_c.save()
     consolidate(world.central)
     assert set(OccupancySnapshot.objects.values_list("upt__code", flat=True)) == {"LP3301", "LP3302"}
+
+
+def test_children_and_foreign_nationals_are_counted_on_the_day(world):
+    """Under 18 on the snapshot's day is a child (18 today is not; no birth date is not); any nationality but
+    a spelling of Indonesian is foreign. Released people are not occupants."""
+    t = today()
+    eighteen_today = t.replace(year=t.year - 18) if (t.month, t.day) != (2, 29) else t.replace(year=t.year - 18, day=28)
+    package(
+        world.upt_a,
+        persons=[
+            person_values("A/1", nik="", birth_date=eighteen_today),
+            person_values("A/2", nik="", birth_date=eighteen_today + timedelta(days=1)),
+            person_values("A/3", nik="", birth_date=None),
+            person_values("A/4", nik="", nationality="Malaysia", passport_number="A1234567"),
+            person_values("A/5", nik="", nationality=" WNI "),
+            person_values("A/6", nik="", nationality="Nigeria", passport_number="B7654321", status="RELEASED"),
+            person_values("A/7", nik="", birth_date=eighteen_today + timedelta(days=30), status="RELEASED"),
+        ],
+    )
+    consolidate(world.central)
+    snap = OccupancySnapshot.objects.get(date=today(), upt=world.upt_a)
+    assert (snap.total, snap.children, snap.foreign_nationals) == (5, 1, 1)
+    other = OccupancySnapshot.objects.get(date=today(), upt=world.upt_b)
+    assert (other.children, other.foreign_nationals) == (0, 0)

@@ -35,6 +35,7 @@ from central.reference import (
     RemissionKind,
     Sex,
     TemporaryExitReason,
+    is_indonesian,
 )
 from central.register_rules import (
     DATE_ORDER,
@@ -118,10 +119,6 @@ def _date_order_message(order: DateOrder, record: Mapping[str, Any]) -> tuple[st
         "later": str(_DATE_LABELS.get(order.later, order.later)).lower(),
         "b": fmt(b),
     }
-
-
-def is_indonesian(nationality: str) -> bool:
-    return nationality.strip().lower() in {"", "indonesia", "wni", "warga negara indonesia"}
 
 
 # Direction overrides and zero-width characters: invisible on screen, they can turn a name around

@@ -49,7 +49,14 @@ from central.models import (
     SubmissionState,
 )
 from central.models.records import PERSON_PACKAGE_FIELDS
-from central.reference import DETAINEE_REGISTERS, HELD_STATUSES, MovementKind, PersonStatus
+from central.reference import (
+    CHILD_AGE_YEARS,
+    DETAINEE_REGISTERS,
+    HELD_STATUSES,
+    INDONESIAN_SPELLINGS,
+    MovementKind,
+    PersonStatus,
+)
 from central.validation import (
     MOVEMENT,
     PERSON,
@@ -75,6 +82,7 @@ SMALL_RUN_SHARE = 20
 _HELD = sql_list(HELD_STATUSES)
 _DETAINEE = sql_list(DETAINEE_REGISTERS)
 _GONE_STATUSES = sql_list([PersonStatus.RELEASED, PersonStatus.DIED])
+_INDONESIAN = sql_list(INDONESIAN_SPELLINGS)
 _NO_ID = "CAST(NULL AS bigint)"  # typed, or PostgreSQL reads a bare NULL in a derived table as text
 # A tombstone's key as a UUID: 32 hex digits, dashes optional.
 _UUID_TEXT = "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
@@ -647,11 +655,17 @@ class ConsolidationEngine:
         self.sql(f"DELETE FROM {breakdown} WHERE date = %(today)s")
         self.sql(f"DELETE FROM {snap} WHERE date = %(today)s")
         self.sql(
-            f"INSERT INTO {snap} (date, upt_id, capacity, detainees, sentenced, male, female, run_id) "
+            f"INSERT INTO {snap} (date, upt_id, capacity, detainees, sentenced, male, female, children, "
+            f"foreign_nationals, run_id) "
             f"SELECT %(today)s, u.id, u.capacity, "
             f"SUM(CASE WHEN n.register IN {_DETAINEE} THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN n.id IS NOT NULL AND n.register NOT IN {_DETAINEE} THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN n.sex = 'L' THEN 1 ELSE 0 END), SUM(CASE WHEN n.sex = 'P' THEN 1 ELSE 0 END), %(run)s "
+            f"SUM(CASE WHEN n.sex = 'L' THEN 1 ELSE 0 END), SUM(CASE WHEN n.sex = 'P' THEN 1 ELSE 0 END), "
+            # Younger than CHILD_AGE_YEARS on the snapshot's day (no birth date: not counted as a child).
+            f"SUM(CASE WHEN n.birth_date > CAST(%(today)s AS date) - INTERVAL '{CHILD_AGE_YEARS} years' "
+            f"THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN n.id IS NOT NULL AND LOWER(BTRIM(n.nationality)) NOT IN {_INDONESIAN} "
+            f"THEN 1 ELSE 0 END), %(run)s "
             f"FROM {self.q.upt} u LEFT JOIN {self.t_person} n ON n.upt_id = u.id AND n.status IN {_HELD} "
             f"GROUP BY u.id, u.capacity, u.is_active HAVING u.is_active OR COUNT(n.id) > 0"
         )
