@@ -40,7 +40,7 @@ from central.models import (
     Upt,
     ValidationRule,
 )
-from central.nik import FEMALE_DAY_OFFSET, NIK_PROVINCE_CODES
+from central.nik import FEMALE_DAY_OFFSET, region_codes
 from central.reference import (
     DETAINEE_REGISTERS,
     HELD_STATUSES,
@@ -166,36 +166,48 @@ def _register_term_detail(alias: str = "s") -> str:
 
 def nik_linkable_sql(col: str) -> str:
     """A NIK good enough to link people on — the checks of ``central.nik.nik_problems`` that need no other
-    field: 16 digits, not one digit repeated, a real province, regency and district not 00, a day and month
-    that exist (day + 40 for women), a serial other than 0000. Safe on any text: casts only after the check."""
+    field: 16 digits, not one digit repeated, a province, regency and district of Kemendagri's list
+    (``central.nik.region_codes``), a day and month that exist (day + 40 for women), a serial other than
+    0000. Safe on any text: casts only after the check. The region list is one array constant, which
+    PostgreSQL looks up in a hash table it builds once per statement."""
     dd = f"CAST(substr({col}, 7, 2) AS integer)"
     mm = f"CAST(substr({col}, 9, 2) AS integer)"
     day = f"(CASE WHEN {dd} > {FEMALE_DAY_OFFSET} THEN {dd} - {FEMALE_DAY_OFFSET} ELSE {dd} END)"
     # Days in the month of a leap year: 29 February is a possible birthday.
     month_days = f"(CASE WHEN {mm} = 2 THEN 29 WHEN {mm} IN (4, 6, 9, 11) THEN 30 ELSE 31 END)"
-    provinces = sql_list(f"{code:02d}" for code in NIK_PROVINCE_CODES)
     return (
         f"(CASE WHEN ({col} ~ '{_NIK_16}') THEN (replace({col}, substr({col}, 1, 1), '') <> '' "
-        f"AND substr({col}, 1, 2) IN {provinces} AND substr({col}, 3, 2) <> '00' AND substr({col}, 5, 2) <> '00' "
+        f"AND substr({col}, 1, 6) = ANY({_region_array()}) "
         f"AND {mm} BETWEEN 1 AND 12 AND {day} BETWEEN 1 AND {month_days} "
         f"AND substr({col}, 13, 4) <> '0000') ELSE false END)"
     )
 
 
-def _nik_matches_person() -> str:
+def _region_array() -> str:
+    """Every district code a NIK may start with, as a text[] literal (digits only, so nothing to escape)."""
+    return "'{" + ",".join(sorted(region_codes().districts)) + "}'::text[]"
+
+
+def nik_matches_person_sql(alias: str = "s") -> str:
     """The NIK's birth date and sex are the row's (as ``central.nik.nik_problems`` checks them)."""
-    dd = "CAST(substr(s.nik, 7, 2) AS integer)"
-    mm = "CAST(substr(s.nik, 9, 2) AS integer)"
-    yy = "CAST(substr(s.nik, 11, 2) AS integer)"
+    nik = f"{alias}.nik"
+    dd = f"CAST(substr({nik}, 7, 2) AS integer)"
+    mm = f"CAST(substr({nik}, 9, 2) AS integer)"
+    yy = f"CAST(substr({nik}, 11, 2) AS integer)"
     female = f"{dd} > {FEMALE_DAY_OFFSET}"
-    sex_ok = f"(CASE WHEN {female} THEN '{Sex.FEMALE.value}' ELSE '{Sex.MALE.value}' END) = s.sex"
+    sex_ok = f"(CASE WHEN {female} THEN '{Sex.FEMALE.value}' ELSE '{Sex.MALE.value}' END) = {alias}.sex"
     day = f"(CASE WHEN {female} THEN {dd} - {FEMALE_DAY_OFFSET} ELSE {dd} END)"
     birth_ok = (
-        f"(s.birth_date IS NULL OR ({day} = CAST(EXTRACT(DAY FROM s.birth_date) AS integer) "
-        f"AND {mm} = CAST(EXTRACT(MONTH FROM s.birth_date) AS integer) "
-        f"AND {yy} = CAST(EXTRACT(YEAR FROM s.birth_date) AS integer) %% 100))"
+        f"({alias}.birth_date IS NULL OR ({day} = CAST(EXTRACT(DAY FROM {alias}.birth_date) AS integer) "
+        f"AND {mm} = CAST(EXTRACT(MONTH FROM {alias}.birth_date) AS integer) "
+        f"AND {yy} = CAST(EXTRACT(YEAR FROM {alias}.birth_date) AS integer) %% 100))"
     )
-    return f"(CASE WHEN (s.nik ~ '{_NIK_16}') THEN ({sex_ok} AND {birth_ok}) ELSE false END)"
+    return f"(CASE WHEN ({nik} ~ '{_NIK_16}') THEN ({sex_ok} AND {birth_ok}) ELSE false END)"
+
+
+def nik_plausible_sql(alias: str = "s") -> str:
+    """A NIK that passes P_NIK_IMPLAUSIBLE: the only kind linkage links people by (DESIGN §1)."""
+    return f"({nik_linkable_sql(f'{alias}.nik')} AND {nik_matches_person_sql(alias)})"
 
 
 def _people_known_sql(q: SqlContext) -> str:
@@ -291,11 +303,12 @@ RULES: list[Rule] = [
         WARNING,
         gettext_noop("NIK tidak sesuai dengan provinsi, tanggal lahir atau jenis kelamin."),
         gettext_noop(
-            "Pemeriksaan yang sama dengan pengisian data di UPT (central/nik.py): kode provinsi, kabupaten dan "
-            "kecamatan, tanggal lahir DDMMYY (tanggal + 40 untuk perempuan) yang sesuai, nomor urut bukan 0000. "
-            "NIK seperti ini tidak dipakai untuk menautkan identitas."
+            "Pemeriksaan yang sama dengan pengisian data di UPT (central/nik.py): kode provinsi, kabupaten/kota "
+            "dan kecamatan menurut daftar kode wilayah Kemendagri, tanggal lahir DDMMYY (tanggal + 40 untuk "
+            "perempuan) yang sama dengan tanggal lahir dan jenis kelamin WBP, nomor urut bukan 0000. NIK seperti "
+            "ini tidak dipakai untuk menautkan identitas: WBP ditautkan dengan nama, tanggal dan tempat lahir."
         ),
-        where=lambda q: f"(s.nik ~ '{_NIK_16}') AND NOT ({nik_linkable_sql('s.nik')} AND {_nik_matches_person()})",
+        where=lambda q: f"(s.nik ~ '{_NIK_16}') AND NOT {nik_plausible_sql('s')}",
         detail=lambda q: detail_sql("nik", nik="s.nik"),
     ),
     Rule(

@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 from faker import Faker
 
 from central.models import DetentionLimit, Upt
-from central.nik import nik_compose
+from central.nik import listed_districts, nik_compose
 from central.reference import CrimeCategory, Education, MovementKind, Religion
 from central.register_rules import TRANSFER_CARRIED_FIELDS
 from central.sentence import Term, b_register_for
@@ -111,7 +111,7 @@ def _identity(ctx: _Ctx, *, detention_start: date, sex: str | None = None, forei
         nationality, prefix = rng.choice(FOREIGNERS)
         data.update({"nationality": nationality, "passport_number": f"{prefix}{rng.randint(1000000, 9999999)}"})
     else:
-        region = f"{ctx.upt.kanwil.code}{rng.randint(1, 20):02d}{rng.randint(1, 25):02d}"
+        region = rng.choice(listed_districts(ctx.upt.kanwil.code))
         data["nik"] = nik_compose(region=region, birth_date=birth_date, sex=sex, serial=ctx.rng.randint(1, 9999))
     return data
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from central import package as pkg
 from central.models import PackageKind, RecordType
+from central.nik import listed_districts
 from central.reference import CrimeCategory, MovementKind, Register, RemissionKind
 
 _FIRST = ["Budi", "Agus", "Siti", "Dewi", "Rudi", "Joko", "Ahmad", "Nur", "Eko", "Sri", "Bambang", "Wahyu"]
@@ -34,7 +35,7 @@ def synthetic_person(rng: random.Random, n: int, upt_code: str) -> list[Any]:
     values = {
         "uid": _uuid(rng),
         "reg_number": f"{register.replace('.', '')}/{n:05d}/{upt_code}"[:40],
-        "nik": f"33{rng.randrange(10, 99)}{rng.randrange(10, 99)}{birth:%d%m%y}{rng.randrange(1, 9999):04d}",
+        "nik": f"{rng.choice(listed_districts('33'))}{birth:%d%m%y}{rng.randrange(1, 9999):04d}",
         "passport_number": "",
         "nationality": "Indonesia",
         "full_name": f"{rng.choice(_FIRST)} {rng.choice(_LAST)}",

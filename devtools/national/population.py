@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from central.models import UptType
-from central.nik import nik_compose
+from central.nik import listed_districts, nik_compose
 from central.reference import (
     DETAINEE_REGISTERS,
     CrimeCategory,
@@ -386,7 +386,7 @@ class Generator:
         nik = ""
         if rng.random() >= facts.NO_NIK_SHARE:
             nik_province = rng.choice(facts.NIK_PROVINCES.get(province, [province]))
-            region = f"{nik_province}{rng.randint(1, 25):02d}{rng.randint(1, 30):02d}"
+            region = rng.choice(listed_districts(nik_province))
             nik = nik_compose(region=region, birth_date=birth, sex=sex, serial=rng.randint(1, 9999))
             if rng.random() < facts.NIK_TYPO_SHARE:
                 nik = nik[:8] + f"{rng.randint(13, 19)}" + nik[10:]  # a month that cannot be: a typist's slip

@@ -1,12 +1,12 @@
 """Linkage of the same human across units, and each kind of conflict central must look at."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db.models import F
 from django.test import override_settings
 
-from central.models import Conflict, ConsolidationRun, NationalMovement, NationalPerson, PersonIdentity
+from central.models import Conflict, ConsolidationRun, NationalMovement, NationalPerson, PersonIdentity, RowIssue
 from tests.consolidation.helpers import consolidate, movement_values, package, person_values, today
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +86,23 @@ def test_an_implausible_nik_is_not_used_for_linkage(world):
     package(world.upt_b, persons=[person_values("B/1", nik="3301020000000000", full_name="Wati")])
     consolidate(world.central)
     assert identity_of(world.upt_a, "A/1") != identity_of(world.upt_b, "B/1")
+
+
+def test_a_nik_that_contradicts_its_holder_is_not_used_for_linkage(world):
+    """P_NIK_IMPLAUSIBLE says such a NIK links nobody: a wrong birth date, a woman's NIK for a man or a
+    region outside Kemendagri's list keeps two people with the same NIK apart (unless their names match)."""
+    cases = [("3301025705900001", "L"), ("3399021705900001", "L"), ("3301021705900001", "P")]
+    for i, (nik, sex) in enumerate(cases):
+        package(world.upt_a, persons=[person_values(f"A/{i}", nik=nik, sex=sex, full_name="Ani")])
+        package(world.upt_b, persons=[person_values(f"B/{i}", nik=nik, sex=sex, full_name="Wati")])
+        run = consolidate(world.central)
+        assert RowIssue.objects.filter(run=run, rule__code="P_NIK_IMPLAUSIBLE").count() == 2, nik
+        assert identity_of(world.upt_a, f"A/{i}") != identity_of(world.upt_b, f"B/{i}"), nik
+    born_elsewhere = person_values("A/9", birth_date=date(1990, 5, 18), full_name="Ani")  # NIK says 17-05-1990
+    package(world.upt_a, persons=[born_elsewhere])
+    package(world.upt_b, persons=[person_values("B/9", birth_date=date(1990, 5, 18), full_name="Wati")])
+    consolidate(world.central)
+    assert identity_of(world.upt_a, "A/9") != identity_of(world.upt_b, "B/9")
 
 
 def test_a_corrected_nik_relinks_the_record(world):

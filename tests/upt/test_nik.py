@@ -25,8 +25,11 @@ def test_a_composed_nik_is_plausible_and_agrees_with_its_holder():
         ("1111111111111111", "diulang"),
         ("0001051705900012", "kode provinsi"),
         ("2201051705900012", "kode provinsi"),  # no province 22
-        ("3300051705900012", "tidak boleh 00"),
-        ("3301001705900012", "tidak boleh 00"),
+        ("3300051705900012", "kode kabupaten/kota"),
+        ("3301001705900012", "kode kecamatan"),
+        ("3299051705900012", "kode kabupaten/kota"),  # Jawa Tengah has no regency 99
+        ("3301991705900012", "kode kecamatan"),  # Cilacap's highest district is 24
+        ("3125011705900012", "kode kabupaten/kota"),  # DKI Jakarta has one kabupaten (01)
         ("3301053205900012", "bukan tanggal lahir"),  # day 32
         ("3301051713900012", "bukan tanggal lahir"),  # month 13
         ("3301057202900012", "bukan tanggal lahir"),  # 72 − 40 = 32
@@ -50,3 +53,19 @@ def test_the_nik_must_agree_with_birth_date_and_sex():
     assert any("tidak sama" in p for p in nik_problems(nik, birth_date=date(1980, 5, 17)))
     assert any("Perempuan" in p for p in nik_problems(nik, sex="P"))
     assert any("perempuan" in p for p in nik_problems("3301055705900012", sex="L"))
+
+
+@pytest.mark.parametrize(
+    "nik",
+    [
+        "3301241705900012",  # Cilacap's district 24, in Kemendagri's current list
+        "1104041705900012",  # Aceh Tengah 04: moved to Bener Meriah, retired code under 1104's highest
+        "9101011705900012",  # Merauke as Papua's 91.01, before it became Papua Selatan's 93.01 (2022)
+        "6405011705900012",  # Bulungan as Kalimantan Timur's 64.05, before Kalimantan Utara (2012)
+        "9301011705900012",  # Merauke today
+    ],
+)
+def test_codes_of_the_list_and_codes_retired_by_a_split_are_plausible(nik):
+    """A NIK keeps the region codes it was issued under; a retired code is never reused, new ones take the
+    next number, so a code not above the highest in use can be on a real NIK (central.nik.RegionCodes)."""
+    assert nik_problems(nik) == []

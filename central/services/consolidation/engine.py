@@ -65,7 +65,7 @@ from central.validation import (
     SqlContext,
     active_rules,
     issue_statements,
-    nik_linkable_sql,
+    nik_plausible_sql,
     sql_list,
     statement_params,
 )
@@ -493,7 +493,7 @@ class ConsolidationEngine:
             f"WHEN n.name_key <> '' AND cur.name_key = n.name_key "
             f"AND NOT EXISTS (SELECT 1 FROM sdp_shared_name x WHERE x.name_key = n.name_key) THEN cur.id END "
             f"FROM (SELECT w.id, w.identity_id, w.name_key, "
-            f"CASE WHEN {nik_linkable_sql('w.nik')} THEN w.nik ELSE '' END AS nik "
+            f"CASE WHEN {nik_plausible_sql('w')} THEN w.nik ELSE '' END AS nik "
             f"FROM {p} w WHERE w.last_run_id = %(run)s OR w.identity_id IS NULL OFFSET 0) n "
             f"LEFT JOIN {ident} cur ON cur.id = n.identity_id"
         )
