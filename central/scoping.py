@@ -23,6 +23,7 @@ from django.db import models
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
+from central.replica import decided_on_primary
 from central.typing import AnyUser
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def scope_upts(user: AnyUser, action: Action) -> models.QuerySet[Upt] | None:
         result = _operated_upts(user, with_superuser=False)
     else:  # CONSOLIDATE, RESOLVE: national rights, all or nothing
         result = None if has_central_permission(user, action) else Upt.objects.none()
-    cache[key] = result
+    cache[key] = result = decided_on_primary(result)
     return result
 
 
@@ -149,7 +150,7 @@ def scope_kanwils(user: AnyUser, action: Action = Action.VIEW) -> models.QuerySe
     if action is Action.VIEW:
         if has_central_permission(user, Action.VIEW):
             return None
-        return _monitored_kanwils(user)
+        return decided_on_primary(_monitored_kanwils(user))
     if action in (Action.CONSOLIDATE, Action.RESOLVE) and has_central_permission(user, action):
         return None
     return Kanwil.objects.none()  # regions are never operated or submitted for

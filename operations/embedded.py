@@ -300,6 +300,38 @@ def pg_stop(var_dir: Path) -> None:
             _pg("pg_ctl", "stop", "-D", str(pg_data_dir(var_dir)), "-m", "fast", "-w", "-t", "60", timeout=90)
 
 
+def pg_replica_start(primary_var: Path, replica_var: Path) -> None:
+    """A streaming replica of the embedded server, its data under ``replica_var``: made once with
+    ``pg_basebackup -R`` over the primary's socket, then started like the primary (a socket only, in its own
+    folder). For reading reports from a replica on one machine (``DATABASE_REPLICA_URL`` set to
+    ``database_url(replica_var)``) and for that feature's test; a real deployment's replica is a server of its own."""
+    _check_writable(replica_var)
+    if _as_root():
+        _ensure_system_user()
+    data = pg_data_dir(replica_var)
+    with _locked(replica_var, "postgres"):
+        if not (data / "PG_VERSION").is_file():
+            data.mkdir(mode=0o700, exist_ok=True)
+            if _as_root():
+                _give_to_system_user(data)
+            done = _pg(
+                "pg_basebackup",
+                "-D", str(data),
+                "-h", str(socket_dir(primary_var)),
+                "-p", str(PORT),
+                "-U", SUPERUSER,
+                "--write-recovery-conf",  # standby.signal and primary_conninfo: it follows the primary
+                "--wal-method", "stream",
+                "--checkpoint", "fast",
+                timeout=600,
+            )  # fmt: skip
+            if done.returncode != 0:
+                shutil.rmtree(data, ignore_errors=True)
+                raise EmbeddedError(f"pg_basebackup failed: {done.stderr.strip() or done.stdout.strip()}")
+        if not pg_is_running(replica_var):
+            pg_start(replica_var)
+
+
 # --- Redis -----------------------------------------------------------------------------------------------
 def redis_socket(var_dir: Path) -> Path:
     return socket_dir(var_dir) / "redis.sock"

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Report GETs read the replica when DATABASE_REPLICA_URL is set; a browser that just wrote reads the primary.
+    "central.replica.ReportReplicaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it answers a locked-out login before the view runs.
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "operations.context_processors.navigation",
+                "central.replica.replica_note",
             ],
         },
     },
@@ -121,6 +124,18 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, mini
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A database host that stops answering fails a request (and /readyz) in seconds, not at the TCP timeout.
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
+# Report pages, exports and the report API may read from a PostgreSQL streaming replica of the primary
+# (central/replica.py): writes, scoping and a browser that has just changed something read the primary.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", "") | {
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": DATABASES["default"]["OPTIONS"]["connect_timeout"]},
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["central.replica.ReportReplicaRouter"]
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 30, minimum=0)
+DATABASE_REPLICA_LAG_NOTE_SECONDS = env_int("DATABASE_REPLICA_LAG_NOTE_SECONDS", 60, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and permissions --------------------------------------------------------------
