@@ -293,6 +293,16 @@ REDIS_URL = env_str("REDIS_URL", "") or ""
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "redis+socket://")):
     raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} is not a redis://, rediss:// or redis+socket:// URL.")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+
+# SDP Publik's figures and request counts (kanwil/public.py, docs/REPORTS.md): in the broker's Redis, shared by
+# every web process; without a broker (the embedded demo's one process, tests) in process memory.
+# redis-py spells Celery's socket URL (the embedded Redis) redis+socket://PATH?virtual_host=N as unix://PATH?db=N.
+_CACHE_URL = REDIS_URL.replace("redis+socket://", "unix://", 1).replace("?virtual_host=", "?db=", 1)
+_CACHE = ("redis.RedisCache", _CACHE_URL) if REDIS_URL else ("locmem.LocMemCache", "sdp")
+CACHES = {"default": {"BACKEND": f"django.core.cache.backends.{_CACHE[0]}", "LOCATION": _CACHE[1], "KEY_PREFIX": "sdp"}}
+# How long a public page is kept at most (a new snapshot replaces it at once); pages per client address a minute.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 15 * 60, minimum=0)
+PUBLIC_RATE_LIMIT_PER_MINUTE = env_int("PUBLIC_RATE_LIMIT_PER_MINUTE", 60, minimum=1)
 # Without a broker, tasks run in the calling process so the embedded demo needs nothing installed.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -25,6 +25,8 @@ urlpatterns = [
     path("upt/", include("upt.urls")),
     path("kanwil/", include("kanwil.urls")),
     path("laporan/", include("kanwil.report_urls")),
+    # SDP Publik: figures for anyone, no login (docs/REPORTS.md).
+    path("publik/", include("kanwil.public_urls")),
     path("api/v1/reports/", include("kanwil.api_urls")),
     path("pusat/", include("central.urls")),
     path("api/v1/", include("central.api.urls")),

@@ -36,6 +36,14 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: SDP Publik's pages and request counts must not carry over."""
+    from django.core.cache import cache  # lazy: settings are configured once pytest-django has started
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery(settings):
     """Tasks run in-process unless an integration test starts a real worker."""
     from sdp_project.celery import app

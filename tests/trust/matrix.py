@@ -263,6 +263,12 @@ ROUTES: dict[str, Route] = {
     "laporan:region_occupancy": Route(read_only(REGION_X), kwargs=lambda o: {"code": o.kanwil_x.code}),
     "laporan:upt": Route(read_only(VIEW_A), kwargs=lambda o: {"code": o.upt_a.code}),
     "laporan:upt_run": Route(read_only(VIEW_A), kwargs=lambda o: {"code": o.upt_a.code, "run_id": o.run.pk}),
+    # SDP Publik: occupancy figures for anyone, signed in or not (no personal data; docs/REPORTS.md).
+    "publik:national": Route(read_only(PUBLIC)),
+    "publik:region": Route(read_only(PUBLIC), kwargs=lambda o: {"kanwil_code": o.kanwil_x.code}),
+    "publik:unit": Route(
+        read_only(PUBLIC), kwargs=lambda o: {"kanwil_code": o.kanwil_x.code, "upt_code": o.upt_a.code}
+    ),
     "reports_api:occupancy": Route(api(get=SCOPED_LIST), api=True),
     "reports_api:compliance": Route(api(get=SCOPED_LIST), api=True),
     # Central's operations pages: Ditjenpas and the admin.
