@@ -29,6 +29,7 @@ import os
 import platform
 import re
 import statistics
+import subprocess
 import time
 import uuid
 from collections.abc import Callable
@@ -102,6 +103,23 @@ PAGES = [
     ("Ekspor CSV: dashboard Kanwil (Riau)", "laporan:region", {"code": RIAU}, "kanwil",
      {"tanggal": "{day}", "format": "csv", "tabel": "upt"}),
 ]  # fmt: skip
+
+
+def code_version() -> str:
+    """The commit the figures were measured on (``git describe``; "+ changes" when the tree differs), so a
+    figure quoted in the docs can be traced to the code it describes."""
+    try:
+        described = subprocess.run(
+            ["git", "describe", "--always", "--dirty=+perubahan"],  # noqa: S607 — git from PATH, as a developer runs it
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "tidak diketahui (bukan checkout git)"
+    return described or "tidak diketahui"
 
 
 class BenchError(Exception):
@@ -452,6 +470,7 @@ class NationalBench:
             server = cursor.fetchone()[0]
         return {
             "when": datetime.now(tz=timezone.get_current_timezone()).isoformat(timespec="seconds"),
+            "code": code_version(),
             "machine": {
                 "cpus": os.cpu_count(),
                 "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
@@ -554,7 +573,10 @@ def write_results(result: dict, directory: Path) -> Path:
 
 
 def format_table(result: dict) -> str:
-    lines = [f"{'ukuran':<58} {'median':>12} {'target':>14}  ok  catatan"]
+    lines = [
+        f"kode {result.get('code', '?')}, {result['when']}",
+        f"{'ukuran':<58} {'median':>12} {'target':>14}  ok  catatan",
+    ]
     for row in result["summary"]:
         value = f"{row['value']:,}" if isinstance(row["value"], int) else f"{row['value']}"
         ok = "" if row["ok"] is None else ("ya" if row["ok"] else "TIDAK")
