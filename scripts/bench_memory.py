@@ -18,7 +18,6 @@ import argparse
 import gzip
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -33,12 +32,6 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "bench-memory-Sandi-2026"  # noqa: S105 — the benchmark's throw-away accounts
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def ensure_database(url: str) -> None:
@@ -120,32 +113,6 @@ def token_for(base: str, username: str) -> str:
     return json.loads(body)["token"]
 
 
-class Sampler(threading.Thread):
-    """Polls the memory of gunicorn's master and its workers until stopped; keeps the peaks."""
-
-    def __init__(self, master: psutil.Process):
-        super().__init__(daemon=True)
-        self.master = master
-        self.stop = threading.Event()
-        self.peak_rss = self.peak_pss = self.peak_worker_rss = 0
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            rss = pss = 0
-            try:
-                processes = [self.master, *self.master.children(recursive=True)]
-                for process in processes:
-                    info = process.memory_full_info()
-                    rss += info.rss
-                    pss += getattr(info, "pss", info.rss)
-                    if process.pid != self.master.pid:
-                        self.peak_worker_rss = max(self.peak_worker_rss, info.rss)
-            except psutil.Error:
-                continue
-            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
-            time.sleep(0.05)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/sdp_bench_memory")
@@ -175,6 +142,8 @@ def main() -> int:
 
     print(f"preparing {args.packages} packages …")
     senders = prepare(count=args.packages, max_bytes=settings.SUBMISSION_MAX_BYTES)
+    from devtools.national.peak import MemorySampler, free_port  # lazy: needs django.setup() (in prepare)
+
     bomb_body = bomb(args.bomb_mb)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -193,7 +162,7 @@ def main() -> int:
         master = psutil.Process(server.pid)
         tokens = [token_for(base, username) for username, _body in senders]
         idle = sum(p.memory_info().rss for p in [master, *master.children(recursive=True)])
-        sampler = Sampler(master)
+        sampler = MemorySampler(master)
         sampler.start()
         results: list[tuple[str, int, float]] = []
 
