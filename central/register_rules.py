@@ -134,8 +134,9 @@ CREATE_FIELDS = (*EDITABLE_FIELDS, *OPENING_FIELDS)
 DERIVED_FIELDS = ("status", "remission_days")
 # What a register change to a B register records about the final verdict.
 MOVEMENT_VERDICT_FIELDS = (*VERDICT_FIELDS, "court")
-# What a register change may change on the person (and its deletion puts back).
-REGISTER_CHANGE_FIELDS = ("register", "register_since", *MOVEMENT_VERDICT_FIELDS)
+# What a register change may change on the person (and its deletion puts back): a B register gives the
+# person a registration number of its own (docs/REGISTER.md).
+REGISTER_CHANGE_FIELDS = ("reg_number", "register", "register_since", *MOVEMENT_VERDICT_FIELDS)
 # What a transfer in carries over from the record at the UPT of origin (the number, the dates of this
 # stay and the placement are the receiving UPT's own).
 TRANSFER_CARRIED_FIELDS = tuple(

@@ -7,6 +7,7 @@ admin) then calls the service itself, which checks again under a lock.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from central.formats import DateTextInput
 from central.models import Upt
-from central.reference import DETAINEE_REGISTERS, MOVEMENT_RULES, MovementKind, Register
+from central.reference import DETAINEE_REGISTERS, MOVEMENT_RULES, SENTENCED_REGISTERS, MovementKind, Register
 from central.register_rules import (
     CASE_FIELDS,
     CREATE_FIELDS,
@@ -30,7 +31,9 @@ from central.register_rules import (
 )
 from central.text import SanitizedInputMixin
 from upt.models import Movement, Person, Remission
+from upt.selectors.numbers import reg_number_suggestions
 from upt.selectors.people import allowed_movement_kinds
+from upt.services.common import today
 from upt.services.movements import movement_check
 from upt.services.people import PHOTO_MAX_BYTES, person_create_check, person_update_check
 from upt.services.remissions import remission_check
@@ -281,7 +284,21 @@ class MovementForm(_RegisterForm):
         self.fields["date"].required = True
         self.fields["document_number"].required = True
         self.fields["kind"].widget.attrs["autofocus"] = True
+        self.suggestions: dict[str, str] = {}
+        self.fields["new_reg_number"] = forms.CharField(
+            label=_("Nomor registrasi baru"),
+            max_length=40,
+            required=False,
+            help_text=_("Register B memberi nomor registrasi sendiri; nomor lama tetap tercatat di riwayat perubahan."),
+            widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        )
         if person is not None:
+            if person.register in DETAINEE_REGISTERS:
+                # The next free number of each B register's book, for the page's script to fill in.
+                self.suggestions = reg_number_suggestions(
+                    upt=person.upt, registers=[r.value for r in sorted(SENTENCED_REGISTERS)], year=today().year
+                )
+                self.fields["new_reg_number"].widget.attrs["data-suggest"] = json.dumps(self.suggestions)
             _choices(self, "kind").choices = [("", "—"), *allowed_movement_kinds(person)]
             current = person.register
             _choices(self, "register_to").choices = [
@@ -294,6 +311,19 @@ class MovementForm(_RegisterForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
+        register_to = cleaned.get("register_to") or ""
+        if (
+            self.person is not None
+            and cleaned.get("kind") == MovementKind.REGISTER_CHANGE
+            and self.person.register in DETAINEE_REGISTERS
+            and register_to in SENTENCED_REGISTERS
+            and not (cleaned.get("new_reg_number") or "").strip()
+        ):
+            self.add_error(
+                "new_reg_number",
+                _("Isi nomor registrasi baru untuk register %(register)s (nomor berikutnya: %(next)s).")
+                % {"register": register_to, "next": self.suggestions.get(register_to, "—")},
+            )
         if self.person is not None and cleaned.get("kind"):
             try:
                 self.plan = movement_check(person=self.person, **self.movement_data())
@@ -312,6 +342,7 @@ class MovementForm(_RegisterForm):
             "exit_reason": data.get("exit_reason") or "",
             "register_to": data.get("register_to") or "",
             "verdict": self.service_data(MOVEMENT_VERDICT_FIELDS),
+            "new_reg_number": data.get("new_reg_number") or "",
         }
 
 

@@ -66,6 +66,25 @@
     });
   });
 
+  // A register change to a B register proposes the next number of that register's book (the form's
+  // data-suggest), unless the operator typed another one.
+  document.querySelectorAll("input[data-suggest]").forEach(function (input) {
+    var suggestions = JSON.parse(input.getAttribute("data-suggest"));
+    var register = input.form && input.form.elements.register_to;
+    if (!register) {
+      return;
+    }
+    function propose() {
+      var proposed = input.getAttribute("data-proposed") || "";
+      if (input.value === "" || input.value === proposed) {
+        input.value = suggestions[register.value] || "";
+        input.setAttribute("data-proposed", input.value);
+      }
+    }
+    propose();
+    register.addEventListener("change", propose);
+  });
+
   // After a refused submit, put the cursor in the first field to fix.
   var invalid = document.querySelector(".field.has-error input, .field.has-error select, .field.has-error textarea");
   if (invalid) {

@@ -11,6 +11,7 @@ from central.models import Submission
 from tests.browser.conftest import ARTIFACTS, login
 from tests.upt.conftest import days_ago, person_data
 from upt.models import Person
+from upt.services.common import today
 from upt.services.people import person_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,14 +77,18 @@ def test_operator_registers_a_detainee_records_the_verdict_and_sends_the_package
     assert page.locator("#id_verdict_date").is_hidden()
     page.select_option("#id_register_to", "B.IIa")
     assert page.locator("#id_verdict_date").is_visible()
+    # The B register's book gives a new number: the next free one is proposed.
+    b_number = f"BIIa.0001/{today().year}"
+    assert page.input_value("#id_new_reg_number") == b_number
     page.fill("#id_verdict_date", dmy(days_ago(3)))
     page.fill("#id_verdict_number", "412/Pid.Sus/2026/PN Clp")
     page.fill("#id_sentence_months", "10")
     shot(page, "3-verdict")
     page.click("button.primary")
     page.wait_for_url("**/wbp/*/")
-    person = Person.objects.get(reg_number="AII.0501/2026")
+    person = Person.objects.get(reg_number=b_number)
     assert person.register == "B.IIa" and person.expiry_date is not None and person.verdict_date == days_ago(3)
+    assert "Nomor registrasi sebelumnya: AII.0501/2026" in page.locator(".page-head").inner_text()
     assert person.expiry_date.strftime("%d-%m-%Y") in page.locator(".key-dates").inner_text()
 
     # The day's package: from the UPT's home, "Kirim ke pusat", see what goes, send it.

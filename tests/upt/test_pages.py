@@ -210,11 +210,13 @@ def test_movement_form_records_a_verdict(client_for, world, admit):
             "sentence_years": "2",
             "sentence_months": "",
             "court": "PN Cilacap",
+            "new_reg_number": "BI.0001/2026",
         },
     )
     assert response.status_code == 302, response.context["form"].errors
     person.refresh_from_db()
     assert person.register == "B.I" and person.verdict_number == "77/Pid/2026/PN Clp" and person.expiry_date
+    assert person.reg_number == "BI.0001/2026"
 
 
 def test_movement_form_refuses_with_field_errors(client_for, world, admit):
@@ -258,6 +260,7 @@ def test_movement_form_transfers_to_another_upt(client_for, world, admit):
             "date": days_ago(1).isoformat(),
             "document_number": "SP/9",
             "other_upt": world.upt_c.pk,
+            "_confirm": "1",  # "Ya, pindahkan" on the summary (tests/upt/test_feedback.py)
         },
     )
     assert response.status_code == 302

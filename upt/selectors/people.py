@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import F, Field, Model, Q, QuerySet
+from django.db.models import F, Field, Min, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -162,6 +162,18 @@ class PersonFile:
     can_remit: bool
     is_held: bool
     verdict_missing: bool
+    previous_reg_numbers: list[str]
+
+
+def _previous_reg_numbers(person: Person) -> list[str]:
+    """Numbers the person had before (an A register's, before a B register gave its own), oldest first."""
+    return list(
+        person.history.exclude(reg_number=person.reg_number)
+        .values("reg_number")
+        .annotate(first=Min("history_date"))
+        .order_by("first")
+        .values_list("reg_number", flat=True)
+    )
 
 
 _ACTIONS = {"+": gettext_lazy("dibuat"), "~": gettext_lazy("diubah"), "-": gettext_lazy("dihapus")}
@@ -306,4 +318,5 @@ def person_file(*, user: AnyUser, upt: Upt, pk: int | str) -> PersonFile:
         can_remit=person.register in TERM_REGISTERS and person.status in HELD_STATUSES,
         is_held=person.status in HELD_STATUSES,
         verdict_missing=person.register in SENTENCED_REGISTERS and not person.verdict_number,
+        previous_reg_numbers=_previous_reg_numbers(person),
     )

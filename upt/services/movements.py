@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from central.models import Upt
@@ -34,6 +34,7 @@ def movement_check(
     exit_reason: str = "",
     register_to: str = "",
     verdict: Mapping[str, Any] | None = None,
+    new_reg_number: str = "",
 ) -> MovementPlan:
     """Every rule of recording this movement for ``person``, without writing: what it would change."""
     if verdict and set(verdict) - set(MOVEMENT_VERDICT_FIELDS):
@@ -50,6 +51,7 @@ def movement_check(
         exit_reason=exit_reason or "",
         register_to=register_to or "",
         verdict=verdict,
+        new_reg_number=new_reg_number or "",
         last_movement=_latest_movement(person),
         today=today(),
     )
@@ -71,12 +73,15 @@ def movement_record(
     exit_reason: str = "",
     register_to: str = "",
     verdict: Mapping[str, Any] | None = None,
+    new_reg_number: str = "",
     note: str = "",
 ) -> Movement:
     """Record one movement after the person's latest and bring the person's derived fields in step.
 
     A register change to a B register (or to life or death) records the final verdict from ``verdict``
-    (``central.register_rules.MOVEMENT_VERDICT_FIELDS``) on the person. Fields a kind does not use are ignored.
+    (``central.register_rules.MOVEMENT_VERDICT_FIELDS``) on the person, and a register change may give the
+    person ``new_reg_number`` (the old number stays in the change history). Fields a kind does not use are
+    ignored.
     """
     person = lock_in_scope(Person.objects.select_related("upt"), user, person.pk)
     plan = movement_check(
@@ -89,6 +94,7 @@ def movement_record(
         exit_reason=exit_reason,
         register_to=register_to,
         verdict=verdict,
+        new_reg_number=new_reg_number,
     )
     movement = Movement(
         person=person, upt=person.upt, recorded_by=user, note=" ".join((note or "").split()), **plan.movement
@@ -97,7 +103,14 @@ def movement_record(
     for field, value in plan.person.items():
         setattr(person, field, value)
     person.expiry_date = person_expiry(person)
-    save_as(person, user)
+    try:
+        with transaction.atomic():
+            save_as(person, user)
+    except IntegrityError as exc:
+        # Another operator gave the same new number at the same moment: the unique constraint decides.
+        if "person_reg_number_unique_in_upt" not in str(exc):
+            raise
+        raise ValidationError({"new_reg_number": _("Nomor registrasi ini baru saja dipakai di UPT ini.")}) from exc
     return movement
 
 

@@ -380,6 +380,7 @@ def check_movement(
     exit_reason: str = "",
     register_to: str = "",
     verdict: Mapping[str, Any] | None = None,
+    new_reg_number: str = "",
     last_movement: Movement | None = None,
     today: date,
 ) -> MovementPlan | None:
@@ -445,6 +446,7 @@ def check_movement(
         movement["release_reason"] = release_reason
     if kind == MovementKind.REGISTER_CHANGE:
         person_changes.update(_check_register_change(errors, person, register_to, verdict or {}, date_, today))
+        person_changes.update(_check_new_reg_number(errors, person, new_reg_number))
         movement["register_from"] = person.register
         movement["register_to"] = register_to
     if errors:
@@ -531,6 +533,31 @@ def _check_register_change(
     if record.get("court"):
         changes["court"] = record["court"]
     return changes
+
+
+def _check_new_reg_number(errors: Errors, person: Person, new_reg_number: str) -> dict[str, Any]:
+    """The number a register change gives the person (a B register numbers its own, docs/REGISTER.md);
+    the old one stays in the person's change history. Blank keeps the number."""
+    new = " ".join((new_reg_number or "").split())
+    if not new:
+        return {}
+    if new.casefold() == person.reg_number.casefold():
+        errors.add("new_reg_number", _("Nomor registrasi baru sama dengan nomor sekarang (%(reg)s).") % {"reg": new})
+        return {}
+    other = (
+        Person.objects.filter(upt_id=person.upt_id, reg_number__iexact=new)
+        .exclude(pk=person.pk)
+        .only("full_name", "reg_number")
+        .first()
+    )
+    if other is not None:
+        errors.add(
+            "new_reg_number",
+            _("Nomor registrasi %(reg)s sudah dipakai di UPT ini untuk %(name)s.")
+            % {"reg": other.reg_number, "name": other.full_name},
+        )
+        return {}
+    return {"reg_number": new}
 
 
 def check_remission(

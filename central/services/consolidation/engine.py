@@ -299,6 +299,7 @@ class ConsolidationEngine:
         if not validated:
             self.validate(first=5, last=35)
         self.progress(gettext_noop("Memperbarui register nasional: WBP"), 36)
+        self.renumber_people()
         self.capture_reappearances()
         self.merge(self.specs[0])
         self.progress(gettext_noop("Memperbarui register nasional: mutasi"), 55)
@@ -391,6 +392,37 @@ class ConsolidationEngine:
             return f"{alias}.reg_number = {text}"
         # A tombstone's key that is not a UUID compares as NULL (never equal), where a plain CAST would fail.
         return f"{alias}.{spec.key} = (CASE WHEN {text} ~ '{_UUID_TEXT}' THEN CAST({text} AS uuid) END)"
+
+    def renumber_people(self) -> None:
+        """Before people are written: a person the UPT gave a new registration number (a B register gives
+        its own on the final verdict, docs/REGISTER.md) comes with the uid the register row already has.
+        The row takes the new number, with its movements and remissions, so the register keeps one record
+        (its id, first run, identity and conflicts) instead of removing the old number and adding a new
+        person. Only where the uid is unambiguous on both sides and the new number is free in the UPT."""
+        spec = self.specs[0]
+        self.temp_table(
+            "sdp_renumbered",
+            "upt_id bigint NOT NULL, old_reg varchar(40) NOT NULL, new_reg varchar(40) NOT NULL",
+        )
+        renumbered = self.sql(
+            f"INSERT INTO sdp_renumbered (upt_id, old_reg, new_reg) SELECT n.upt_id, n.reg_number, x.reg_number "
+            f"FROM (SELECT rs.upt_id, s.uid, MIN(s.reg_number) AS reg_number {self._picked(spec)} "
+            f"AND s.uid IS NOT NULL GROUP BY rs.upt_id, s.uid HAVING COUNT(*) = 1) x "
+            f"JOIN {spec.national} n ON n.upt_id = x.upt_id AND n.uid = x.uid AND n.reg_number <> x.reg_number "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {spec.national} o WHERE o.upt_id = n.upt_id "
+            f"AND (o.reg_number = x.reg_number OR (o.uid = n.uid AND o.id <> n.id)))"
+        )
+        if not renumbered:
+            return
+        self.sql(
+            f"UPDATE {spec.national} SET reg_number = r.new_reg FROM sdp_renumbered r "
+            f"WHERE {spec.national}.upt_id = r.upt_id AND {spec.national}.reg_number = r.old_reg"
+        )
+        for other in self.specs[1:]:
+            self.sql(
+                f"UPDATE {other.national} SET person_reg_number = r.new_reg FROM sdp_renumbered r "
+                f"WHERE {other.national}.upt_id = r.upt_id AND {other.national}.person_reg_number = r.old_reg"
+            )
 
     def capture_reappearances(self) -> None:
         """Before people are written: keys whose register row says released or dead and whose new row
