@@ -36,8 +36,9 @@ class Person(PersonRecord):
     expiry_date = models.DateField(_("tanggal ekspirasi"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True, db_index=True)
+    change_seq = models.BigIntegerField(default=0, editable=False)  # stamped by the database: see ChangeClock
 
-    history = HistoricalRecords(excluded_fields=["photo"])
+    history = HistoricalRecords(excluded_fields=["photo", "change_seq"])
     objects = PersonQuerySet.as_manager()
 
     class Meta:
@@ -51,6 +52,7 @@ class Person(PersonRecord):
             models.Index(fields=["upt", "nik"]),
             models.Index(fields=["upt", "expiry_date"]),
             models.Index(fields=["upt", "register", "register_since"]),
+            models.Index(fields=["upt", "change_seq"]),
         ]
 
     def __str__(self) -> str:
@@ -88,15 +90,16 @@ class Movement(models.Model):
     )
     recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True, db_index=True)
+    change_seq = models.BigIntegerField(default=0, editable=False)  # stamped by the database: see ChangeClock
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["change_seq"])
     objects = MovementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mutasi")
         verbose_name_plural = _("mutasi")
         ordering = ["person", "date", "recorded_at"]
-        indexes = [models.Index(fields=["upt", "kind", "date"])]
+        indexes = [models.Index(fields=["upt", "kind", "date"]), models.Index(fields=["upt", "change_seq"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["upt", "transfer_of"],
@@ -128,14 +131,68 @@ class Remission(models.Model):
     )
     recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True, db_index=True)
+    change_seq = models.BigIntegerField(default=0, editable=False)  # stamped by the database: see ChangeClock
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["change_seq"])
     objects = RemissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("remisi")
         verbose_name_plural = _("remisi")
         ordering = ["person", "decree_date"]
+        indexes = [models.Index(fields=["upt", "change_seq"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} " + ngettext("%(n)d hari", "%(n)d hari", self.days) % {"n": self.days}
+
+
+# --- What the daily package has carried (upt.services.package) -------------------------------------------
+
+
+class ChangeClock(models.Model):
+    """A UPT's change sequence: the number that every person, movement and remission written now is
+    stamped with (``change_seq``), and every deletion or renaming (``Tombstone``).
+
+    The stamps are written by database triggers (migration 0004), so no write path can skip them: the
+    register services, the admin, bulk updates of derived fields, seeding by ``COPY``. A writer holds this
+    row ``FOR SHARE`` until it commits; sealing a package advances ``current`` with an ``UPDATE``, which
+    waits for every such writer. So when a package is sealed at n, every row stamped n or lower has
+    committed, and anything written later is stamped n + 1 or higher: nothing committed late is skipped.
+    """
+
+    upt = models.OneToOneField(Upt, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    current = models.BigIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"{self.upt_id}: {self.current}"
+
+
+class PackageMark(models.Model):
+    """A sealed package (sent, or downloaded to carry): it holds every change stamped up to ``change_seq``.
+    The next delta starts from the mark of the package central last accepted."""
+
+    package_id = models.UUIDField(unique=True)
+    upt = models.ForeignKey(Upt, on_delete=models.CASCADE, related_name="+")
+    change_seq = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.package_id} ≤ {self.change_seq}"
+
+
+class Tombstone(models.Model):
+    """A key the UPT no longer holds: a deleted record, or the old registration number of a renamed
+    person (``person_id`` then names them, so that their movements and remissions go again with the new
+    number). Written by the database triggers; read by the delta builder."""
+
+    upt = models.ForeignKey(Upt, on_delete=models.CASCADE, related_name="+", db_index=False)
+    record_type = models.CharField(max_length=10)
+    record_key = models.CharField(max_length=40)
+    person_id = models.BigIntegerField(null=True, blank=True)  # a plain id: the person may be gone
+    change_seq = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["upt", "change_seq"])]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.record_key} @ {self.change_seq}"

@@ -141,7 +141,8 @@ def _result_message(request, submission, *, created: bool) -> None:
 @login_required
 @never_cache
 def package_download(request: HttpRequest, upt_code: str) -> HttpResponse:
-    """The package as a file, to carry on a disk to a place with a connection (nothing is sent or stored)."""
+    """The package as a file, to carry on a disk to a place with a connection. Nothing is sent; the package
+    is sealed like a sent one, so that once central accepts it the next delta follows it."""
     upt = _upt_to_submit(request, upt_code)
     built = package_export(user=request.user, upt=upt, force_full=request.GET.get("lengkap") == "1", request=request)
     payload, filename, content_type = built.payload(), built.filename, "application/json"

@@ -225,13 +225,6 @@ class NationalBench:
         )
         return changed
 
-    def a_day_passes(self) -> None:
-        """Age every earlier change by a day, as between two daily runs: the next delta package then
-        carries the new changes only, not those of rounds a few minutes before (the builder looks back
-        ``DELTA_OVERLAP`` before the last package to catch late commits)."""
-        for model in (Person, Movement, Remission):
-            _sql(f"UPDATE {model._meta.db_table} SET updated_at = updated_at - %s", [timedelta(days=1)])
-
     def send_all(self, *, full: bool) -> tuple[float, int]:
         """Every UPT's package through the real builder and receiving service. (seconds, rows)."""
         started = time.perf_counter()
@@ -339,8 +332,6 @@ class NationalBench:
     def national(self, key: str, label: str, *, people: float, records: float, full: bool, filtered: bool | None):
         scenario = self.results.setdefault(key, Scenario(label))
         for i in range(self.runs):
-            if not full:
-                self.a_day_passes()
             changed = self.change(people, records)
             send_seconds, rows = self.send_all(full=full)
             self._vacuum()

@@ -56,7 +56,7 @@ from central.roles import Role
 from central.services.roles import role_assign
 from devtools.national import facts
 from devtools.national.population import Generator, Record, held_cells, trend_factors
-from upt.models import Movement, Person, Remission
+from upt.models import ChangeClock, Movement, PackageMark, Person, Remission, Tombstone
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,9 @@ OPERATOR_PREFIX = "nasional.op."
 
 # Everything recorded about units, which a new country replaces (children before parents).
 _UNIT_DATA = [
+    Tombstone,
+    PackageMark,
+    ChangeClock,
     Person.history.model,
     Movement.history.model,
     Remission.history.model,

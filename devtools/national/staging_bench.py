@@ -75,7 +75,6 @@ def staging_bench(
     say(f"hari 0: staging {size / 2**20:,.1f} MiB ({rows:,} baris)")
     for day in range(1, days + 1):
         full = full_every > 0 and day % full_every == 0
-        bench.a_day_passes()
         bench.change(0.01, 0.005)
         _send_seconds, sent = bench.send_all(full=full)
         bench._vacuum()

@@ -2,10 +2,13 @@
 be sent, send it, read the result; then the history. Screenshots go to test-artifacts/."""
 
 import pytest
+from django.urls import reverse
 
 from central.models import ConsolidationRun, RowIssue, StagedPerson, Submission, ValidationRule
 from tests.browser.conftest import ARTIFACTS, login
 from tests.factories import MovementFactory, PersonFactory
+from upt.models import Person
+from upt.services.package import package_send
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,6 +67,23 @@ def test_an_operator_sends_the_daily_package(page, world):
     page.click("text=Buka data")
     page.wait_for_load_state("networkidle")
     assert "AIII/002/2026" in page.locator("main").inner_text()
+
+
+def test_the_second_send_of_the_day_previews_and_sends_only_the_changes(page, world):
+    people = PersonFactory.create_batch(50, upt=world.upt_a)
+    package_send(user=world.operator_a, upt=world.upt_a)
+    Person.objects.filter(pk__in=[people[0].pk, people[1].pk]).update(cell="12")
+    login(page, "op_a")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(page.base_url + reverse("upt:submission_send", args=[world.upt_a.code]))
+    sentence = page.locator("#akan-dikirim + p").inner_text()
+    assert "Berisi 2 perubahan sejak kiriman yang diterima pusat pada " in sentence and sentence.endswith(" WIB.")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "kirim_ke_pusat_delta.png"))
+
+    page.click("form.send-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "Paket diterima pusat (2 baris)" in page.locator(".messages").inner_text()
 
 
 def test_the_api_docs_render_offline(page, world):

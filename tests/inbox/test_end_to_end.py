@@ -7,7 +7,6 @@ from django.urls import reverse
 from central.models import NationalPerson, RowIssue, Submission
 from tests.factories import MovementFactory, PersonFactory
 from tests.inbox.test_pages import _package_id
-from tests.inbox.test_upt_package import age_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +37,6 @@ def test_a_rejected_row_is_fixed_and_accepted_next_time(client_for, world):
     html = corrections.content.decode()
     assert "NIK harus 16 digit angka" in html and "AIII/002/2026" in html and "Belum diperbaiki" in html
 
-    age_everything(world.upt_a)
     bad.nik = ""
     bad.save()
     page = client.get(send_url)

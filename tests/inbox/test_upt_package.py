@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from central import package as pkg
 from central.models import ReceivedRecord, Submission, UptSyncState
 from central.services.inbox import sync_full_request
 from tests.factories import MovementFactory, PersonFactory, RemissionFactory
-from upt.models import Movement, Person, Remission
-from upt.services.package import DELTA_OVERLAP, package_build, package_plan, package_send
+from upt.models import Person
+from upt.services.package import package_build, package_plan, package_send
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +27,6 @@ def register_a(world):
     RemissionFactory(person=sentenced, recorded_by=world.operator_a)
     PersonFactory(upt=world.upt_b, reg_number="AIII/900/2026")
     return {"held": held, "sentenced": sentenced, "released": released}
-
-
-def age_everything(upt):
-    """Make every record and the last package a day old, so that a delta holds only what changes next."""
-    past = timezone.now() - timedelta(days=1)
-    for model in (Person, Movement, Remission):
-        model.objects.filter(upt=upt).update(updated_at=past)
-        model.history.filter(upt_id=upt.pk).update(history_date=past)
-    Submission.objects.filter(upt=upt).update(generated_at=past + timedelta(hours=1))
 
 
 def sent_keys(document):
@@ -71,10 +59,9 @@ def test_the_first_package_is_a_full_snapshot_of_the_upt(world, register_a):
 
 def test_after_a_package_the_next_is_a_delta_of_what_changed(world, register_a):
     package_send(user=world.operator_a, upt=world.upt_a)
-    age_everything(world.upt_a)
     plan = package_plan(user=world.operator_a, upt=world.upt_a)
     last = Submission.objects.get()
-    assert (plan.kind, plan.reason, plan.since) == ("delta", "delta", last.generated_at - DELTA_OVERLAP)
+    assert (plan.kind, plan.reason, plan.since) == ("delta", "delta", last.generated_at)
 
     # Nothing changed: an empty delta that still states the UPT's whole state.
     empty = package_build(user=world.operator_a, upt=world.upt_a).document
@@ -100,7 +87,6 @@ def test_after_a_package_the_next_is_a_delta_of_what_changed(world, register_a):
 
 def test_deletions_and_renames_travel_as_tombstones(world, register_a):
     package_send(user=world.operator_a, upt=world.upt_a)
-    age_everything(world.upt_a)
     released = register_a["released"]
     gone_movements = [str(m.uid) for m in released.movements.all()]
     released.movements.all().delete()
@@ -128,11 +114,10 @@ def test_deletions_and_renames_travel_as_tombstones(world, register_a):
     assert mirror == {"AIII/001/2026", "BI/002/2025-R"}
 
 
-def test_a_change_that_bypassed_the_history_is_drift_then_a_full_snapshot_heals_it(world, register_a):
+def test_a_mirror_that_no_longer_matches_is_drift_then_a_full_snapshot_heals_it(world, register_a):
     package_send(user=world.operator_a, upt=world.upt_a)
-    age_everything(world.upt_a)
-    # A bulk update (a restored backup, a script) leaves updated_at alone: the delta cannot see it.
-    Person.objects.filter(pk=register_a["held"].pk).update(full_name="Diubah Diam-diam")
+    # A package lost on the way looks like this: central's mirror holds another version of a record.
+    ReceivedRecord.objects.filter(upt=world.upt_a, record_key="AIII/001/2026").update(content_hash="0" * 64)
     result = package_send(user=world.operator_a, upt=world.upt_a)
     assert result.submission.kind == "delta" and result.submission.drift_detected
     plan = package_plan(user=world.operator_a, upt=world.upt_a)

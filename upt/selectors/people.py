@@ -178,7 +178,7 @@ def _previous_reg_numbers(person: Person) -> list[str]:
 
 _ACTIONS = {"+": gettext_lazy("dibuat"), "~": gettext_lazy("diubah"), "-": gettext_lazy("dihapus")}
 # Derived columns change with the movements and remissions that are listed in their own right.
-_HISTORY_SKIP = {"updated_at", "created_at", "id", "uid", "upt", "photo"}
+_HISTORY_SKIP = {"updated_at", "created_at", "id", "uid", "upt", "photo", "change_seq"}
 # Every tracked column, derived ones included (simple-history's diff_against compares only editable
 # ones): an operator wants to see that a remission moved the expiry date.
 _HISTORY_FIELDS = [f.name for f in Person._meta.concrete_fields if f.name not in _HISTORY_SKIP]

@@ -1,40 +1,41 @@
 """Building a UPT's daily package from its register, and sending it through central's receiving service.
 
-The package is a *delta* — people, movements and remissions changed since the last package central
-received from this UPT, plus tombstones for records deleted or renamed since (read from the change
-history) — or a *full* snapshot of everything the UPT holds, released people included: on the first send,
-when central asks for one, when central's mirror no longer matched the UPT (drift), or when the operator
-asks. Either way the package carries the checksum of the UPT's whole current state, computed with the
-same algorithm as central's mirror (``central.package``).
+The package is a *delta* — the people, movements and remissions written since the package central last
+accepted from this UPT, plus tombstones for records deleted or renamed since — or a *full* snapshot of
+everything the UPT holds, released people included: on the first send, when central asks for one, when
+central's mirror no longer matched the UPT (drift), when the last accepted package was not built from this
+register, or when the operator asks. Either way the package carries the checksum of the UPT's whole current
+state, computed with the same algorithm as central's mirror (``central.package``).
+
+"Since" is a change sequence, not a time: every write is stamped with the UPT's ``ChangeClock`` by the
+database, and a package that is sent or downloaded is *sealed* (``PackageMark``) at a sequence number that
+no writer still in flight holds (see ``upt.models.ChangeClock``). A delta carries exactly the rows stamped
+after the accepted package's mark: nothing is sent twice, and nothing committed late is missed.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from central import package as pkg
+from central.formats import show_datetime
 from central.models import Channel, PackageKind, RecordType, Submission, Upt, UptSyncState
 from central.scoping import Action, scope_upts
 from central.selectors.inbox import submission_find, sync_state_for
 from central.services.audit import audit_exported
 from central.services.inbox import ReceiveResult, submission_receive
 from central.typing import AnyUser
-from upt.models import Movement, Person, Remission
-
-# A change saved in a transaction that began before the previous package was generated, but committed
-# after it was read, carries an updated_at just before that package's generation time. Looking back a
-# little further sends such rows again (harmless: central keys every record) instead of missing them.
-DELTA_OVERLAP = timedelta(minutes=10)
+from upt.models import ChangeClock, Movement, PackageMark, Person, Remission, Tombstone
 
 _MOVEMENT_COLUMNS = (
     "uid",
@@ -58,6 +59,7 @@ class PlanReason(models.TextChoices):
     REQUESTED = "requested", gettext_lazy("diminta pusat")
     DRIFT = "drift", gettext_lazy("data di pusat tidak cocok dengan data UPT (checksum berbeda)")
     OPERATOR = "operator", gettext_lazy("dipilih operator")
+    BASELINE = "baseline", gettext_lazy("kiriman terakhir yang diterima pusat tidak dibuat dari data di sini")
     DELTA = "delta", gettext_lazy("perubahan sejak kiriman terakhir yang diterima pusat")
 
 
@@ -65,8 +67,9 @@ class PlanReason(models.TextChoices):
 class PackagePlan:
     kind: str
     reason: str
-    since: datetime | None
+    since: datetime | None  # delta: when the accepted package it follows was generated (the format's `since`)
     last_submission: Submission | None
+    baseline_seq: int | None = None  # delta: the change sequence the accepted package was sealed at
 
     @property
     def reason_label(self) -> str:
@@ -98,6 +101,27 @@ class BuiltPackage:
     def package_id(self) -> str:
         return str(self.document["package_id"])
 
+    @property
+    def summary(self) -> str:
+        """What the package holds, in one sentence for the operator."""
+        rows = self.row_count
+        if self.plan.kind == PackageKind.FULL:
+            return ngettext(
+                "Berisi seluruh data UPT (%(rows)s baris) karena %(reason)s.",
+                "Berisi seluruh data UPT (%(rows)s baris) karena %(reason)s.",
+                rows,
+            ) % {"rows": number_format(rows, force_grouping=True), "reason": self.plan.reason_label}
+        last = self.plan.last_submission
+        assert last is not None  # a delta follows an accepted package
+        when = show_datetime(last.received_at, zone=True)
+        if rows == 0:
+            return _("Tidak ada perubahan sejak kiriman yang diterima pusat pada %(when)s.") % {"when": when}
+        return ngettext(
+            "Berisi %(rows)s perubahan sejak kiriman yang diterima pusat pada %(when)s.",
+            "Berisi %(rows)s perubahan sejak kiriman yang diterima pusat pada %(when)s.",
+            rows,
+        ) % {"rows": number_format(rows, force_grouping=True), "when": when}
+
     def payload(self) -> bytes:
         return pkg.dumps(self.document)
 
@@ -125,37 +149,78 @@ def package_plan(*, user: AnyUser, upt: Upt, force_full: bool = False) -> Packag
         return PackagePlan(PackageKind.FULL, reason, None, last)
     if force_full:
         return PackagePlan(PackageKind.FULL, PlanReason.OPERATOR, None, last)
-    return PackagePlan(PackageKind.DELTA, PlanReason.DELTA, last.generated_at - DELTA_OVERLAP, last)
+    mark = PackageMark.objects.filter(upt=upt, package_id=last.package_id).values_list("change_seq", flat=True).first()
+    if mark is None:
+        # Accepted, but not sealed from this register (built elsewhere, or before change sequences): what
+        # central holds cannot be told from here, so only a full snapshot is certain to match it.
+        return PackagePlan(PackageKind.FULL, PlanReason.BASELINE, None, last)
+    return PackagePlan(PackageKind.DELTA, PlanReason.DELTA, last.generated_at, last, mark)
 
 
 def package_build(
     *, user: AnyUser, upt: Upt, force_full: bool = False, package_id: uuid.UUID | str | None = None
 ) -> BuiltPackage:
-    """The package as it would be sent now (nothing is stored): for the preview, the download and the send."""
+    """The package as it would be sent now, for the preview (nothing is stored, nothing waits)."""
     _ensure_submitter(user, upt)
-    plan = package_plan(user=user, upt=upt, force_full=force_full)
-    generated_at = timezone.now()
-    since = plan.since
+    return _build(user=user, upt=upt, force_full=force_full, package_id=package_id, seal=False)
 
-    people = list(Person.objects.filter(upt=upt).order_by("pk").values_list(*pkg.PERSON_FIELDS, "pk", "updated_at"))
+
+def _seal(upt: Upt) -> int:
+    """Advance the UPT's change sequence and return the number the package covers up to.
+
+    The UPDATE waits for every transaction that has written this UPT's records and not yet committed (each
+    holds the clock row FOR SHARE, see ``ChangeClock``), and holds writers off until this transaction ends:
+    the register read next is exactly the rows stamped up to the returned number.
+    """
+    assert connection.in_atomic_block  # the lock must last until the mark is committed with the package
+    table = ChangeClock._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (upt_id, current) VALUES (%s, 2) "  # a model's table name, not input
+            f"ON CONFLICT (upt_id) DO UPDATE SET current = {table}.current + 1 RETURNING current - 1",
+            [upt.pk],
+        )
+        row = cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _build(
+    *, user: AnyUser, upt: Upt, force_full: bool, package_id: uuid.UUID | str | None, seal: bool
+) -> BuiltPackage:
+    plan = package_plan(user=user, upt=upt, force_full=force_full)
+    package_id = package_id or uuid.uuid4()
+    if seal:
+        PackageMark.objects.create(package_id=package_id, upt=upt, change_seq=_seal(upt))
+    generated_at = timezone.now()
+    baseline = plan.baseline_seq
+
+    people = list(Person.objects.filter(upt=upt).order_by("pk").values_list(*pkg.PERSON_FIELDS, "pk", "change_seq"))
     movements = list(
-        Movement.objects.filter(upt=upt).order_by("pk").values_list(*_MOVEMENT_COLUMNS, "person_id", "updated_at")
+        Movement.objects.filter(upt=upt).order_by("pk").values_list(*_MOVEMENT_COLUMNS, "person_id", "change_seq")
     )
     remissions = list(
-        Remission.objects.filter(upt=upt).order_by("pk").values_list(*_REMISSION_COLUMNS, "person_id", "updated_at")
+        Remission.objects.filter(upt=upt).order_by("pk").values_list(*_REMISSION_COLUMNS, "person_id", "change_seq")
     )
 
     state: list[tuple[str, str, str]] = []
     person_rows: list[list[Any]] = []
     movement_rows: list[list[Any]] = []
     remission_rows: list[list[Any]] = []
-    person_keys = {row[_REG] for row in people}
-    renamed, tombstones = (set(), []) if since is None else _history_changes(upt, since, people, movements, remissions)
+    renamed: set[int] = set()
+    tombstones: set[tuple[str, str]] = set()
+    if baseline is not None:
+        for record_type, record_key, person_id in Tombstone.objects.filter(
+            upt=upt, change_seq__gt=baseline
+        ).values_list("record_type", "record_key", "person_id"):
+            tombstones.add((record_type, record_key))
+            if person_id is not None:
+                renamed.add(person_id)
 
     for row in people:
         values = pkg.canonical_record(row[: len(pkg.PERSON_FIELDS)])
         state.append((RecordType.PERSON.value, values[_REG], pkg.row_hash(values)))
-        if since is None or row[-1] > since:
+        if baseline is None or row[-1] > baseline:
             person_rows.append(values)
     for rows, columns, record_type, out in (
         (movements, _MOVEMENT_COLUMNS, RecordType.MOVEMENT, movement_rows),
@@ -168,16 +233,18 @@ def package_build(
                 values[5] = ""  # other_upt_code: no other UPT
             state.append((record_type.value, values[0], pkg.row_hash(values)))
             # A renamed person's movements carry the new registration number: they changed too.
-            if since is None or row[-1] > since or row[-2] in renamed:
+            if baseline is None or row[-1] > baseline or row[-2] in renamed:
                 out.append(values)
 
-    deletions = [(t, k) for t, k in tombstones if not (t == RecordType.PERSON and k in person_keys)]
+    # A key deleted and then used again (or renamed back) exists: only keys the UPT no longer holds go.
+    present = {(t, k) for t, k, _h in state}
+    deletions = sorted(tombstones - present)
     document = pkg.package_assemble(
-        package_id=package_id or uuid.uuid4(),
+        package_id=package_id,
         upt_code=upt.code,
         kind=plan.kind,
         generated_at=generated_at,
-        since=since,
+        since=plan.since,
         persons=person_rows,
         movements=movement_rows,
         remissions=remission_rows,
@@ -189,53 +256,19 @@ def package_build(
 
 
 def package_export(*, user: AnyUser, upt: Upt, force_full: bool = False, request: Any = None) -> BuiltPackage:
-    """The package as a file to carry to a connected place: it holds person-level rows, so the download is
-    recorded in the audit trail (nothing else is stored)."""
-    built = package_build(user=user, upt=upt, force_full=force_full)
-    audit_exported(
-        request=request,
-        actor=user,
-        upt=upt,
-        what=f"paket {built.plan.kind} · {built.row_count} baris · {built.package_id}",
-    )
-    return built
-
-
-def _history_changes(
-    upt: Upt,
-    since: datetime,
-    people: Sequence[tuple[Any, ...]],
-    movements: Sequence[tuple[Any, ...]],
-    remissions: Sequence[tuple[Any, ...]],
-) -> tuple[set[int], list[tuple[str, str]]]:
-    """From the change history since ``since``: ids of people whose registration number changed, and
-    tombstones for keys the UPT no longer has (deleted people, old registration numbers, deleted
-    movements and remissions)."""
-    history = Person.history.model
-    current_reg = {row[-2]: row[_REG] for row in people}  # pk → reg_number
-    touched = history.objects.filter(upt_id=upt.pk, history_date__gt=since).values("id")
-    past = history.objects.filter(upt_id=upt.pk, id__in=touched).values_list("id", "reg_number").distinct()
-    renamed: set[int] = set()
-    gone_people: set[str] = set()
-    current_keys = set(current_reg.values())
-    for person_id, reg_number in past:
-        if person_id in current_reg and current_reg[person_id] != reg_number:
-            renamed.add(person_id)
-        if reg_number not in current_keys:
-            gone_people.add(reg_number)
-    tombstones: list[tuple[str, str]] = [(RecordType.PERSON.value, key) for key in sorted(gone_people)]
-    for model, rows, record_type in (
-        (Movement, movements, RecordType.MOVEMENT),
-        (Remission, remissions, RecordType.REMISSION),
-    ):
-        present = {str(row[0]) for row in rows}
-        deleted = (
-            model.history.model.objects.filter(upt_id=upt.pk, history_date__gt=since, history_type="-")
-            .values_list("uid", flat=True)
-            .distinct()
+    """The package as a file to carry to a connected place. It is sealed like a sent package (central may
+    accept it once it is uploaded, and the next delta then follows it), and it holds person-level rows, so
+    the download is recorded in the audit trail."""
+    _ensure_submitter(user, upt)
+    with transaction.atomic():
+        built = _build(user=user, upt=upt, force_full=force_full, package_id=None, seal=True)
+        audit_exported(
+            request=request,
+            actor=user,
+            upt=upt,
+            what=f"paket {built.plan.kind} · {built.row_count} baris · {built.package_id}",
         )
-        tombstones += [(record_type.value, key) for key in sorted({str(u) for u in deleted} - present)]
-    return renamed, tombstones
+    return built
 
 
 def package_send(
@@ -256,7 +289,10 @@ def package_send(
         existing = submission_find(user=user, upt=upt, package_id=package_id)
         if existing is not None:
             return ReceiveResult(existing, created=False)
-    built = package_build(user=user, upt=upt, force_full=force_full, package_id=package_id)
-    return submission_receive(
-        user=user, payload=built.payload(), channel=Channel.WEB, expected_upt=upt, request=request
-    )
+    # The seal, its mark and the submission commit together: a package central refuses (or a failure on
+    # the way) leaves no mark and no advanced baseline, and the next delta again follows the last accepted.
+    with transaction.atomic():
+        built = _build(user=user, upt=upt, force_full=force_full, package_id=package_id, seal=True)
+        return submission_receive(
+            user=user, payload=built.payload(), channel=Channel.WEB, expected_upt=upt, request=request
+        )
