@@ -153,3 +153,24 @@ class OccupancyFilterForm(DayFilterForm):
 
     def defaults(self, data) -> dict[str, str]:
         return {**super().defaults(data), "periode": "30"}
+
+
+class MonthFilterForm(ReportFilterForm):
+    """One calendar month as ``mm-yyyy`` (default: this month, WIB)."""
+
+    bulan = forms.CharField(label=_("Bulan"), required=False, max_length=7, widget=forms.TextInput(attrs={"size": 8}))
+
+    def defaults(self, data) -> dict[str, str]:
+        return {"bulan": self.today.strftime("%m-%Y")}
+
+    def clean_bulan(self) -> dt.date:
+        text = (self.cleaned_data.get("bulan") or "").strip()
+        try:
+            month = dt.datetime.strptime(text, "%m-%Y").date()
+        except ValueError:
+            raise forms.ValidationError(_("Bulan tidak valid; gunakan format bb-tttt, mis. 03-2026.")) from None
+        if month > self.today.replace(day=1):
+            raise forms.ValidationError(_("Bulan tidak boleh melewati bulan ini."))
+        if month < EARLIEST_REPORT_DATE:
+            raise forms.ValidationError(earliest_date_message())
+        return month

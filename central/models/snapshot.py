@@ -22,6 +22,11 @@ class OccupancySnapshot(models.Model):
     # defaults, so that bulk loaders written before these columns still insert whole rows.
     children = models.PositiveIntegerField(_("anak"), default=0, db_default=0)
     foreign_nationals = models.PositiveIntegerField(_("warga negara asing"), default=0, db_default=0)
+    # For the monthly data-quality scorecard (docs/REPORTS.md): occupants with a NIK, with a NIK that passes
+    # P_NIK_IMPLAUSIBLE, and narapidana still without the number of their court extract.
+    with_nik = models.PositiveIntegerField(_("ber-NIK"), default=0, db_default=0)
+    nik_plausible = models.PositiveIntegerField(_("NIK wajar"), default=0, db_default=0)
+    sentenced_without_extract = models.PositiveIntegerField(_("narapidana tanpa petikan"), default=0, db_default=0)
     run = models.ForeignKey("central.ConsolidationRun", on_delete=models.SET_NULL, null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -1,0 +1,29 @@
+"""The daily snapshot counts, among the occupants, those with a NIK, those whose NIK passes P_NIK_IMPLAUSIBLE,
+and narapidana without a court extract number: the register parts of the monthly data-quality scorecard.
+Days written before this migration read 0 (the scorecard treats such days as having no figure)."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("central", "0017_password_change_due"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="occupancysnapshot",
+            name="with_nik",
+            field=models.PositiveIntegerField(db_default=0, default=0, verbose_name="ber-NIK"),
+        ),
+        migrations.AddField(
+            model_name="occupancysnapshot",
+            name="nik_plausible",
+            field=models.PositiveIntegerField(db_default=0, default=0, verbose_name="NIK wajar"),
+        ),
+        migrations.AddField(
+            model_name="occupancysnapshot",
+            name="sentenced_without_extract",
+            field=models.PositiveIntegerField(db_default=0, default=0, verbose_name="narapidana tanpa petikan"),
+        ),
+    ]
