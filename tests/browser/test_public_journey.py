@@ -55,7 +55,7 @@ def test_the_public_page_signed_out(browser, live_server, world):
         assert page.url.endswith("/publik/")
         assert page.locator("h1").inner_text() == "Hunian Lapas dan Rutan se-Indonesia"
         assert "Keadaan per 10-03-2026 15.07 WIB" in page.locator("main").inner_text()
-        assert page.locator("nav.main-nav a").inner_text() == "Masuk"
+        assert page.locator(".site-header .user-box a").inner_text() == "Masuk"
         page.screenshot(path=str(ARTIFACTS / "publik-nasional.png"))
 
         page.click(f"#tabel-rincian >> text={world.kanwil_x.name}")
@@ -76,7 +76,7 @@ def test_the_public_page_signed_out(browser, live_server, world):
         page.wait_for_load_state("networkidle")
         assert page.locator("html").get_attribute("lang") == "en"
         assert "As of 10-03-2026 15.07 WIB" in page.locator("main").inner_text()
-        assert page.locator("nav.main-nav a").inner_text() == "Log in"
+        assert page.locator(".site-header .user-box a").inner_text() == "Log in"
         page.screenshot(path=str(ARTIFACTS / "publik-upt-en.png"))
     finally:
         context.close()
