@@ -99,7 +99,7 @@ def csv_response(table: Table, *, title: str, filters, generated_at: dt.datetime
     writer = _SafeWriter(buffer)
     writer.writerow([str(c.label) for c in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_value(c, export_value(c, c.value(row))) for c in table.columns])
+        writer.writerow([_csv_value(c, export_value(c, c.exported(row))) for c in table.columns])
     if table.has_totals and table.rows:
         writer.writerow(
             [str(table.totals_label)]
@@ -133,7 +133,7 @@ def xlsx_response(table: Table, *, title: str, filters, generated_at: dt.datetim
     for row in table.rows[:200]:
         for c_index, column in enumerate(table.columns):
             if column.kind not in (INT, PCT, DATE, DATETIME, TIME):
-                widths[c_index] = max(widths[c_index], min(len(str(column.value(row) or "")), 60))
+                widths[c_index] = max(widths[c_index], min(len(str(column.exported(row) or "")), 60))
     for c_index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(c_index)].width = width + 2
     sheet.freeze_panes = f"A{len(lines) + 3}"
@@ -166,7 +166,7 @@ def xlsx_response(table: Table, *, title: str, filters, generated_at: dt.datetim
         return cell
 
     for row in table.rows:
-        sheet.append([typed(c, export_value(c, c.value(row))) for c in table.columns])
+        sheet.append([typed(c, export_value(c, c.exported(row))) for c in table.columns])
     if table.has_totals and table.rows:
         totals = [WriteOnlyCell(sheet, value=spreadsheet_safe(str(table.totals_label)))]
         totals[0].font = bold

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -50,24 +51,26 @@ def never_sent_title() -> Callable[[Any], str]:
     return lambda row: "" if row.last_sent_date else text
 
 
+_CLASS_WORD = re.compile(r"\bKelas\s+(?=[IV]+[AB]?\b)")
+
+
+def upt_short_name(upt) -> str:
+    """A UPT's name as dashboards show it: "Lapas IIA Cibinong" for "Lapas Kelas IIA Cibinong". The full name
+    is in the cell's tooltip; 42 names of three lines each would push a region's table off the screen."""
+    return _CLASS_WORD.sub("", upt.name)
+
+
+def kanwil_short_name(kanwil) -> str:
+    """A region as dashboards show it: its province ("Jawa Tengah", not "Kanwil Ditjenpas Jawa Tengah")."""
+    return kanwil.province or kanwil.name
+
+
 def upt_report_url(upt) -> str:
     return _UPT_URL(upt.code)
 
 
 def region_url(kanwil) -> str:
     return _REGION_URL(kanwil.code)
-
-
-def occupancy_columns(get: Callable[[Any], Any], totals=None) -> list[Column]:
-    """Tahanan, narapidana, total, capacity, occupancy rate and overcrowding of an ``Occupancy``."""
-    occ = totals.occupancy if totals is not None else None
-    return [
-        Column("tahanan", _("Tahanan"), lambda r: get(r).detainees, INT, total=occ and occ.detainees),
-        Column("napi", _("Narapidana"), lambda r: get(r).sentenced, INT, total=occ and occ.sentenced),
-        Column("penghuni", _("Jumlah penghuni"), lambda r: get(r).total, INT, total=occ and occ.total),
-        Column("kapasitas", _("Kapasitas"), lambda r: get(r).capacity, INT, total=totals and totals.capacity),
-        *rate_columns(get, occ),
-    ]
 
 
 def rate_columns(get: Callable[[Any], Any], occ=None, *, sortable: bool = True) -> list[Column]:
@@ -98,16 +101,47 @@ def rate_columns(get: Callable[[Any], Any], occ=None, *, sortable: bool = True) 
 # --- The report tables -----------------------------------------------------------------------------------
 
 
+def _upt_name_column(get_upt: Callable[[Any], Any], *, sortable: bool = True) -> Column:
+    """The UPT's short name, linked to its page, its full name and code in the tooltip and the exports."""
+    return Column(
+        "upt",
+        _("UPT"),
+        lambda r: upt_short_name(get_upt(r)),
+        full=lambda r: get_upt(r).name,
+        link=lambda r: upt_report_url(get_upt(r)),
+        title=lambda r: f"{get_upt(r).name} ({get_upt(r).code})",
+        sortable=sortable,
+    )
+
+
+def _kanwil_name_column(get_kanwil: Callable[[Any], Any], *, sortable: bool = True, link: bool = False) -> Column:
+    return Column(
+        "kanwil",
+        _("Kanwil"),
+        lambda r: kanwil_short_name(get_kanwil(r)),
+        full=lambda r: get_kanwil(r).name,
+        link=(lambda r: region_url(get_kanwil(r))) if link else None,
+        title=lambda r: get_kanwil(r).name,
+        sortable=sortable,
+    )
+
+
+def _extra(columns: list[Column]) -> list[Column]:
+    for column in columns:
+        column.extra = True
+    return columns
+
+
 def upt_status_table(statuses: Sequence, totals, *, title, show_kanwil: bool = False) -> Table:
-    """The dashboard's UPT table: today's packages, last consolidation result, occupancy."""
-    columns = [
-        Column("kode", _("Kode"), lambda s: s.upt.code),
-        Column("upt", _("UPT"), lambda s: s.upt.name, link=lambda s: upt_report_url(s.upt)),
-    ]
+    """The dashboard's UPT table. What a Kanwil watches comes first and fits a 1366-pixel screen: today's two
+    sends, the silence, and occupancy against capacity. The rest (code, type, the last consolidation's
+    figures, detainees and sentenced) sits behind the "kolom lain" switch and in every export."""
+    occ = totals.occupancy
+    # The code stays the first column of the exports (spreadsheets are keyed by it); on the page it is secondary.
+    columns = [*_extra([Column("kode", _("Kode"), lambda s: s.upt.code)]), _upt_name_column(lambda s: s.upt)]
     if show_kanwil:
-        columns.append(Column("kanwil", _("Kanwil"), lambda s: s.upt.kanwil.name))
+        columns.append(_kanwil_name_column(lambda s: s.upt.kanwil))
     columns += [
-        Column("jenis", _("Jenis"), upt_type_label(lambda s: s.upt)),
         Column(
             "hunian_10",
             _("Kiriman 10.00"),
@@ -124,7 +158,6 @@ def upt_status_table(statuses: Sequence, totals, *, title, show_kanwil: bool = F
             level=lambda s: SendState.LEVELS[s.other_state],
             title=constant(gettext("Perubahan lainnya, batas 14.00 WIB")),
         ),
-        Column("diterima", _("Pertama diterima"), lambda s: s.first_received_at, TIME),
         Column(
             "beruntun",
             _("Hari tidak kirim beruntun"),
@@ -132,43 +165,9 @@ def upt_status_table(statuses: Sequence, totals, *, title, show_kanwil: bool = F
             INT,
             level=lambda s: "red" if (s.missed_streak or 0) >= 2 else "",
         ),
-        Column("konsolidasi", _("Konsolidasi terakhir"), lambda s: s.result.run_at if s.result else None, DATETIME),
-        Column(
-            "diterima_baris",
-            _("Baris lolos"),
-            lambda s: s.result.rows_accepted if s.result else None,
-            INT,
-            total=totals.rows_accepted,
-        ),
-        Column(
-            "ditolak",
-            _("Ditolak"),
-            lambda s: s.result.rows_rejected if s.result else None,
-            INT,
-            level=lambda s: "red" if s.result and s.result.rows_rejected else "",
-            link=lambda s: (
-                reverse("laporan:upt_run", kwargs={"code": s.upt.code, "run_id": s.result.run_id})
-                if s.result and (s.result.rows_rejected or s.result.rows_warned)
-                else None
-            ),
-            total=totals.rows_rejected,
-        ),
-        Column(
-            "peringatan",
-            _("Peringatan"),
-            lambda s: s.result.rows_warned if s.result else None,
-            INT,
-            total=totals.rows_warned,
-        ),
-        Column(
-            "konflik",
-            _("Konflik terbuka"),
-            lambda s: s.open_conflicts,
-            INT,
-            level=lambda s: "yellow" if s.open_conflicts else "",
-            total=totals.open_conflicts,
-        ),
-        *occupancy_columns(lambda s: s.occupancy, totals),
+        Column("penghuni", _("Jumlah penghuni"), lambda s: s.occupancy.total, INT, total=occ.total),
+        Column("kapasitas", _("Kapasitas"), lambda s: s.occupancy.capacity, INT, total=totals.capacity),
+        *rate_columns(lambda s: s.occupancy, occ),
         Column(
             "data_per",
             _("Data hunian per"),
@@ -176,14 +175,65 @@ def upt_status_table(statuses: Sequence, totals, *, title, show_kanwil: bool = F
             DATE,
             level=lambda s: "yellow" if s.stale else "",
         ),
+        *_extra(
+            [
+                Column("jenis", _("Jenis"), upt_type_label(lambda s: s.upt)),
+                Column("diterima", _("Pertama diterima"), lambda s: s.first_received_at, TIME),
+                Column(
+                    "konsolidasi",
+                    _("Konsolidasi terakhir"),
+                    lambda s: s.result.run_at if s.result else None,
+                    DATETIME,
+                ),
+                Column(
+                    "diterima_baris",
+                    _("Baris lolos"),
+                    lambda s: s.result.rows_accepted if s.result else None,
+                    INT,
+                    total=totals.rows_accepted,
+                ),
+                Column(
+                    "ditolak",
+                    _("Ditolak"),
+                    lambda s: s.result.rows_rejected if s.result else None,
+                    INT,
+                    level=lambda s: "red" if s.result and s.result.rows_rejected else "",
+                    link=lambda s: (
+                        reverse("laporan:upt_run", kwargs={"code": s.upt.code, "run_id": s.result.run_id})
+                        if s.result and (s.result.rows_rejected or s.result.rows_warned)
+                        else None
+                    ),
+                    total=totals.rows_rejected,
+                ),
+                Column(
+                    "peringatan",
+                    _("Peringatan"),
+                    lambda s: s.result.rows_warned if s.result else None,
+                    INT,
+                    total=totals.rows_warned,
+                ),
+                Column(
+                    "konflik",
+                    _("Konflik terbuka"),
+                    lambda s: s.open_conflicts,
+                    INT,
+                    level=lambda s: "yellow" if s.open_conflicts else "",
+                    total=totals.open_conflicts,
+                ),
+                Column("tahanan", _("Tahanan"), lambda s: s.occupancy.detainees, INT, total=occ.detainees),
+                Column("napi", _("Narapidana"), lambda s: s.occupancy.sentenced, INT, total=occ.sentenced),
+            ]
+        ),
     ]
-    return Table("upt", title, columns, list(statuses), totals_label=_("Jumlah"))
+    return Table("upt", title, columns, list(statuses), totals_label=_("Jumlah"), sticky=True)
 
 
 def kanwil_status_table(rows: Sequence, totals, *, title) -> Table:
-    """National dashboard: one line per region."""
+    """National dashboard: one line per region, named by its province; sends and occupancy first, rejected
+    rows, conflicts, detainees and sentenced behind the "kolom lain" switch."""
+    occ = totals.occupancy
     columns = [
-        Column("kanwil", _("Kanwil"), lambda r: r.kanwil.name, link=lambda r: region_url(r.kanwil)),
+        _kanwil_name_column(lambda r: r.kanwil, link=True),
         Column("upt", _("UPT"), lambda r: r.totals.upts, INT, total=totals.upts),
         Column("tepat", _("Tepat waktu"), lambda r: r.totals.on_time, INT, total=totals.on_time),
         Column(
@@ -202,9 +252,9 @@ def kanwil_status_table(rows: Sequence, totals, *, title) -> Table:
             level=lambda r: "red" if r.totals.missed else "",
             total=totals.not_sent,
         ),
-        Column("ditolak", _("Baris ditolak"), lambda r: r.totals.rows_rejected, INT, total=totals.rows_rejected),
-        Column("konflik", _("Konflik terbuka"), lambda r: r.totals.open_conflicts, INT, total=totals.open_conflicts),
-        *occupancy_columns(lambda r: r.totals.occupancy, totals),
+        Column("penghuni", _("Jumlah penghuni"), lambda r: r.totals.occupancy.total, INT, total=occ.total),
+        Column("kapasitas", _("Kapasitas"), lambda r: r.totals.occupancy.capacity, INT, total=totals.capacity),
+        *rate_columns(lambda r: r.totals.occupancy, occ),
         Column(
             "padat",
             _("UPT melebihi kapasitas"),
@@ -212,25 +262,52 @@ def kanwil_status_table(rows: Sequence, totals, *, title) -> Table:
             INT,
             total=totals.over_capacity,
         ),
+        *_extra(
+            [
+                Column(
+                    "ditolak", _("Baris ditolak"), lambda r: r.totals.rows_rejected, INT, total=totals.rows_rejected
+                ),
+                Column(
+                    "konflik",
+                    _("Konflik terbuka"),
+                    lambda r: r.totals.open_conflicts,
+                    INT,
+                    total=totals.open_conflicts,
+                ),
+                Column("tahanan", _("Tahanan"), lambda r: r.totals.occupancy.detainees, INT, total=occ.detainees),
+                Column("napi", _("Narapidana"), lambda r: r.totals.occupancy.sentenced, INT, total=occ.sentenced),
+            ]
+        ),
     ]
-    return Table("kanwil", title, columns, list(rows), totals_label=_("Nasional"))
+    return Table("kanwil", title, columns, list(rows), totals_label=_("Nasional"), sticky=True)
 
 
 def overcrowded_table(statuses: Sequence, *, title) -> Table:
+    """The most overcrowded UPTs (a top ten, in half the page's width): occupancy only."""
     columns = [
-        Column("upt", _("UPT"), lambda s: s.upt.name, link=lambda s: upt_report_url(s.upt), sortable=False),
-        Column("kanwil", _("Kanwil"), lambda s: s.upt.kanwil.name, sortable=False),
-        *occupancy_columns(lambda s: s.occupancy),
+        _upt_name_column(lambda s: s.upt, sortable=False),
+        _kanwil_name_column(lambda s: s.upt.kanwil, sortable=False),
+        Column("penghuni", _("Penghuni"), lambda s: s.occupancy.total, INT),
+        Column("kapasitas", _("Kapasitas"), lambda s: s.occupancy.capacity, INT),
+        *rate_columns(lambda s: s.occupancy, sortable=False),
+        *_extra(
+            [
+                Column("tahanan", _("Tahanan"), lambda s: s.occupancy.detainees, INT),
+                Column("napi", _("Narapidana"), lambda s: s.occupancy.sentenced, INT),
+            ]
+        ),
     ]
     for column in columns:
         column.sortable = False
     return Table("terpadat", title, columns, list(statuses), empty=_("Tidak ada UPT yang melebihi kapasitas."))
 
 
-def not_sent_table(statuses: Sequence, *, title) -> Table:
+def not_sent_table(statuses: Sequence, *, title, limit: int | None = None, more_url: str = "") -> Table:
+    """UPTs without a package for the day, longest silence first; a dashboard shows the first ``limit`` and
+    links to the whole list (``more_url``)."""
     columns = [
-        Column("upt", _("UPT"), lambda s: s.upt.name, link=lambda s: upt_report_url(s.upt)),
-        Column("kanwil", _("Kanwil"), lambda s: s.upt.kanwil.name),
+        _upt_name_column(lambda s: s.upt),
+        _kanwil_name_column(lambda s: s.upt.kanwil),
         Column(
             "status",
             _("Status 10.00"),
@@ -247,7 +324,15 @@ def not_sent_table(statuses: Sequence, *, title) -> Table:
             level=lambda s: "red" if (s.missed_streak or 0) >= 2 else "",
         ),
     ]
-    return Table("belum_kirim", title, columns, list(statuses), empty=_("Semua UPT sudah mengirim data."))
+    return Table(
+        "belum_kirim",
+        title,
+        columns,
+        list(statuses),
+        empty=_("Semua UPT sudah mengirim data."),
+        limit=limit,
+        more_url=more_url,
+    )
 
 
 def compliance_table(rows: Sequence, totals, *, title, show_kanwil: bool) -> Table:

@@ -24,6 +24,7 @@ from django.utils.formats import get_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from central.formats import show_date, show_datetime, show_time
 from central.pagination import PAGE_PARAM
@@ -44,6 +45,11 @@ class Column:
     title: Callable[[Any], str] | None = None  # tooltip
     sortable: bool = True
     total: Any = None  # the footer's value, if the table has totals
+    extra: bool = False  # a secondary column: on the page only behind the "kolom lain" switch; always exported
+    full: Callable[[Any], Any] | None = None  # what exports hold when the page shows less (a short name)
+
+    def exported(self, row: Any) -> Any:
+        return (self.full or self.value)(row)
 
 
 @dataclass
@@ -58,6 +64,21 @@ class Table:
     sort: str = ""
     extra_class: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    limit: int | None = None  # the page shows the first rows only; exports always hold every row
+    more_url: str = ""  # where the whole list is, when the page shows only the first rows
+    sticky: bool = False  # long dashboard lists: the header row stays on screen while scrolling
+
+    @property
+    def shown_rows(self) -> list[Any]:
+        return self.rows if self.limit is None else self.rows[: self.limit]
+
+    @property
+    def cut(self) -> bool:
+        return self.limit is not None and len(self.rows) > self.limit
+
+    @property
+    def extra_columns(self) -> int:
+        return sum(1 for c in self.columns if c.extra)
 
     def sorted_by(self, sort: str) -> Table:
         """Sort rows by a column (``-key`` for descending); missing values always last."""
@@ -204,7 +225,7 @@ def _cell(column: Column, row: Any, fmt: Formatter) -> str:
         url = column.link(row)
         if url:
             text = f'<a href="{escape(url)}">{text}</a>'
-    attrs = ' class="num"' if column.kind in (INT, PCT) else ""
+    attrs = _classes(column)
     if column.title is not None:
         title = column.title(row)
         if title:
@@ -212,36 +233,58 @@ def _cell(column: Column, row: Any, fmt: Formatter) -> str:
     return f"<td{attrs}>{text}</td>"
 
 
+def _classes(column: Column) -> str:
+    classes = ("num " if column.kind in (INT, PCT) else "") + ("col-extra" if column.extra else "")
+    return f' class="{classes.strip()}"' if classes else ""
+
+
+def _extra_switch(table: Table) -> str:
+    """The "kolom lain" switch: a plain checkbox that CSS reads (``:has``), so no script is needed and the CSP
+    stays strict. Ticked from the start when the table is sorted by a secondary column, so the sorted
+    column shows."""
+    sorted_by = table.sort.lstrip("-")
+    ticked = any(c.extra and c.key == sorted_by for c in table.columns)
+    text = ngettext("Tampilkan %(n)s kolom lain", "Tampilkan %(n)s kolom lain", table.extra_columns) % {
+        "n": table.extra_columns
+    }
+    return (
+        f'<label class="cols-switch no-print"><input type="checkbox" class="cols-toggle"'
+        f' aria-controls="tabel-{escape(table.key)}"{" checked" if ticked else ""}> {escape(text)}</label>'
+    )
+
+
 def render_table(table: Table, query: dict[str, str]) -> SafeString:
     fmt = Formatter()
     head = []
     for column in table.columns:
-        css = ' class="num"' if column.kind in (INT, PCT) else ""
+        css = _classes(column)
         label = _sort_link(column, table, query) if column.sortable else conditional_escape(column.label)
         sort_state = ""
         if table.sort.lstrip("-") == column.key:
             sort_state = ' aria-sort="{}"'.format("descending" if table.sort.startswith("-") else "ascending")
         head.append(f'<th scope="col"{css}{sort_state}>{label}</th>')
     body = []
-    for row in table.rows:
+    for row in table.shown_rows:
         body.append("<tr>" + "".join([_cell(column, row, fmt) for column in table.columns]) + "</tr>")
     if not table.rows:
         body.append(format_html('<tr><td colspan="{}" class="empty">{}</td></tr>', len(table.columns), table.empty))
     foot = ""
     if table.has_totals and table.rows:
         cells: list[str] = []
+        labelled = next(i for i, c in enumerate(table.columns) if not c.extra)  # the first column on screen
         for i, column in enumerate(table.columns):
-            if i == 0:
+            if i == labelled:
                 cells.append(format_html("<td>{}</td>", table.totals_label))
             elif column.total is not None:
-                css = ' class="num"' if column.kind in (INT, PCT) else ""
-                cells.append(f"<td{css}>{escape(fmt.display(column, column.total))}</td>")
+                cells.append(f"<td{_classes(column)}>{escape(fmt.display(column, column.total))}</td>")
             else:
-                cells.append("<td></td>")
+                cells.append(f"<td{_classes(column)}></td>")
         foot = "<tfoot><tr>" + "".join(cells) + "</tr></tfoot>"
     classes = "data-table report-table " + table.extra_class
+    switch = _extra_switch(table) if table.extra_columns else ""
+    wrap = "table-wrap sticky" if table.sticky else "table-wrap"
     html = (
-        f'<div class="table-wrap"><table class="{classes.strip()}" id="tabel-{table.key}">'
+        f'{switch}<div class="{wrap}"><table class="{classes.strip()}" id="tabel-{table.key}">'
         f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(body)}</tbody>{foot}</table></div>"
     )
     return mark_safe(html)  # noqa: S308 — every value above is escaped; markup is ours

@@ -50,6 +50,7 @@ NATIONAL, REGION, UPT = "nasional", "wilayah", "upt"
 RUNS_PER_PAGE = 20
 ISSUES_PER_PAGE = 50
 TOP_OVERCROWDED = 10
+NOT_SENT_SHOWN = 10
 RECENT_RUNS = 5
 RUN_CONFLICTS = 50
 
@@ -314,13 +315,25 @@ def dashboard(request: HttpRequest, level: str, code: str | None = None) -> Http
                 status_sel.most_overcrowded(statuses, TOP_OVERCROWDED), title=_("UPT dengan kelebihan hunian tertinggi")
             )
         )
-        page.add(rt.not_sent_table(status_sel.not_sent(statuses), title=_("UPT yang belum mengirim data")))
+        page.add(_not_sent(scope, statuses, day, upt_type))
         if not page.wants_export():
             context["central"] = _central_operations(user=request.user)
     else:
         page.add(rt.upt_status_table(statuses, totals, title=_("UPT di wilayah")), sort=True)
-        page.add(rt.not_sent_table(status_sel.not_sent(statuses), title=_("UPT yang belum mengirim data")))
+        page.add(_not_sent(scope, statuses, day, upt_type))
     return page.response(template, context)
+
+
+def _not_sent(scope: Scope, statuses: list[status_sel.UptStatus], day: dt.date, upt_type: str) -> tf.Table:
+    """The UPTs without a package, longest silence first: the first ``NOT_SENT_SHOWN`` on the dashboard (the
+    whole list of 531 ran down the national page), with a link to the day's full send list, worst first."""
+    more = _urlencode({"dari": day.isoformat(), "sampai": day.isoformat(), "jenis": upt_type, "urut": "hunian_10"})
+    return rt.not_sent_table(
+        status_sel.not_sent(statuses),
+        title=_("UPT yang belum mengirim data"),
+        limit=NOT_SENT_SHOWN,
+        more_url=f"{scope.url('_compliance')}?{more}",
+    )
 
 
 def _central_operations(*, user: AnyUser) -> dict[str, object]:
