@@ -6,6 +6,7 @@ from central import admin_consolidation, admin_users  # noqa: F401 — register 
 from central.admin_base import AdminOnlyMixin, ReadOnlyAdminMixin, ScopedModelAdmin
 from central.admin_inbox import FullSnapshotActionMixin
 from central.models import ApiToken, AuditEvent, Kanwil, Upt
+from central.services.audit import audit_detail_text, audit_object_label
 from central.services.tokens import token_revoke
 
 
@@ -39,11 +40,22 @@ class UptAdmin(FullSnapshotActionMixin, ScopedModelAdmin):
 class AuditEventAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     """The audit trail, for the admin and central only; nobody can change or delete it here."""
 
-    list_display = ["at", "actor_username", "action", "upt", "object_type", "object_id", "detail", "ip_address"]
+    list_display = ["at", "actor_username", "action", "upt", "object_label", "object_id", "detail_text", "ip_address"]
     list_filter = ["action", "at"]
     search_fields = ["actor_username", "object_id", "detail", "ip_address"]
     date_hierarchy = "at"
     list_select_related = ["upt"]
+    # The view page shows the same readable labels as the list, not the stored codes.
+    fields = ["at", "actor_username", "action", "upt", "object_label", "object_id", "detail_text", "ip_address"]
+    readonly_fields = fields
+
+    @admin.display(description=_("jenis objek"), ordering="object_type")
+    def object_label(self, obj):
+        return audit_object_label(obj.object_type)
+
+    @admin.display(description=_("rincian"), ordering="detail")
+    def detail_text(self, obj):
+        return audit_detail_text(obj.action, obj.detail)
 
 
 @admin.register(ApiToken)

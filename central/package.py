@@ -402,8 +402,11 @@ def gunzip_capped(payload: bytes, *, max_bytes: int, chunk: int = GUNZIP_CHUNK) 
                 break
         if not inflater.eof:
             raise PackageRejected.one("malformed", _("Berkas gzip rusak: isinya terpotong."))
-    except (zlib.error, gzip.BadGzipFile) as exc:
-        raise PackageRejected.one("malformed", _("Berkas gzip rusak: %(error)s") % {"error": exc})
+    except (zlib.error, gzip.BadGzipFile):
+        # zlib's own text ("invalid distance too far back") tells the sender nothing they can act on.
+        raise PackageRejected.one(
+            "malformed", _("Berkas gzip rusak dan tidak dapat dibuka. Ekspor ulang paket dari aplikasi di UPT.")
+        )
     return pieces
 
 
@@ -416,16 +419,40 @@ def too_large(max_bytes: int) -> PackageRejected:
     )
 
 
+# Python's json messages (``JSONDecodeError.msg``, English) by their opening words, as a sentence a sender reads.
+_JSON_PROBLEMS = (
+    ("Expecting value", gettext_lazy("ada nilai yang hilang atau tanda baca yang salah")),
+    ("Expecting property name", gettext_lazy("nama kolom harus diapit tanda petik ganda")),
+    ("Expecting ',' delimiter", gettext_lazy("tanda koma pemisah tidak ada")),
+    ("Expecting ':' delimiter", gettext_lazy("tanda titik dua sesudah nama kolom tidak ada")),
+    ("Unterminated string", gettext_lazy("teks tidak ditutup tanda petik")),
+    ("Extra data", gettext_lazy("ada isi lain sesudah akhir data")),
+    ("Invalid control character", gettext_lazy("teks memuat karakter kendali (mis. tab atau baris baru)")),
+    ("Invalid \\u", gettext_lazy("kode \\u di dalam teks tidak sah")),
+    ("Invalid \\escape", gettext_lazy("tanda garis miring terbalik (\\) di dalam teks tidak sah")),
+)
+
+
+def json_problem(message: str) -> str:
+    """What Python's JSON parser found wrong, in the reader's language (never its English text)."""
+    for start, problem in _JSON_PROBLEMS:
+        if message.startswith(start):
+            return str(problem)
+    return _("susunannya rusak")
+
+
 def load_document(data: bytes) -> dict[str, Any]:
     try:
         document = json.loads(data)
     except UnicodeDecodeError:
         raise PackageRejected.one("malformed", _("Paket bukan teks UTF-8."))
     except json.JSONDecodeError as exc:
+        if not data.strip():
+            raise PackageRejected.one("malformed", _("Berkas paket kosong."))
         raise PackageRejected.one(
             "malformed",
-            _("Paket bukan JSON yang sah (baris %(line)s, kolom %(col)s): %(msg)s")
-            % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg},
+            _("Paket bukan JSON yang sah: %(problem)s (baris %(line)s, kolom %(col)s).")
+            % {"problem": json_problem(exc.msg), "line": exc.lineno, "col": exc.colno},
         )
     except RecursionError:  # arrays or objects nested thousands deep: no package is shaped like that
         raise PackageRejected.one("malformed", _("Paket bukan JSON yang sah: susunan bertingkat terlalu dalam."))

@@ -10,11 +10,13 @@ whatever model permissions someone is given by hand.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import (
     ClockedSchedule,
@@ -109,6 +111,42 @@ class CrontabScheduleForm(forms.ModelForm):
         return data
 
 
+def crontab_in_words(crontab: CrontabSchedule) -> str:
+    """A crontab in Indonesian: "setiap hari pukul 15.00 (Asia/Jakarta)" for a daily one, the fields otherwise."""
+    zone = str(crontab.timezone)
+    daily = crontab.day_of_month == crontab.month_of_year == crontab.day_of_week == "*"
+    if daily and crontab.minute.isdigit() and crontab.hour.isdigit():
+        return gettext("setiap hari pukul %(time)s (%(zone)s)") % {
+            "time": show_time(dt.time(int(crontab.hour), int(crontab.minute))),
+            "zone": zone,
+        }
+    return gettext("menit %(minute)s, jam %(hour)s, tanggal %(day)s, bulan %(month)s, hari %(weekday)s (%(zone)s)") % {
+        "minute": crontab.minute,
+        "hour": crontab.hour,
+        "day": crontab.day_of_month,
+        "month": crontab.month_of_year,
+        "weekday": crontab.day_of_week,
+        "zone": zone,
+    }
+
+
+class _TaskFilter(admin.AllValuesFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = gettext("nama tugas")
+
+
+class _PeriodicTaskInline(beat_admin.PeriodicTaskInline):
+    """The tasks using a schedule, under it; the library's task column has an untranslatable name."""
+
+    fields = ("name", "task_name", "args", "kwargs")
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("nama tugas"))
+    def task_name(self, obj):
+        return obj.task
+
+
 admin.site.unregister(PeriodicTask)
 
 
@@ -116,7 +154,27 @@ admin.site.unregister(PeriodicTask)
 class SdpPeriodicTaskAdmin(AdminOnlyMixin, beat_admin.PeriodicTaskAdmin):
     form = PeriodicTaskForm
     # The description says what a row is for ("Konsolidasi harian pusat — ubah jam di sini").
-    list_display = ("name", "description", "enabled", "scheduler", "last_run_at", "one_off")
+    list_display = ("name", "description", "enabled", "schedule_text", "last_run_at", "one_off")
+    # The library's task field has an untranslatable verbose name ("Task Name"): the filter gets its own.
+    list_filter = ["enabled", "one_off", ("task", _TaskFilter), "start_time", "last_run_at"]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The library's version hands its page cron_descriptor's English for each crontab ("At 03:00 PM").
+        words = {crontab.id: crontab_in_words(crontab) for crontab in CrontabSchedule.objects.all()}
+        extra_context = {**(extra_context or {}), "readable_crontabs": words}
+        return admin.ModelAdmin.changeform_view(self, request, object_id, form_url, extra_context)
+
+    @admin.display(description=gettext_lazy("jadwal"))
+    def schedule_text(self, obj):
+        # The library's column is the schedule's own text ("0 15 * * * (m/h/dM/MY/d) Asia/Jakarta").
+        if obj.crontab_id:
+            return crontab_in_words(obj.crontab)
+        return str(obj.scheduler) if obj.scheduler else "—"
+
+    @admin.display(description=gettext_lazy("Jadwal crontab dalam kata-kata"))
+    def crontab_translation(self, obj):
+        # The library's description comes from cron_descriptor, which has no Indonesian.
+        return crontab_in_words(obj.crontab) if obj.crontab_id else "—"
 
 
 admin.site.unregister(CrontabSchedule)
@@ -125,6 +183,15 @@ admin.site.unregister(CrontabSchedule)
 @admin.register(CrontabSchedule)
 class SdpCrontabScheduleAdmin(AdminOnlyMixin, beat_admin.CrontabScheduleAdmin):
     form = CrontabScheduleForm
+    inlines = [_PeriodicTaskInline]
+    # The library's "human_readable" is cron_descriptor's English ("At 03:00 PM"): the same in Indonesian.
+    list_display = ("__str__", "in_words")
+    fields = ("in_words", "minute", "hour", "day_of_month", "month_of_year", "day_of_week", "timezone")
+    readonly_fields = ("in_words",)
+
+    @admin.display(description=gettext_lazy("dalam kata-kata"))
+    def in_words(self, obj):
+        return crontab_in_words(obj) if obj.pk else "—"
 
 
 for _model, _admin_class in (
@@ -133,4 +200,7 @@ for _model, _admin_class in (
     (ClockedSchedule, beat_admin.ClockedScheduleAdmin),
 ):
     admin.site.unregister(_model)
-    admin.site.register(_model, type(f"Sdp{_admin_class.__name__}", (AdminOnlyMixin, _admin_class), {}))
+    admin.site.register(
+        _model,
+        type(f"Sdp{_admin_class.__name__}", (AdminOnlyMixin, _admin_class), {"inlines": [_PeriodicTaskInline]}),
+    )

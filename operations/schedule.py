@@ -24,7 +24,7 @@ DAILY_TASK_NAME = "konsolidasi-harian"
 # Stored data, in the system's language; the admin may rewrite it. The change form adds a translated hint.
 DAILY_TASK_DESCRIPTION = (
     "Konsolidasi harian pusat — ubah jam di sini (jadwal crontab, WIB). Tidak boleh sebelum batas kiriman "
-    "data. Untuk menghentikannya sementara, matikan 'Enabled'; tugas yang dihapus dibuat lagi pada migrate "
+    "data. Untuk menghentikannya sementara, matikan 'Aktif'; tugas yang dihapus dibuat lagi pada migrate "
     "berikutnya."
 )
 
@@ -33,7 +33,7 @@ def _periodic_task_seed(*, task: str, name: str, description: str, at: time) -> 
     """Create the periodic task ``task`` at ``at`` (WIB) unless one runs it already; returns it when created.
 
     Runs after every ``migrate``: a new database gets the task, and a deleted one comes back, so a scheduled
-    job is never lost by accident (switching it off is the *Enabled* box). An existing task is never
+    job is never lost by accident (switching it off is the *Aktif* (enabled) box). An existing task is never
     touched, whatever the settings say now: after the first migrate the admin owns the schedule. Matched by
     task rather than by name, so renaming the row in the admin does not make a second one.
     """

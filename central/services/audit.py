@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from axes.helpers import get_client_ip_address
+from django.apps import apps
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
-from central.models import AuditAction, AuditEvent, Upt
+from central.models import AuditAction, AuditEvent, Channel, ConflictKind, ConflictState, PackageKind, Upt
 from central.typing import AnyUser, User
 
 
@@ -74,3 +78,40 @@ def audit_row_issues_seen(
     return audit_record(
         action=AuditAction.PERSON_VIEWED, request=request, upt=upt, target=run, detail=f"baris bermasalah {scope}"
     )
+
+
+# What ``submission_receive`` writes for a package: "<kind> · <channel> · <rows> baris · <package id>".
+_PACKAGE_DETAIL = re.compile(r"^(?P<kind>\w+) · (?P<channel>\w+) · (?P<rows>\d+) baris · (?P<package>\S+)$")
+# What closing a conflict writes: "<conflict kind> → <state>".
+_CONFLICT_DETAIL = re.compile(r"^(?P<kind>\w+) → (?P<state>.+)$")
+
+
+def audit_object_label(object_type: str) -> str:
+    """The stored ``app.model`` of an event's object as its model's name in the reader's language."""
+    if not object_type:
+        return "—"
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type  # a model since removed: its stored name is all there is
+    return str(model._meta.verbose_name)
+
+
+def audit_detail_text(action: str, detail: str) -> str:
+    """An event's stored detail in the reader's language: the codes a service stored (package kind and channel,
+    conflict kind) become their labels; any other detail is shown as stored."""
+    if action == AuditAction.PACKAGE_SENT and (match := _PACKAGE_DETAIL.match(detail)):
+        kind, channel = match["kind"], match["channel"]
+        return gettext("%(kind)s · %(channel)s · %(rows)s baris · %(package)s") % {
+            "kind": PackageKind(kind).label if kind in PackageKind.values else kind,
+            "channel": Channel(channel).label if channel in Channel.values else channel,
+            "rows": match["rows"],
+            "package": match["package"],
+        }
+    if action == AuditAction.CONFLICT_CLOSED and (match := _CONFLICT_DETAIL.match(detail)):
+        kind = match["kind"]
+        state = match["state"]
+        kind_label = ConflictKind(kind).label if kind in ConflictKind.values else kind
+        state_label = ConflictState(state).label if state in ConflictState.values else state
+        return f"{kind_label} → {state_label}"
+    return detail or "—"
