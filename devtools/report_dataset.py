@@ -40,7 +40,7 @@ from central.models import (
     UptType,
     ValidationRule,
 )
-from central.reference import CrimeCategory, Register, Sex
+from central.reference import DETAINEE_REGISTERS, CrimeCategory, Register, Sex
 from central.validation import validation_rules_sync
 from devtools.national import facts
 
@@ -196,12 +196,20 @@ def report_dataset_generate(
     prefix: str = "SN",
     runs: bool = True,
     occupants: dict[int, int] | None = None,
+    mix: dict[int, dict[tuple[str, str, str], int]] | None = None,
+    conflicts: bool = True,
+    leave_pending: bool = True,
 ) -> ReportDatasetSummary:
     """Generate ``days`` days of report history ending on ``end`` (default: yesterday, WIB).
 
     Without ``upts`` it creates ``upt_count`` UPTs coded ``<prefix><kanwil><type><n>`` (removing an
     earlier dataset with the same prefix first); with ``upts`` it writes history for those instead.
-    ``occupants`` (UPT id → people held) makes a UPT's history end near what it really holds.
+    ``occupants`` (UPT id → people held) makes a UPT's history end near what it really holds. ``mix`` (UPT
+    id → people held per (register, sex, crime category)) makes it end exactly there: every day keeps that
+    mix, the wobble fades over the last week, and the last day's snapshot and breakdown are the mix itself —
+    what a consolidation of that register writes. ``conflicts=False`` writes no made-up conflicts;
+    ``leave_pending=False`` has every package of the last day received before its run, so none waits for a
+    run that the history does not have.
     """
     started = time.perf_counter()
     rng = random.Random(seed)
@@ -264,17 +272,32 @@ def report_dataset_generate(
 
     for upt in upts:
         p = profiles[upt.pk]
+        cells_held = sorted((mix or {}).get(upt.pk, {}).items())
+        if cells_held:
+            p["base"] = sum(n for _cell, n in cells_held)
         wobble = 0.0
         missed_yesterday = False
         for i in range(days):
             day = first_day + dt.timedelta(days=i)
             years_to_end = (end - day).days / 365.0
             wobble = max(-0.08, min(0.08, wobble + rng.gauss(0, 0.004)))
-            total = max(0, round(p["base"] * (1 - p["growth"] * years_to_end) * (1 + wobble)))
-            detainees = round(total * p["detainee_share"])
-            sentenced = total - detainees
-            female = round(total * p["female_share"])
-            if day >= breakdown_from:
+            if cells_held:
+                # Grows into the register's level: no wobble left on the last day, so no jump into today.
+                taper = min(1.0, (end - day).days / 7)
+                growth = max(0.0, p["growth"])
+                total = max(0, round(p["base"] * (1 - growth * years_to_end) * (1 + wobble * taper)))
+                cells = [(cell, n) for cell, n in _apportion(total, cells_held) if n]
+                detainees = sum(n for (register, _s, _c), n in cells if register in DETAINEE_REGISTERS)
+                sentenced = total - detainees
+                female = sum(n for (_r, sex, _c), n in cells if sex == Sex.FEMALE)
+                if day >= breakdown_from:
+                    breakdowns += [[day, upt.pk, register, sex, crime, n] for (register, sex, crime), n in cells]
+            else:
+                total = max(0, round(p["base"] * (1 - p["growth"] * years_to_end) * (1 + wobble)))
+                detainees = round(total * p["detainee_share"])
+                sentenced = total - detainees
+                female = round(total * p["female_share"])
+            if day >= breakdown_from and not cells_held:
                 # The breakdown decides the sexes so that the snapshot and its breakdown always agree.
                 female = 0
                 for group_total, regs in ((detainees, detainee_regs), (sentenced, sentenced_regs)):
@@ -298,6 +321,8 @@ def report_dataset_generate(
             times = [rng.uniform(10.0, 16.5) if late else rng.uniform(6.5, 9.98)]
             if rng.random() < 0.2:
                 times.append(rng.uniform(max(times[0], 10.0), 13.9))
+            if not leave_pending and day == end:
+                times = [min(h, 14.9) for h in times]  # before the last run: nothing waits for a run to come
             for hours in times:
                 received = dt.datetime.combine(day, dt.time(0), tzinfo=WIB) + dt.timedelta(hours=hours)
                 run_day = day if hours < 15.0 else day + dt.timedelta(days=1)
@@ -408,8 +433,8 @@ def report_dataset_generate(
     )  # fmt: skip
 
     # A few open conflicts, about one UPT in five, found by the last run.
-    conflicts = 0
-    if run_rows:
+    conflicts_made = 0
+    if run_rows and conflicts:
         last_run = run_rows[-1][0]
         for upt in upts:
             if rng.random() < 0.2:
@@ -424,7 +449,7 @@ def report_dataset_generate(
                     other_upt=other if other.pk != upt.pk else None,
                     detected_run_id=last_run,
                 )
-                conflicts += 1
+                conflicts_made += 1
     _reset_sequences(ConsolidationRun, Submission, OccupancySnapshot, OccupancyBreakdown, RunUptResult, RowIssue)
     with connection.cursor() as cursor:
         for model in (
@@ -447,6 +472,6 @@ def report_dataset_generate(
         runs=counts.get("runs", 0),
         results=counts["results"],
         issues=counts["issues"],
-        conflicts=conflicts,
+        conflicts=conflicts_made,
         seconds=time.perf_counter() - started,
     )

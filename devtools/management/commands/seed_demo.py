@@ -1,4 +1,5 @@
-"""``python manage.py seed_demo``: the demo's regions, units and one user per role and unit. Idempotent."""
+"""``python manage.py seed_demo``: the demo's regions, units, one user per role and unit, their registers, the
+first packages and — into a demo no consolidation has touched yet — 30 days of report history. Idempotent."""
 
 import secrets
 
@@ -13,7 +14,7 @@ from central.services.roles import role_assign
 from devtools.demo_data import DEMO_UPTS, DEMO_USERS
 from devtools.demo_packages import demo_packages_send
 from devtools.demo_register import demo_registers_seed
-from devtools.demo_reports import demo_report_history
+from devtools.demo_reports import DEFAULT_DAYS, demo_history_blocked, demo_report_history
 
 
 class Command(BaseCommand):
@@ -24,13 +25,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--report-history",
             type=int,
-            default=0,
+            default=None,
             metavar="DAYS",
-            help="Also write DAYS past days of synthetic report history for the demo UPTs (once).",
+            help=f"Days of synthetic report history, ending yesterday, for the demo UPTs that sent their register "
+            f"(default {DEFAULT_DAYS}; 0 for none). Written once, before the first consolidation only.",
         )
 
     @transaction.atomic
-    def handle(self, *args, password=None, report_history=0, **options):
+    def handle(self, *args, password=None, report_history=None, **options):
         password = password or secrets.token_urlsafe(9)
         roles_sync()
         kanwils = {k.code: k for k in Kanwil.objects.all()}
@@ -84,11 +86,18 @@ class Command(BaseCommand):
         # The first demo operator sends their own first package; the other UPTs already have.
         sent = demo_packages_send(operators, leave_unsent=operators[0][0].code if operators else None)
 
-        history = demo_report_history(list(Upt.objects.filter(code__in=[u[0] for u in DEMO_UPTS])), days=report_history)
+        days = DEFAULT_DAYS if report_history is None else report_history
+        blocked = demo_history_blocked() if report_history else ""
+        history = demo_report_history(list(Upt.objects.filter(code__in=[u[0] for u in DEMO_UPTS])), days=days)
 
         self.stdout.write(self.style.SUCCESS(f"Demo siap: {Kanwil.objects.count()} Kanwil, {Upt.objects.count()} UPT."))
         if history:
-            self.stdout.write(f"  riwayat laporan sintetis: {history.days} hari, {history.submissions} kiriman")
+            self.stdout.write(
+                f"  riwayat laporan sintetis: {history.days} hari sampai kemarin, {history.upts} UPT, "
+                f"{history.submissions} kiriman"
+            )
+        elif blocked:
+            self.stdout.write(f"  riwayat laporan sintetis tidak ditulis: {blocked}")
         if any(opened.values()):
             self.stdout.write(f"  register WBP demo: {', '.join(f'{code} {n}' for code, n in opened.items())}")
         if sent:
