@@ -28,6 +28,7 @@ from central.models import ACTIVE_RUN_STATES, ConsolidationRun, Kanwil, RowIssue
 from central.pagination import page_of
 from central.scoping import Action, has_central_permission
 from central.selectors import consolidation as run_sel
+from central.selectors import schedule as schedule_sel
 from central.selectors.reports import activity as activity_sel
 from central.selectors.reports import breakdowns as breakdown_sel
 from central.selectors.reports import common as scope_sel
@@ -211,6 +212,7 @@ class Page:
             "exports": export_links,
             "generated_at": self.generated_at,
             "filters": self.filters,
+            "first_run": schedule_sel.first_run_pending(),
             **(context or {}),
         }
         return render(self.request, template, ctx, status=status)
