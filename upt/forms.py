@@ -381,6 +381,24 @@ class RemissionForm(_RegisterForm):
         }
 
 
+class TransferAcceptForm(PersonCreateForm):
+    """Receiving a transfer: the opening form, prefilled, with the way in and the UPT of origin fixed by
+    the transfer itself (a posted value for either is ignored)."""
+
+    def __init__(self, *args: Any, origin: Upt, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.origin = origin
+        del self.fields["admission_kind"]
+        del self.fields["origin_upt"]
+        self.fields["admission_document"].label = _("Nomor surat pemindahan")
+        self.fields["admission_document"].help_text = ""
+
+    def clean(self) -> dict[str, Any]:
+        self.cleaned_data["admission_kind"] = MovementKind.TRANSFER_IN
+        self.cleaned_data["origin_upt"] = self.origin
+        return super().clean()
+
+
 # Which movement kinds use which optional parts of the movement form (for the page's script and tests).
 MOVEMENT_FIELD_KINDS: dict[str, list[str]] = {
     "other_upt": [k for k, r in MOVEMENT_RULES.items() if r.needs_other_upt and not r.opens_record],

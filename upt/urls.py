@@ -1,6 +1,6 @@
 from django.urls import path
 
-from upt import views
+from upt import views, views_transfers
 from upt.urls_submission import urlpatterns as submission_urls
 
 app_name = "upt"
@@ -16,5 +16,7 @@ urlpatterns = [
     path("<str:upt_code>/wbp/<int:pk>/mutasi/", views.movement_create_view, name="movement_create"),
     path("<str:upt_code>/wbp/<int:pk>/remisi/", views.remission_create_view, name="remission_create"),
     path("<str:upt_code>/wbp/<int:pk>/foto/", views.person_photo, name="person_photo"),
+    path("<str:upt_code>/mutasi-masuk/", views_transfers.incoming_list, name="incoming_list"),
+    path("<str:upt_code>/mutasi-masuk/<uuid:uid>/", views_transfers.incoming_accept, name="incoming_accept"),
     *submission_urls,
 ]

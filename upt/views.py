@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -18,7 +18,7 @@ from central.formats import show_date
 from central.models import Upt
 from central.pagination import PAGE_PARAM, page_of
 from central.private_search import carries_search_text, search_query, search_text
-from central.reference import CrimeCategory, PersonStatus, Register
+from central.reference import CrimeCategory, MovementKind, PersonStatus, Register
 from central.scoping import Action, get_scoped_or_404
 from central.selectors.organisation import upts_for
 from upt.forms import (
@@ -41,7 +41,13 @@ from upt.selectors.people import (
     person_list,
     person_page_rows,
 )
-from upt.selectors.worklists import DETENTION_WARNING_DAYS, RELEASE_HORIZON_MONTHS, detention_limits, upt_home
+from upt.selectors.worklists import (
+    DETENTION_WARNING_DAYS,
+    RELEASE_HORIZON_MONTHS,
+    detention_limits,
+    detention_overdue,
+    upt_home,
+)
 from upt.services.common import today
 from upt.services.movements import movement_record
 from upt.services.people import person_create, person_file_open, person_update
@@ -56,6 +62,25 @@ def _upt(request: HttpRequest, upt_code: str) -> Upt:
 
 def _person(request: HttpRequest, upt: Upt, pk: int) -> Person:
     return get_scoped_or_404(Person.objects.filter(upt=upt).select_related("upt"), request.user, Action.OPERATE, pk=pk)
+
+
+def warn_detention_overdue(request: HttpRequest, person: Person) -> None:
+    """After a save: say so when the detainee's lawful detention has already ended (saved all the same)."""
+    window = detention_overdue(person, today=today())
+    if window is None:
+        return
+    days = -window.days_remaining(today())
+    messages.warning(
+        request,
+        ngettext(
+            "Perhatian: batas masa penahanan %(name)s (register %(register)s) berakhir %(date)s, sudah lewat "
+            "%(days)d hari. Data tetap disimpan; periksa surat perpanjangan penahanan atau putusannya.",
+            "Perhatian: batas masa penahanan %(name)s (register %(register)s) berakhir %(date)s, sudah lewat "
+            "%(days)d hari. Data tetap disimpan; periksa surat perpanjangan penahanan atau putusannya.",
+            days,
+        )
+        % {"name": person.full_name, "register": person.register, "days": days, "date": show_date(window.last_day)},
+    )
 
 
 @require_safe
@@ -176,6 +201,7 @@ def person_create_view(request: HttpRequest, upt_code: str) -> HttpResponse:
                 _("Data %(name)s dibuka dengan nomor registrasi %(reg)s.")
                 % {"name": person.full_name, "reg": person.reg_number},
             )
+            warn_detention_overdue(request, person)
             if "_lagi" in request.POST:
                 return redirect("upt:person_create", upt_code=upt.code)
             return redirect("upt:person_detail", upt_code=upt.code, pk=person.pk)
@@ -214,7 +240,7 @@ def person_update_view(request: HttpRequest, upt_code: str, pk: int) -> HttpResp
     form = PersonUpdateForm(request.POST or None, request.FILES or None, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
-            person_update(
+            updated = person_update(
                 user=request.user,
                 person=person,
                 data=form.person_data(),
@@ -226,12 +252,22 @@ def person_update_view(request: HttpRequest, upt_code: str, pk: int) -> HttpResp
             apply_errors(form, error)
         else:
             messages.success(request, _("Perubahan data %(name)s disimpan.") % {"name": person.full_name})
+            warn_detention_overdue(request, updated)
             return redirect("upt:person_detail", upt_code=upt.code, pk=person.pk)
     return render(
         request,
         "upt/person_form.html",
         {"upt": upt, "form": form, "person": person, "creating": False, "sentenced_registers": SENTENCED_CHOICES},
     )
+
+
+#: Movements that take the person out of the UPT's hands for good are confirmed on a summary page first.
+CONFIRMED_KINDS = frozenset({MovementKind.TRANSFER_OUT})
+
+
+def _asks_confirmation(request: HttpRequest, form: MovementForm) -> bool:
+    """A valid transfer out not yet confirmed ("Ya, pindahkan") shows its summary instead of saving."""
+    return form.cleaned_data.get("kind") in CONFIRMED_KINDS and "_confirm" not in request.POST
 
 
 @require_http_methods(["GET", "POST"])
@@ -242,7 +278,26 @@ def movement_create_view(request: HttpRequest, upt_code: str, pk: int) -> HttpRe
     person = _person(request, upt, pk)
     initial = {"kind": request.GET.get("jenis", ""), "date": today()}
     form = MovementForm(request.POST or None, person=person, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    # "Ubah" on the summary page brings the filled-in form back, unsaved.
+    if request.method == "POST" and "_edit" not in request.POST and form.is_valid():
+        if _asks_confirmation(request, form):
+            return render(
+                request,
+                "upt/movement_confirm.html",
+                {
+                    "upt": upt,
+                    "form": form,
+                    "person": person,
+                    "data": form.movement_data(),
+                    # What was typed goes back unchanged with "Ya, pindahkan" (and is checked again then).
+                    "hidden": [
+                        (name, value)
+                        for name, values in request.POST.lists()
+                        if name not in ("csrfmiddlewaretoken", "_confirm", "_edit")
+                        for value in values
+                    ],
+                },
+            )
         try:
             movement = movement_record(
                 user=request.user,
@@ -262,6 +317,7 @@ def movement_create_view(request: HttpRequest, upt_code: str, pk: int) -> HttpRe
                     "date": show_date(movement.date),
                 },
             )
+            warn_detention_overdue(request, movement.person)  # the service's copy, with the new register
             return redirect("upt:person_detail", upt_code=upt.code, pk=person.pk)
     return render(
         request,

@@ -26,6 +26,7 @@ from central.models import Channel, RecordType, Severity, SubmissionState, Upt
 from central.package import PackageRejected
 from central.pagination import page_of
 from central.scoping import Action, can, get_scoped_or_404
+from central.selectors.consolidation import upt_conflicts
 from central.selectors.inbox import (
     correction_issues,
     correction_rows,
@@ -243,6 +244,8 @@ def correction_list(request: HttpRequest, upt_code: str) -> HttpResponse:
         "upt": upt,
         "page": page,
         "rows": correction_rows(upt, list(page.object_list)),
+        # Conflicts with other UPTs are central's to resolve, but the UPT must hear of them.
+        "conflicts": upt_conflicts(user=request.user, upt=upt),
         "severity": severity or "",
         "record_type": record_type or "",
         "severities": Severity.choices,

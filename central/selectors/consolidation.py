@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -206,6 +206,33 @@ def conflict_get(*, user: AnyUser, conflict_id: int | str) -> Conflict:
         Action.VIEW,
         pk=conflict_id,
     )
+
+
+def upt_conflicts(*, user: AnyUser, upt: Upt, reg_number: str | None = None) -> list[Conflict]:
+    """The open conflicts on ``upt``'s own people, for its correction list and (with ``reg_number``) a
+    person's file.
+
+    A conflict is stored under the UPT that central reports (``upt``: the later holder, the sender of an
+    unmatched transfer); the first holder of a person held twice is its ``other_upt``, with its own record
+    as ``other_person``, and must hear of it too. Each conflict comes with ``own_record``, this UPT's
+    national record; the other UPT is never named to the UPT (DESIGN §4: a UPT sees no other UPT's
+    records), only what the detail says. Whoever may view the UPT may read them (for anyone else the list
+    is empty); one query, the scope check folded in.
+    """
+    in_scope = Exists(Upt.objects.restrict(user, Action.VIEW).filter(pk=upt.pk))
+    own = Q(upt=upt)
+    first_holder = Q(other_upt=upt, other_person__upt=upt)
+    if reg_number is not None:
+        own &= Q(person__reg_number=reg_number)
+        first_holder &= Q(other_person__reg_number=reg_number)
+    conflicts = list(
+        Conflict.objects.filter(in_scope, own | first_holder, state=ConflictState.OPEN)
+        .select_related("person", "other_person")
+        .order_by("-detected_at", "-pk")
+    )
+    for conflict in conflicts:
+        conflict.own_record = conflict.person if conflict.upt_id == upt.pk else conflict.other_person  # type: ignore[attr-defined]
+    return conflicts
 
 
 def identity_records(*, user: AnyUser, conflict: Conflict) -> QuerySet[NationalPerson]:

@@ -130,6 +130,10 @@ def test_a_refused_transfer_explains_itself_then_goes_through(page, world):
     shot(page, "6-refused")
     page.select_option("#id_other_upt", str(world.upt_c.pk))
     page.click("button.primary")
+    # A summary to confirm before the person leaves the register.
+    assert world.upt_c.name in page.locator(".card").inner_text()
+    shot(page, "7a-confirm-transfer")
+    page.click("button[name=_confirm]")
     page.wait_for_url("**/wbp/*/")
     assert "Dipindahkan" in page.locator(".page-head").inner_text()
     assert page.locator("[data-key=m]").count() == 0  # nothing more can be recorded

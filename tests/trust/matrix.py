@@ -236,6 +236,11 @@ ROUTES: dict[str, Route] = {
     "upt:remission_create": Route(
         get_and_post(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code, "pk": o.person_a.pk}
     ),
+    # Transfers to UPT A from another UPT, received by its operators (and the admin) with one confirmation.
+    "upt:incoming_list": Route(read_only(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
+    "upt:incoming_accept": Route(
+        get_and_post(OPERATE_A), kwargs=lambda o: {"upt_code": o.upt_a.code, "uid": o.incoming_a.uid}
+    ),
     # Sending the daily package: the UPT's own operators only.
     "upt:submission_send": Route(get_and_post(SUBMIT_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),
     "upt:package_download": Route(read_only(SUBMIT_A), kwargs=lambda o: {"upt_code": o.upt_a.code}),

@@ -7,6 +7,7 @@ the policy DESIGN §4 gives it (the module's docstring explains the outcomes).
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from central.models import (
     AuditEvent,
     Conflict,
     ConflictKind,
+    NationalMovement,
     PersonIdentity,
     RowIssue,
     RunTrigger,
@@ -33,6 +35,7 @@ from central.models import (
     UptSyncState,
     ValidationRule,
 )
+from central.reference import MovementKind
 from central.services.tokens import token_issue
 from tests.factories import (
     ConsolidationRunFactory,
@@ -155,6 +158,18 @@ def objects(world, settings, tmp_path):
             kind=ConflictKind.ACTIVE_IN_TWO_UPTS, identity=identity, upt=world.upt_a, detected_run=run
         ),
         person_a=person_a,
+        # A transfer out of UPT B addressed to UPT A, as central's register holds it.
+        incoming_a=NationalMovement.objects.create(
+            upt=world.upt_b,
+            uid=uuid.uuid4(),
+            person_reg_number="B/9",
+            kind=MovementKind.TRANSFER_OUT,
+            date=timezone.localdate(),
+            other_upt=world.upt_a,
+            content_hash="matriks",
+            last_run=run,
+            received_on=timezone.localdate(),
+        ),
         movement_a=MovementFactory(person=person_a, recorded_by=world.operator_a),
         remission_a=RemissionFactory(person=person_a, recorded_by=world.operator_a),
         **vars(world),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from central.formats import show_date
-from central.models import DetentionLimit, Upt
+from central.models import Conflict, DetentionLimit, Upt
 from central.reference import (
     HELD_STATUSES,
     MOVEMENT_RULES,
@@ -24,6 +24,7 @@ from central.reference import (
     Register,
 )
 from central.scoping import Action, get_scoped_or_404
+from central.selectors.consolidation import upt_conflicts
 from central.sentence import DetentionWindow, SentenceDates, sentence_dates
 from central.typing import AnyUser, User
 from upt.models import Movement, Person, Remission
@@ -163,6 +164,7 @@ class PersonFile:
     is_held: bool
     verdict_missing: bool
     previous_reg_numbers: list[str]
+    conflicts: list[Conflict]
 
 
 def _previous_reg_numbers(person: Person) -> list[str]:
@@ -319,4 +321,5 @@ def person_file(*, user: AnyUser, upt: Upt, pk: int | str) -> PersonFile:
         is_held=person.status in HELD_STATUSES,
         verdict_missing=person.register in SENTENCED_REGISTERS and not person.verdict_number,
         previous_reg_numbers=_previous_reg_numbers(person),
+        conflicts=upt_conflicts(user=user, upt=upt, reg_number=person.reg_number),
     )

@@ -105,6 +105,18 @@ def window_of(person: Person, limits: Iterable[DetentionLimit]) -> DetentionWind
     return detention_window(register=person.register, since=person.register_since, limits=limits)
 
 
+def detention_overdue(person: Person, *, today: date) -> DetentionWindow | None:
+    """The held detainee's detention window if its last lawful day has already passed, else ``None``.
+
+    The same limit table and window as the work lists and central's ``detention_limit`` rule: entry warns
+    of what central would flag, without refusing it (the extension or verdict may simply not be typed yet).
+    """
+    if person.status not in HELD_STATUSES:
+        return None
+    window = window_of(person, detention_limits())
+    return window if window is not None and window.days_remaining(today) < 0 else None
+
+
 def attach_key_dates(people: Iterable[Person], limits: Iterable[DetentionLimit], today: date) -> None:
     """Set ``window`` and ``days_left`` (detainees: to the end of lawful detention; narapidana: to expiry)
     on each person, for display."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -131,11 +132,13 @@ def person_create(
     origin_upt: Upt | None = None,
     note: str = "",
     photo: UploadedFile | None = None,
+    transfer_of: uuid.UUID | None = None,
 ) -> Person:
     """Open a person's record at ``upt`` together with the movement that brings them in.
 
     ``data`` holds the person's fields (``register_rules.CREATE_FIELDS``); ``admission_date`` is the date of the
-    opening movement, an admission or a transfer in from ``origin_upt``.
+    opening movement, an admission or a transfer in from ``origin_upt`` (``transfer_of``: the sending UPT's
+    transfer out it receives, see ``upt.services.transfers``).
     """
     if not can(user, Action.OPERATE, upt):
         raise PermissionDenied
@@ -172,6 +175,7 @@ def person_create(
             other_upt=origin_upt if rule.needs_other_upt else None,
             register_to=person.register,
             note=" ".join(note.split()),
+            transfer_of=transfer_of if admission_kind == MovementKind.TRANSFER_IN else None,
             recorded_by=user,
         ),
         user,
