@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
@@ -17,6 +18,7 @@ from central.models import AuditAction, Kanwil, Upt
 from central.roles import Role
 from central.selectors.roles import user_kanwils, user_role, user_upts
 from central.services.audit import audit_record
+from central.services.passwords import password_change_require
 from central.services.roles import role_set
 from central.text import SanitizedInputMixin
 from central.typing import User
@@ -25,6 +27,8 @@ admin.site.site_header = _("SDP — Sistem Database Pemasyarakatan")
 admin.site.site_title = _("SDP")
 admin.site.index_title = _("Administrasi")
 admin.site.site_url = "/"
+# An empty cell reads as on the other pages ("—"), not the admin's hyphen.
+admin.site.empty_value_display = "—"
 
 
 class RoleFormMixin(SanitizedInputMixin, forms.ModelForm):
@@ -90,6 +94,21 @@ class SdpUserAdmin(AdminOnlyMixin, UserAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")
+
+    # A password the admin types (a new account, a reset) is known to the admin: its holder must change it
+    # at their next sign-in before using any page (central.services.passwords).
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and obj.has_usable_password():
+            password_change_require(user=obj, by=request.user)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # the form was valid and saved
+            user = self.get_object(request, unquote(id))
+            if user is not None and user.has_usable_password():
+                password_change_require(user=user, by=request.user)
+        return response
 
     @admin.display(description=_("nama"))
     def full_name(self, obj: User) -> str:

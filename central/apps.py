@@ -19,9 +19,10 @@ class CentralConfig(AppConfig):
 
     def ready(self) -> None:
         # lazy: these import the models, which exist only once the app registry is ready. audit_hooks connects
-        # the audit receivers; tokens revokes API tokens on a change of trust; tasks registers the Celery tasks
-        # in every process, so that one enqueued by name runs in-process where no broker is configured.
-        from central import audit_hooks, tasks  # noqa: F401
+        # the audit receivers; password_hooks notes at sign-in a password change that is due; tokens revokes
+        # API tokens on a change of trust; tasks registers the Celery tasks in every process, so that one
+        # enqueued by name runs in-process where no broker is configured.
+        from central import audit_hooks, password_hooks, tasks  # noqa: F401
         from central.services import tokens  # noqa: F401
 
         # The rule catalogue lives in code; the admin lists it from the ValidationRule table.

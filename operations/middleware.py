@@ -1,12 +1,17 @@
-"""Which language a request is answered in; the health probes answered ahead of the rest; NUL refused."""
+"""Which language a request is answered in; the health probes answered ahead of the rest; NUL refused; a
+password an administrator set changed first."""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template import loader
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from central.services.passwords import PASSWORD_CHANGE_DUE_KEY
 
 
 class ProbeMiddleware:
@@ -128,3 +133,24 @@ def nul_refusal(request, where: str) -> HttpResponse:
             return JsonResponse(body, status=400)
         # Rendered without the request: no later middleware (session, user) has run, nor should it here.
         return HttpResponseBadRequest(loader.render_to_string("400.html", {"message": message}))
+
+
+class PasswordChangeDueMiddleware:
+    """Someone whose password an administrator set is sent to the change page from every other page.
+
+    The sign-in put the mark in the session (``central.services.passwords``): reading it costs no query.
+    Left open meanwhile: the change page itself, signing out, the language menu and its script catalogue.
+    The API is not concerned: its clients authenticate with a token, not this session.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if request.session.get(PASSWORD_CHANGE_DUE_KEY) and not path.startswith("/api/"):
+            change = reverse("password_change")
+            open_paths = (change, reverse("logout"), reverse("set_language"), reverse("javascript-catalog"))
+            if path not in open_paths:
+                return HttpResponseRedirect(f"{change}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A password an administrator set is changed by its holder before any other page (after messages: the
+    # change page's confirmation is one).
+    "operations.middleware.PasswordChangeDueMiddleware",
     # Report GETs read the replica when DATABASE_REPLICA_URL is set; a browser that just wrote reads the primary.
     "central.replica.ReportReplicaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

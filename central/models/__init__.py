@@ -1,3 +1,4 @@
+from central.models.account import PasswordChangeDue
 from central.models.audit import AuditAction, AuditEvent
 from central.models.consolidation import (
     ACTIVE_RUN_STATES,
@@ -53,6 +54,7 @@ __all__ = [
     "OccupancyBreakdown",
     "OccupancySnapshot",
     "PackageKind",
+    "PasswordChangeDue",
     "PersonIdentity",
     "ReceivedRecord",
     "RecordType",

@@ -213,6 +213,8 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda o: {"public_id": o.api_token_a.public_id},
     ),
     "account:sign_out_everywhere": Route(post_only(SIGNED_IN)),
+    # Changing one's own password (Django's form, the old password asked): every signed-in person.
+    "password_change": Route(get_and_post(SIGNED_IN)),
     # Django's language switch sets the language on POST and only redirects on any other verb.
     "set_language": Route(dict.fromkeys(VERBS, PUBLIC)),
     "javascript-catalog": Route(read_only(PUBLIC)),
