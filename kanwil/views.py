@@ -33,15 +33,18 @@ from central.selectors.reports import activity as activity_sel
 from central.selectors.reports import breakdowns as breakdown_sel
 from central.selectors.reports import common as scope_sel
 from central.selectors.reports import compliance as compliance_sel
+from central.selectors.reports import scorecard as scorecard_sel
 from central.selectors.reports import status as status_sel
 from central.services.audit import audit_row_issues_seen
 from central.typing import AnyUser
 from kanwil import report_tables as rt
+from kanwil import scorecard_tables as st
 from kanwil import table_framework as tf
 from kanwil.exports import FORMATS, export_response
 from kanwil.filters import (
     ActivityFilterForm,
     DayFilterForm,
+    MonthFilterForm,
     OccupancyFilterForm,
     RangeFilterForm,
     RunFilterForm,
@@ -120,6 +123,7 @@ class Scope:
             ("_compliance", _("Kepatuhan kiriman")),
             ("_activity", _("Konsolidasi")),
             ("_occupancy", _("Hunian & tren")),
+            ("_scorecard", _("Rapor kualitas")),
         ]
         suffix = f"?{carried}" if carried else ""
         return [{"label": label, "url": self.url(page) + suffix, "active": page == active} for page, label in pages]
@@ -383,6 +387,38 @@ def compliance(request: HttpRequest, level: str, code: str | None = None) -> Htt
     return page.response(template, context)
 
 
+@require_safe
+@login_required
+def scorecard(request: HttpRequest, level: str, code: str | None = None) -> HttpResponse:
+    """The monthly data-quality scorecard of the scope's UPTs, ranked (docs/REPORTS.md)."""
+    scope = _scope(request, level, code)
+    form = MonthFilterForm(request.GET)
+    page = Page(request, scope, title=_("Rapor kualitas data"), tab="_scorecard", form=form)
+    template = "kanwil/scorecard.html"
+    if not form.is_valid():
+        return page.invalid(template)
+    month = form.cleaned_data["bulan"]
+    page.filters = [(_("Bulan"), month.strftime("%m-%Y")), *_type_filter(form)]
+    cards = scorecard_sel.scorecards(
+        user=request.user,
+        month=month,
+        now=page.generated_at,
+        report_filter=scope.report_filter(form.cleaned_data["jenis"]),
+    )
+    national = level == NATIONAL
+    page.add(st.scorecard_table(cards, title=_("Rapor kualitas data per UPT"), national=national), sort=True)
+    scores = [c.score for c in cards if c.score is not None]
+    context = {
+        "month": month,
+        "parts": [(str(label), weight) for label, weight in scorecard_sel.PARTS.values()],
+        "scored": len(scores),
+        "median_score": sorted(scores)[len(scores) // 2] if scores else None,
+        "red": sum(1 for c in cards if c.level == "red"),
+        "national": national,
+    }
+    return page.response(template, context)
+
+
 def _period(start: dt.date, end: dt.date) -> str:
     if start == end:
         return show_date(start)
@@ -605,6 +641,12 @@ def upt_page(request: HttpRequest, code: str) -> HttpResponse:
         user=request.user, upt=scope.unit, start=day - dt.timedelta(days=period - 1), end=day, now=page.generated_at
     )
     page.add(rt.upt_history_table(history, title=_("Riwayat kiriman")))
+    page.add(
+        st.scorecard_trend_table(
+            scorecard_sel.scorecard_trend(user=request.user, upt=scope.unit, now=page.generated_at),
+            title=_("Rapor kualitas data per bulan"),
+        )
+    )
     page.add(
         rt.upt_results_table(
             activity_sel.upt_recent_results(user=request.user, upt=scope.unit),

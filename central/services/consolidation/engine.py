@@ -688,7 +688,7 @@ class ConsolidationEngine:
         self.sql(f"DELETE FROM {snap} WHERE date = %(today)s")
         self.sql(
             f"INSERT INTO {snap} (date, upt_id, capacity, detainees, sentenced, male, female, children, "
-            f"foreign_nationals, run_id) "
+            f"foreign_nationals, with_nik, nik_plausible, sentenced_without_extract, run_id) "
             f"SELECT %(today)s, u.id, u.capacity, "
             f"SUM(CASE WHEN n.register IN {_DETAINEE} THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN n.id IS NOT NULL AND n.register NOT IN {_DETAINEE} THEN 1 ELSE 0 END), "
@@ -697,7 +697,12 @@ class ConsolidationEngine:
             f"SUM(CASE WHEN n.birth_date > CAST(%(today)s AS date) - INTERVAL '{CHILD_AGE_YEARS} years' "
             f"THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN n.id IS NOT NULL AND LOWER(BTRIM(n.nationality)) NOT IN {_INDONESIAN} "
-            f"THEN 1 ELSE 0 END), %(run)s "
+            f"THEN 1 ELSE 0 END), "
+            # The scorecard's register parts: NIK present, NIK plausible, narapidana without a court extract.
+            f"SUM(CASE WHEN BTRIM(n.nik) <> '' THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN {nik_plausible_sql('n')} THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN n.register NOT IN {_DETAINEE} AND BTRIM(n.verdict_number) = '' THEN 1 ELSE 0 END), "
+            f"%(run)s "
             f"FROM {self.q.upt} u LEFT JOIN {self.t_person} n ON n.upt_id = u.id AND n.status IN {_HELD} "
             f"GROUP BY u.id, u.capacity, u.is_active HAVING u.is_active OR COUNT(n.id) > 0"
         )
