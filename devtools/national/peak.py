@@ -32,12 +32,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import psutil
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.management import call_command
 from django.db import connection
 
 from central.services.tokens import token_issue
@@ -126,7 +126,6 @@ class MorningPeak:
     # --- preparation (not timed) -------------------------------------------------------------------------
     def prepare(self) -> None:
         self.bench.ensure_register()
-        call_command("collectstatic", interactive=False, verbosity=0)
         for upt, operator in self.bench.units:
             _token, secret = token_issue(user=operator, name="bench_peak")
             self.tokens[upt.pk] = secret
@@ -175,6 +174,13 @@ class MorningPeak:
             "LOG_LEVEL": "warning",
             "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-peak-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGH",
         }
+        # Static files as production serves them (the manifest storage), collected by the server's settings.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            env=env,
+            cwd=settings.BASE_DIR,
+            check=True,
+        )
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "python:operations.gunicorn", "sdp_project.wsgi"],
             env=env,
@@ -255,12 +261,14 @@ class MorningPeak:
 
 
 def _database_url() -> str:
-    """The URL of the database this process uses, for the server it starts."""
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
+    """The database this process uses (the test database, under pytest), as a URL for the server it starts."""
     db = connection.settings_dict
-    host = str(db["HOST"]).replace("/", "%2F")
-    return f"postgres://{db['USER']}@{host}:{db['PORT']}/{db['NAME']}"
+    auth = quote(str(db.get("USER") or ""), safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(str(db["PASSWORD"]), safe="")
+    host = quote(str(db.get("HOST") or ""), safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}@{host}{port}/{quote(str(db['NAME']), safe='')}"
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -31,6 +32,8 @@ from central.models import (
     Conflict,
     ConsolidationPart,
     ConsolidationRun,
+    DailyAnomaly,
+    DailyReconciliation,
     Kanwil,
     NationalMovement,
     NationalPerson,
@@ -61,6 +64,8 @@ from upt.models import ChangeClock, Movement, PackageMark, Person, Remission, To
 log = logging.getLogger(__name__)
 
 OPERATOR_PREFIX = "nasional.op."
+# An unusable password, the same every time (set_unusable_password's random suffix would make each seed differ).
+_NO_PASSWORD = UNUSABLE_PASSWORD_PREFIX + "seed_national"
 
 # Everything recorded about units, which a new country replaces (children before parents).
 _UNIT_DATA = [
@@ -75,6 +80,8 @@ _UNIT_DATA = [
     Person,
     RowIssue,
     Conflict,
+    DailyAnomaly,
+    DailyReconciliation,
     RunUptResult,
     StagedDeletion,
     StagedRemission,
@@ -115,7 +122,7 @@ class DatasetExists(Exception):
 
 def national_clear() -> None:
     """Remove every unit and everything recorded about it (registers, inbox, national register, runs,
-    snapshots), and the operators a previous seed created. Kanwil, users and the audit trail stay."""
+    snapshots). Kanwil, users (the seed's operators too, reused by the next seed) and the audit trail stay."""
     from django.contrib.contenttypes.models import ContentType
     from guardian.models import UserObjectPermission
 
@@ -124,7 +131,6 @@ def national_clear() -> None:
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
     AuditEvent.objects.filter(upt__isnull=False).update(upt=None)
     UserObjectPermission.objects.filter(content_type=ContentType.objects.get_for_model(Upt)).delete()
-    get_user_model().objects.filter(username__startswith=OPERATOR_PREFIX).delete()
     Upt.objects.all().delete()
 
 
@@ -184,6 +190,10 @@ def national_seed(
     with transaction.atomic():
         _skip_reference_checks()
         kanwil_ids = dict(Kanwil.objects.values_list("code", "pk"))
+        # Nothing of a unit is left: ids start again after the highest (1 on empty tables), as in a new
+        # database, whatever earlier rolled-back writes took from the sequences.
+        for model in (Upt, Person, Movement, Remission, OccupancySnapshot, OccupancyBreakdown):
+            _reset_sequence(model)
         upts = Upt.objects.bulk_create(
             [
                 Upt(
@@ -201,13 +211,13 @@ def national_seed(
         upt_ids = [u.pk for u in upts]
         summary.upts = len(upts)
         say("Membuat operator UPT…")
-        operators = _operators(upts)
+        operators = _operators(upts, clock=seed_clock(today))
         lap("units")
 
         say(f"Menulis {len(records):,} WBP, mutasi dan remisi…")
         with _indexes_built_after(Person, Movement, Remission):
             summary.people, summary.movements, summary.remissions = _write_registers(
-                records, upt_ids, operators, first_id=_next_id(Person)
+                records, upt_ids, operators, first_id=_next_id(Person), clock=seed_clock(today)
             )
         summary.held = sum(1 for r in records if r.held)
         lap("registers")
@@ -279,26 +289,35 @@ def _next_id(model) -> int:
         return int(cursor.fetchone()[0])
 
 
-def _operators(upts: list[Upt]) -> list[int]:
+def _operators(upts: list[Upt], *, clock: datetime) -> list[int]:
     """One operator per unit (``nasional.op.<code>``), with no usable password: the benchmark sends each
-    unit's package as its operator, through the same permission check as a real send."""
+    unit's package as its operator, through the same permission check as a real send. An operator a
+    previous seed made is reused (``national_clear`` keeps them), so a re-seed writes the same user ids."""
     User = get_user_model()
-    users = []
-    for upt in upts:
-        user = User(username=f"{OPERATOR_PREFIX}{upt.code.lower()}", first_name="Operator", last_name=upt.code)
-        user.set_unusable_password()
-        users.append(user)
-    User.objects.bulk_create(users)
-    by_name = dict(User.objects.filter(username__startswith=OPERATOR_PREFIX).values_list("username", "pk"))
+    names = [f"{OPERATOR_PREFIX}{upt.code.lower()}" for upt in upts]
+    existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+    User.objects.bulk_create(
+        [
+            User(username=name, first_name="Operator", last_name=upt.code, password=_NO_PASSWORD, date_joined=clock)
+            for upt, name in zip(upts, names, strict=True)
+            if name not in existing
+        ]
+    )
+    by_name = {user.username: user for user in User.objects.filter(username__in=names)}
     ids = []
-    for upt, user in zip(upts, users, strict=True):
-        user.pk = by_name[user.username]
+    for upt, name in zip(upts, names, strict=True):
+        user = by_name[name]
         role_assign(user=user, role=Role.OPERATOR, upt=upt)
         ids.append(user.pk)
     return ids
 
 
-_PERSON_COLUMNS = ("id", "uid", "upt_id", "photo", "expiry_date", "created_at", "updated_at", *PERSON_PACKAGE_FIELDS)
+# Every generated row carries change number 1 of its unit (upt.models.ChangeClock): the stamping triggers do not
+# fire while the load runs as a replica session (_skip_reference_checks), so the seed writes the stamp itself.
+FIRST_CHANGE = 1
+_PERSON_COLUMNS = (
+    "id", "uid", "upt_id", "photo", "expiry_date", "created_at", "updated_at", "change_seq", *PERSON_PACKAGE_FIELDS
+)  # fmt: skip
 _MOVEMENT_COLUMNS = (
     "uid",
     "person_id",
@@ -315,6 +334,7 @@ _MOVEMENT_COLUMNS = (
     "recorded_by_id",
     "recorded_at",
     "updated_at",
+    "change_seq",
 )
 _REMISSION_COLUMNS = (
     "uid",
@@ -327,27 +347,48 @@ _REMISSION_COLUMNS = (
     "recorded_by_id",
     "recorded_at",
     "updated_at",
+    "change_seq",
 )
 
 
+def seed_clock(today: date) -> datetime:
+    """The moment the generated registers were "loaded": 06.00 WIB on ``today``, before the morning's sending.
+    Every timestamp the seed writes derives from it (never from the wall clock), so the same ``seed`` and
+    ``today`` write the same bytes."""
+    return timezone.make_aware(datetime.combine(today, datetime.min.time()) + timedelta(hours=6))
+
+
 def _write_registers(
-    records: list[Record], upt_ids: list[int], operators: list[int], *, first_id: int
+    records: list[Record], upt_ids: list[int], operators: list[int], *, first_id: int, clock: datetime
 ) -> tuple[int, int, int]:
-    now = timezone.now()
+    now = clock
     offset = first_id - records[0].id if records else 0
     for record in records:
         record.id += offset
 
     def stamp(day: date) -> datetime:
-        # Recorded in the afternoon of the day it happened (WIB), never after now.
+        # Recorded in the afternoon of the day it happened (WIB), never after the load.
         moment = timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=14))
         return min(moment, now)
 
+    ChangeClock.objects.bulk_create(
+        [ChangeClock(upt_id=upt_id, current=FIRST_CHANGE) for upt_id in upt_ids], ignore_conflicts=True
+    )
     people = bulk_insert(
         Person,
         _PERSON_COLUMNS,
         (
-            (r.id, r.uid, upt_ids[r.unit], "", r.expiry_date, now, now, *(r.values[f] for f in PERSON_PACKAGE_FIELDS))
+            (
+                r.id,
+                r.uid,
+                upt_ids[r.unit],
+                "",
+                r.expiry_date,
+                now,
+                now,
+                FIRST_CHANGE,
+                *(r.values[f] for f in PERSON_PACKAGE_FIELDS),
+            )
             for r in records
         ),
     )
@@ -371,6 +412,7 @@ def _write_registers(
                 operators[r.unit],
                 stamp(m[2]),
                 now,
+                FIRST_CHANGE,
             )
             for r in records
             for m in r.movements
@@ -380,7 +422,7 @@ def _write_registers(
         Remission,
         _REMISSION_COLUMNS,
         (
-            (g[0], r.id, upt_ids[r.unit], g[1], g[2], g[3], g[4], operators[r.unit], stamp(g[4]), now)
+            (g[0], r.id, upt_ids[r.unit], g[1], g[2], g[3], g[4], operators[r.unit], stamp(g[4]), now, FIRST_CHANGE)
             for r in records
             for g in r.remissions
         ),
@@ -440,7 +482,8 @@ def _write_history(
                 f"INSERT INTO {breakdown} (date, upt_id, register, sex, crime_category, {q('count')}) "
                 f"SELECT f.day, c.upt_id, c.register, c.sex, c.crime_category, {cell} "
                 f"FROM sdp_seed_factor f JOIN sdp_seed_cell c ON c.upt_id = f.upt_id "
-                f"WHERE f.day = %s AND {cell} > 0",
+                # Ordered, so that ids follow the same rows every time (a hash aggregate's order is not).
+                f"WHERE f.day = %s AND {cell} > 0 ORDER BY c.upt_id, c.register, c.sex, c.crime_category",
                 [day],
             )
             breakdowns += cursor.rowcount
@@ -453,7 +496,7 @@ def _write_history(
                 f"COALESCE(SUM(CASE WHEN c.sex = '{Sex.FEMALE.value}' THEN {cell} END), 0), NULL "
                 f"FROM sdp_seed_factor f JOIN {Upt._meta.db_table} u ON u.id = f.upt_id "
                 f"LEFT JOIN sdp_seed_cell c ON c.upt_id = f.upt_id "
-                f"WHERE f.day = %s GROUP BY f.day, u.id, u.capacity",
+                f"WHERE f.day = %s GROUP BY f.day, u.id, u.capacity ORDER BY u.id",
                 [day],
             )
             snapshots += cursor.rowcount
