@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from central.api.contract import HTTP_METHODS, WWW_AUTHENTICATE, ApiPagination, errors
 from central.selectors.reports import common as scope_sel
 from central.selectors.reports import compliance as compliance_sel
+from central.selectors.reports import scorecard as scorecard_sel
 from central.selectors.reports import status as status_sel
 from kanwil.serializers import (
     ComplianceQuerySerializer,
@@ -33,6 +34,9 @@ from kanwil.serializers import (
     OccupancyReportSerializer,
     OccupancyRowSerializer,
     OccupancyTotalsSerializer,
+    ScorecardQuerySerializer,
+    ScorecardReportSerializer,
+    ScorecardRowSerializer,
 )
 
 
@@ -156,4 +160,30 @@ class ComplianceReportView(ReportView):
                 "end": params["end"],
                 "totals": ComplianceTotalsSerializer(totals).data,
             },
+        )
+
+
+class ScorecardReportView(ReportView):
+    """Each UPT's monthly data-quality scorecard (docs/REPORTS.md): its parts, score and ranks, best first."""
+
+    query_serializer_class = ScorecardQuerySerializer
+    serializer_class = ScorecardRowSerializer
+
+    @extend_schema(
+        operation_id="reports_scorecard",
+        summary=gettext_lazy("Rapor kualitas data bulanan per UPT"),
+        parameters=[ScorecardQuerySerializer, *_PAGE_PARAMETERS, WWW_AUTHENTICATE],
+        responses={200: ScorecardReportSerializer, **_ERRORS},
+        tags=["reports"],
+    )
+    def get(self, request: Request) -> Response:
+        params = self.query()
+        now = timezone.now()
+        month = params.get("month") or scorecard_sel.month_start(scope_sel.report_today(now))
+        cards = scorecard_sel.scorecards(
+            user=request.user, month=month, now=now, report_filter=self.report_filter(params)
+        )
+        page = self.paginate_queryset(cards)  # type: ignore[arg-type]  # a list pages as well as a queryset
+        return self.report_paginator.get_paginated_response(
+            ScorecardRowSerializer(page, many=True).data, extra={"generated_at": _moment(now), "month": month}
         )

@@ -7,4 +7,5 @@ app_name = "reports_api"
 urlpatterns = [
     path("occupancy/", api.OccupancyReportView.as_view(), name="occupancy"),
     path("compliance/", api.ComplianceReportView.as_view(), name="compliance"),
+    path("scorecard/", api.ScorecardReportView.as_view(), name="scorecard"),
 ]

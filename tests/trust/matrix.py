@@ -263,11 +263,13 @@ ROUTES: dict[str, Route] = {
     "laporan:national_activity": Route(read_only(CENTRAL_ONLY)),
     "laporan:national_run": Route(read_only(CENTRAL_ONLY), kwargs=lambda o: {"run_id": o.run.pk}),
     "laporan:national_occupancy": Route(read_only(CENTRAL_ONLY)),
+    "laporan:national_scorecard": Route(read_only(CENTRAL_ONLY)),
     "laporan:region": Route(read_only(REGION_X), kwargs=lambda o: {"code": o.kanwil_x.code}),
     "laporan:region_compliance": Route(read_only(REGION_X), kwargs=lambda o: {"code": o.kanwil_x.code}),
     "laporan:region_activity": Route(read_only(REGION_X), kwargs=lambda o: {"code": o.kanwil_x.code}),
     "laporan:region_run": Route(read_only(REGION_X), kwargs=lambda o: {"code": o.kanwil_x.code, "run_id": o.run.pk}),
     "laporan:region_occupancy": Route(read_only(REGION_X), kwargs=lambda o: {"code": o.kanwil_x.code}),
+    "laporan:region_scorecard": Route(read_only(REGION_X), kwargs=lambda o: {"code": o.kanwil_x.code}),
     "laporan:upt": Route(read_only(VIEW_A), kwargs=lambda o: {"code": o.upt_a.code}),
     "laporan:upt_run": Route(read_only(VIEW_A), kwargs=lambda o: {"code": o.upt_a.code, "run_id": o.run.pk}),
     # SDP Publik: occupancy figures for anyone, signed in or not (no personal data; docs/REPORTS.md).
@@ -278,6 +280,7 @@ ROUTES: dict[str, Route] = {
     ),
     "reports_api:occupancy": Route(api(get=SCOPED_LIST), api=True),
     "reports_api:compliance": Route(api(get=SCOPED_LIST), api=True),
+    "reports_api:scorecard": Route(api(get=SCOPED_LIST), api=True),
     # Central's operations pages: Ditjenpas and the admin.
     # /pusat/ and /pusat/konsolidasi/<pk>/ moved to /laporan/nasional/…: a permanent redirect for central.
     "central:dashboard": Route(read_only(MOVED_CENTRAL), moved_to=lambda o: reverse("laporan:national")),
