@@ -130,5 +130,12 @@ def test_admin_assigns_a_new_operator_who_then_lands_on_the_upt(page, world):
 
     page.context.clear_cookies()
     login(page, "operator_baru", password)
-    assert page.url.endswith("/upt/LP3301/")
+    # The admin chose that password: the newcomer replaces it before anything else (docs/TRUST.md).
+    assert "/akun/sandi/" in page.url
+    page.fill("#id_old_password", password)
+    page.fill("#id_new_password1", "Pilihan-Sendiri-2026!")
+    page.fill("#id_new_password2", "Pilihan-Sendiri-2026!")
+    page.click(".card button.primary")
+    page.wait_for_url("**/upt/LP3301/")
+    assert "Kata sandi Anda telah diganti." in page.content()
     assert "Lapas Kelas IIA Karanganyar Nusakambangan" in page.locator("h1").first.inner_text()
