@@ -205,6 +205,20 @@ def nik_matches_person_sql(alias: str = "s") -> str:
     return f"(CASE WHEN ({nik} ~ '{_NIK_16}') THEN ({sex_ok} AND {birth_ok}) ELSE false END)"
 
 
+def detention_overdue_sql(alias: str = "s") -> str:
+    """A held detainee past the last lawful day of their detention: P_DETENTION_OVERDUE, and the overstay
+    sentinel's count in the daily snapshot (docs/REPORTS.md)."""
+    return (
+        f"({alias}.register IN {_DETAINEE} AND {alias}.status IN {_HELD} "
+        f"AND {alias}.detention_limit_date < %(today)s)"
+    )
+
+
+def expiry_passed_sql(alias: str = "s") -> str:
+    """A held narapidana past their expiry date: P_EXPIRY_PASSED, and the overstay sentinel's other count."""
+    return f"({alias}.register IN {_TERM} AND {alias}.status IN {_HELD} AND {alias}.expiry_date < %(today)s)"
+
+
 def nik_plausible_sql(alias: str = "s") -> str:
     """A NIK that passes P_NIK_IMPLAUSIBLE: the only kind linkage links people by (DESIGN §1)."""
     return f"({nik_linkable_sql(f'{alias}.nik')} AND {nik_matches_person_sql(alias)})"
@@ -403,7 +417,7 @@ RULES: list[Rule] = [
         gettext_noop(
             "Batas = mulai register tahanan saat ini + masa penahanan awal + perpanjangan terpanjang (KUHAP)."
         ),
-        where=lambda q: f"s.register IN {_DETAINEE} AND s.status IN {_HELD} AND s.detention_limit_date < %(today)s",
+        where=lambda q: detention_overdue_sql("s"),
         detail=lambda q: detail_sql("detention_limit", date="s.detention_limit_date"),
     ),
     Rule(
@@ -414,7 +428,7 @@ RULES: list[Rule] = [
         gettext_noop(
             "Narapidana yang telah habis masa pidananya harus dibebaskan (bebas murni) atau datanya diperbaiki."
         ),
-        where=lambda q: f"s.register IN {_TERM} AND s.status IN {_HELD} AND s.expiry_date < %(today)s",
+        where=lambda q: expiry_passed_sql("s"),
         detail=lambda q: detail_sql("expiry", date="s.expiry_date"),
     ),
     Rule(

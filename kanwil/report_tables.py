@@ -126,6 +126,28 @@ def _kanwil_name_column(get_kanwil: Callable[[Any], Any], *, sortable: bool = Tr
     )
 
 
+def _overstay_columns(get: Callable[[Any], Any], occ) -> list[Column]:
+    """The overstay sentinel's two counts (red when any): detainees past their limit, narapidana past expiry."""
+    return [
+        Column(
+            "tahanan_lewat_batas",
+            _("Tahanan lewat batas"),
+            lambda r: get(r).overstay_detainees,
+            INT,
+            level=lambda r: "red" if get(r).overstay_detainees else "",
+            total=occ.overstay_detainees,
+        ),
+        Column(
+            "napi_lewat_ekspirasi",
+            _("Napi lewat ekspirasi"),
+            lambda r: get(r).overstay_sentenced,
+            INT,
+            level=lambda r: "red" if get(r).overstay_sentenced else "",
+            total=occ.overstay_sentenced,
+        ),
+    ]
+
+
 def _extra(columns: list[Column]) -> list[Column]:
     for column in columns:
         column.extra = True
@@ -222,6 +244,7 @@ def upt_status_table(statuses: Sequence, totals, *, title, show_kanwil: bool = F
                 ),
                 Column("tahanan", _("Tahanan"), lambda s: s.occupancy.detainees, INT, total=occ.detainees),
                 Column("napi", _("Narapidana"), lambda s: s.occupancy.sentenced, INT, total=occ.sentenced),
+                *_overstay_columns(lambda s: s.occupancy, occ),
             ]
         ),
     ]
@@ -276,6 +299,7 @@ def kanwil_status_table(rows: Sequence, totals, *, title) -> Table:
                 ),
                 Column("tahanan", _("Tahanan"), lambda r: r.totals.occupancy.detainees, INT, total=occ.detainees),
                 Column("napi", _("Narapidana"), lambda r: r.totals.occupancy.sentenced, INT, total=occ.sentenced),
+                *_overstay_columns(lambda r: r.totals.occupancy, occ),
             ]
         ),
     ]
@@ -605,3 +629,16 @@ def trend_table(points: Sequence, *, title) -> Table:
         *rate_columns(lambda p: p.occupancy, sortable=False),
     ]
     return Table("tren", title, columns, list(reversed(points)), empty=_("Belum ada snapshot hunian."))
+
+
+def overstay_trend_table(points: Sequence, *, title) -> Table:
+    """The overstay sentinel per day: held past the detention's legal limit, and past the expiry date."""
+    columns = [
+        Column("tanggal", _("Tanggal"), lambda p: p.day, DATE, sortable=False),
+        Column("tahanan_lewat_batas", _("Tahanan melewati batas penahanan"), lambda p: p.overstay_detainees, INT,
+               sortable=False),
+        Column("napi_lewat_ekspirasi", _("Narapidana melewati tanggal ekspirasi"), lambda p: p.overstay_sentenced,
+               INT, sortable=False),
+        Column("upt", _("UPT berdata"), lambda p: p.upts, INT, sortable=False),
+    ]  # fmt: skip
+    return Table("lewat_batas", title, columns, list(reversed(points)), empty=_("Belum ada snapshot hunian."))

@@ -27,6 +27,10 @@ class OccupancySnapshot(models.Model):
     with_nik = models.PositiveIntegerField(_("ber-NIK"), default=0, db_default=0)
     nik_plausible = models.PositiveIntegerField(_("NIK wajar"), default=0, db_default=0)
     sentenced_without_extract = models.PositiveIntegerField(_("narapidana tanpa petikan"), default=0, db_default=0)
+    # The overstay sentinel (docs/REPORTS.md): detainees past their detention's legal limit and narapidana past
+    # their expiry date, as P_DETENTION_OVERDUE and P_EXPIRY_PASSED define them.
+    overstay_detainees = models.PositiveIntegerField(_("tahanan lewat batas"), default=0, db_default=0)
+    overstay_sentenced = models.PositiveIntegerField(_("narapidana lewat ekspirasi"), default=0, db_default=0)
     run = models.ForeignKey("central.ConsolidationRun", on_delete=models.SET_NULL, null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()

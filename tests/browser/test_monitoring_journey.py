@@ -138,11 +138,11 @@ def test_kanwil_monitor_pages(screen, crowded):
     # Secondary columns sit behind the switch, and come out with it.
     assert not table.locator("th", has_text="Kode").is_visible()
     assert not table.locator("th", has_text="Narapidana").is_visible()
-    page.get_by_label(re.compile(r"Tampilkan 10 kolom lain")).check()
+    page.get_by_label(re.compile(r"Tampilkan 12 kolom lain")).check()
     assert table.locator("th", has_text="Kode").is_visible()
     assert table.locator("th", has_text="Narapidana").is_visible()
     assert _layout(page)["page"][0] <= WIDTH  # every column shown: the table scrolls in its box, not the page
-    page.get_by_label(re.compile(r"Tampilkan 10 kolom lain")).uncheck()
+    page.get_by_label(re.compile(r"Tampilkan 12 kolom lain")).uncheck()
     # The header row stays on screen while the region's long table scrolls.
     page.evaluate("() => window.scrollTo(0, 1200)")
     assert table.bounding_box()["y"] < 0

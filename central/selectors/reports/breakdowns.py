@@ -138,10 +138,18 @@ class TrendPoint:
     capacity: int
     detainees: int
     sentenced: int
+    overstay_detainees: int = 0
+    overstay_sentenced: int = 0
 
     @property
     def occupancy(self) -> Occupancy:
-        return Occupancy(capacity=self.capacity, detainees=self.detainees, sentenced=self.sentenced)
+        return Occupancy(
+            capacity=self.capacity,
+            detainees=self.detainees,
+            sentenced=self.sentenced,
+            overstay_detainees=self.overstay_detainees,
+            overstay_sentenced=self.overstay_sentenced,
+        )
 
 
 def occupancy_trend(
@@ -157,6 +165,8 @@ def occupancy_trend(
             cap=Sum("capacity"),
             det=Sum("detainees"),
             sen=Sum("sentenced"),
+            over_det=Sum("overstay_detainees"),
+            over_sen=Sum("overstay_sentenced"),
         )
         .order_by("date")
     )
@@ -167,6 +177,8 @@ def occupancy_trend(
             capacity=int(r["cap"] or 0),
             detainees=int(r["det"] or 0),
             sentenced=int(r["sen"] or 0),
+            overstay_detainees=int(r["over_det"] or 0),
+            overstay_sentenced=int(r["over_sen"] or 0),
         )
         for r in rows
     ]

@@ -37,6 +37,15 @@ class Occupancy:
     capacity: int = 0
     detainees: int | None = None
     sentenced: int | None = None
+    # The overstay sentinel (docs/REPORTS.md): held past the detention's legal limit / past the expiry date.
+    overstay_detainees: int | None = None
+    overstay_sentenced: int | None = None
+
+    @property
+    def overstay(self) -> int | None:
+        if self.overstay_detainees is None or self.overstay_sentenced is None:
+            return None
+        return self.overstay_detainees + self.overstay_sentenced
 
     @property
     def has_data(self) -> bool:
@@ -183,7 +192,7 @@ def upt_statuses(
         row["upt_id"]: row
         for row in OccupancySnapshot.objects.restrict(user, Action.VIEW)
         .filter(pk__in=[u.snapshot_id for u in upts if u.snapshot_id])
-        .values("upt_id", "date", "capacity", "detainees", "sentenced")
+        .values("upt_id", "date", "capacity", "detainees", "sentenced", "overstay_detainees", "overstay_sentenced")
     }
     conflicts = dict(
         Conflict.objects.restrict(user, Action.VIEW)
@@ -220,7 +229,11 @@ def upt_statuses(
         if snapshot is not None:
             status.snapshot_date = snapshot["date"]
             status.occupancy = Occupancy(
-                capacity=snapshot["capacity"], detainees=snapshot["detainees"], sentenced=snapshot["sentenced"]
+                capacity=snapshot["capacity"],
+                detainees=snapshot["detainees"],
+                sentenced=snapshot["sentenced"],
+                overstay_detainees=snapshot["overstay_detainees"],
+                overstay_sentenced=snapshot["overstay_sentenced"],
             )
         else:
             status.occupancy = Occupancy(capacity=upt.capacity)
@@ -247,6 +260,8 @@ class StatusTotals:
     rows_warned: int = 0
     open_conflicts: int = 0
     over_capacity: int = 0
+    overstay_detainees: int = 0
+    overstay_sentenced: int = 0
 
     @property
     def total(self) -> int:
@@ -268,7 +283,13 @@ class StatusTotals:
     def occupancy(self) -> Occupancy:
         if not self.with_data:
             return Occupancy(capacity=self.capacity)
-        return Occupancy(capacity=self.capacity_with_data, detainees=self.detainees, sentenced=self.sentenced)
+        return Occupancy(
+            capacity=self.capacity_with_data,
+            detainees=self.detainees,
+            sentenced=self.sentenced,
+            overstay_detainees=self.overstay_detainees,
+            overstay_sentenced=self.overstay_sentenced,
+        )
 
     def add(self, status: UptStatus) -> None:
         self.upts += 1
@@ -278,6 +299,8 @@ class StatusTotals:
             self.capacity_with_data += status.occupancy.capacity
             self.detainees += status.occupancy.detainees or 0
             self.sentenced += status.occupancy.sentenced or 0
+            self.overstay_detainees += status.occupancy.overstay_detainees or 0
+            self.overstay_sentenced += status.occupancy.overstay_sentenced or 0
             if status.occupancy.level == "red":
                 self.over_capacity += 1
         state = status.occupancy_state

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Sum
 
 from central.models import Kanwil
-from central.reference import HELD_STATUSES
+from central.reference import HELD_STATUSES, occupancy_rate_percent
 from devtools.national import facts
 from devtools.national.seed import DatasetExists, national_seed
 from upt.models import Person
@@ -68,13 +68,15 @@ class Command(BaseCommand):
         for kanwil in Kanwil.objects.annotate(units=Count("upts"), places=Sum("upts__capacity")).order_by("code"):
             capacity = kanwil.places or 0
             occupants = held_by_kanwil[kanwil.code]
-            over = (occupants - capacity) * 100 / capacity if capacity else 0
-            lines.append((over, kanwil.province, kanwil.units, capacity, occupants))
-        self.stdout.write(f"  {'Kanwil':<28} {'UPT':>4} {'kapasitas':>10} {'penghuni':>9} {'overkapasitas':>14}")
-        for over, name, units, capacity, occupants in sorted(lines, reverse=True):
-            self.stdout.write(f"  {name:<28} {units:>4} {capacity:>10,} {occupants:>9,} {over:>13.0f}%")
+            lines.append(
+                (occupancy_rate_percent(occupants, capacity) or 0, kanwil.province, kanwil.units, capacity, occupants)
+            )
+        # The occupancy rate as the reports define it (central.reference): 100 % is full; never a negative figure.
+        self.stdout.write(f"  {'Kanwil':<28} {'UPT':>4} {'kapasitas':>10} {'penghuni':>9} {'tingkat hunian':>15}")
+        for rate, name, units, capacity, occupants in sorted(lines, reverse=True):
+            self.stdout.write(f"  {name:<28} {units:>4} {capacity:>10,} {occupants:>9,} {rate:>14.0f}%")
         capacity, occupants = sum(x[3] for x in lines), sum(x[4] for x in lines)
-        over = (occupants - capacity) * 100 / capacity if capacity else 0
+        rate = occupancy_rate_percent(occupants, capacity) or 0
         self.stdout.write(
-            f"  {'Nasional':<28} {sum(x[2] for x in lines):>4} {capacity:>10,} {occupants:>9,} {over:>13.0f}%"
+            f"  {'Nasional':<28} {sum(x[2] for x in lines):>4} {capacity:>10,} {occupants:>9,} {rate:>14.0f}%"
         )
