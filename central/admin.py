@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from central import admin_consolidation, admin_users  # noqa: F401 — register the runs' and the users' admin
+# Imported to register the runs', the daily checks' settings' and the users' admin pages.
+from central import admin_consolidation, admin_daily_checks, admin_users  # noqa: F401
 from central.admin_base import AdminOnlyMixin, ReadOnlyAdminMixin, ScopedModelAdmin
 from central.admin_inbox import FullSnapshotActionMixin
 from central.models import ApiToken, AuditEvent, Kanwil, Upt

@@ -1,4 +1,4 @@
-"""Read-only report API: ``GET /api/v1/reports/occupancy/`` and ``/api/v1/reports/compliance/``.
+"""Read-only report API: ``GET /api/v1/reports/occupancy/``, ``/compliance/`` and ``/daily-checks/``.
 
 Token or session authentication; figures scoped like the pages (a Kanwil user sees its region, an operator
 its UPT, central the nation). A ``kanwil`` or ``upt`` filter outside the user's scope answers 404 (403 for an
@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from central.api.contract import HTTP_METHODS, WWW_AUTHENTICATE, ApiPagination, errors
 from central.selectors.reports import common as scope_sel
 from central.selectors.reports import compliance as compliance_sel
+from central.selectors.reports import daily_checks as checks_sel
 from central.selectors.reports import scorecard as scorecard_sel
 from central.selectors.reports import status as status_sel
 from kanwil.serializers import (
@@ -30,6 +31,10 @@ from kanwil.serializers import (
     ComplianceReportSerializer,
     ComplianceRowSerializer,
     ComplianceTotalsSerializer,
+    DailyCheckRowSerializer,
+    DailyChecksQuerySerializer,
+    DailyChecksReportSerializer,
+    DailyChecksTotalsSerializer,
     OccupancyQuerySerializer,
     OccupancyReportSerializer,
     OccupancyRowSerializer,
@@ -186,4 +191,32 @@ class ScorecardReportView(ReportView):
         page = self.paginate_queryset(cards)  # type: ignore[arg-type]  # a list pages as well as a queryset
         return self.report_paginator.get_paginated_response(
             ScorecardRowSerializer(page, many=True).data, extra={"generated_at": _moment(now), "month": month}
+        )
+
+
+class DailyChecksReportView(ReportView):
+    """Each UPT's daily reconciliation and anomaly scores on a snapshot day: the rows of the run page and the
+    Kanwil dashboard's panel, with the same figures. Totals count every UPT of the scope."""
+
+    query_serializer_class = DailyChecksQuerySerializer
+    serializer_class = DailyCheckRowSerializer
+
+    @extend_schema(
+        operation_id="reports_daily_checks",
+        summary=gettext_lazy("Rekonsiliasi harian dan anomali per UPT"),
+        parameters=[DailyChecksQuerySerializer, *_PAGE_PARAMETERS, WWW_AUTHENTICATE],
+        responses={200: DailyChecksReportSerializer, **_ERRORS},
+        tags=["reports"],
+    )
+    def get(self, request: Request) -> Response:
+        params = self.query()
+        now = timezone.now()
+        day = params.get("date") or scope_sel.report_today(now)
+        checks = checks_sel.daily_checks(user=request.user, day=day, report_filter=self.report_filter(params))
+        totals = checks_sel.daily_check_totals(checks)
+        rows = checks_sel.findings(checks) if params.get("findings_only") else checks
+        page = self.paginate_queryset(rows)  # type: ignore[arg-type]  # a list pages as well as a queryset
+        return self.report_paginator.get_paginated_response(
+            DailyCheckRowSerializer(page, many=True).data,
+            extra={"generated_at": _moment(now), "date": day, "totals": DailyChecksTotalsSerializer(totals).data},
         )

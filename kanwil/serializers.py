@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from central.api.contract import QuerySerializer
@@ -231,3 +232,86 @@ class ScorecardRowSerializer(UptRefSerializer):
 class ScorecardReportSerializer(PageSerializer):
     month = serializers.DateField()
     results = ScorecardRowSerializer(many=True)
+
+
+# --- Daily checks (reconciliation and anomalies) ---------------------------------------------------------
+
+
+class DailyChecksQuerySerializer(ScopeQuerySerializer):
+    date = serializers.DateField(
+        required=False, input_formats=DATE_FORMATS, help_text=_("Hari snapshot (YYYY-MM-DD, WIB); bawaan hari ini.")
+    )
+    findings_only = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("true: hanya UPT dengan selisih rekonsiliasi atau angka yang ditandai anomali."),
+    )
+
+    def validate_date(self, value):
+        return self._not_future(value)
+
+
+class AnomalySerializer(serializers.Serializer):
+    metric = serializers.CharField(help_text=_("population, admissions atau releases."))
+    value = serializers.IntegerField()
+    history_days = serializers.IntegerField(help_text=_("Hari riwayat dalam jendela yang menjadi pembanding."))
+    median = serializers.FloatField(allow_null=True)
+    mad = serializers.FloatField(allow_null=True, help_text=_("Median simpangan absolut dari median."))
+    score = serializers.FloatField(
+        allow_null=True,
+        help_text=_("(nilai − median) ÷ max(1,4826 × MAD, 1); null bila riwayat belum cukup."),
+    )
+    flagged = serializers.BooleanField()
+
+
+class DailyCheckRowSerializer(UptRefSerializer):
+    date = serializers.DateField(source="recon.date")
+    state = serializers.CharField(
+        source="recon.state",
+        help_text=_(
+            "balanced: seimbang; break: selisih; first: paket pertama atau belum ada snapshot sebelumnya; "
+            "no_data: UPT belum pernah mengirim data (angka penghuninya null, bukan 0)."
+        ),
+    )
+    previous_date = serializers.DateField(source="recon.previous_date", allow_null=True)
+    previous_population = serializers.IntegerField(source="recon.previous_population", allow_null=True)
+    admissions = serializers.IntegerField(source="recon.admissions")
+    transfers_in = serializers.IntegerField(source="recon.transfers_in")
+    recaptures = serializers.IntegerField(source="recon.recaptures")
+    releases = serializers.IntegerField(source="recon.releases")
+    transfers_out = serializers.IntegerField(source="recon.transfers_out")
+    deaths = serializers.IntegerField(source="recon.deaths")
+    escapes = serializers.IntegerField(source="recon.escapes")
+    temporary_exits = serializers.IntegerField(
+        source="recon.temporary_exits", help_text=_("Dicatat saja: penghuni yang keluar sementara tetap dihitung.")
+    )
+    returns = serializers.IntegerField(source="recon.returns")
+    expected_population = serializers.IntegerField(source="recon.expected", allow_null=True)
+    population = serializers.IntegerField(allow_null=True)
+    difference = serializers.IntegerField(
+        source="recon.difference", allow_null=True, help_text=_("population − expected_population.")
+    )
+    anomaly_state = serializers.CharField(
+        help_text=_("normal, flagged, short_history (belum cukup riwayat) atau not_checked.")
+    )
+    anomalies = serializers.SerializerMethodField()
+
+    @extend_schema_field(AnomalySerializer(many=True))
+    def get_anomalies(self, obj):
+        return AnomalySerializer(list(obj.anomalies.values()), many=True).data
+
+
+class DailyChecksTotalsSerializer(serializers.Serializer):
+    upts = serializers.IntegerField()
+    balanced = serializers.IntegerField()
+    breaks = serializers.IntegerField()
+    first = serializers.IntegerField()
+    no_data = serializers.IntegerField()
+    flagged_upts = serializers.IntegerField()
+    short_history = serializers.IntegerField()
+
+
+class DailyChecksReportSerializer(PageSerializer):
+    date = serializers.DateField()
+    totals = DailyChecksTotalsSerializer()
+    results = DailyCheckRowSerializer(many=True)

@@ -33,10 +33,12 @@ from central.selectors.reports import activity as activity_sel
 from central.selectors.reports import breakdowns as breakdown_sel
 from central.selectors.reports import common as scope_sel
 from central.selectors.reports import compliance as compliance_sel
+from central.selectors.reports import daily_checks as checks_sel
 from central.selectors.reports import scorecard as scorecard_sel
 from central.selectors.reports import status as status_sel
 from central.services.audit import audit_row_issues_seen
 from central.typing import AnyUser
+from kanwil import check_tables as ct
 from kanwil import report_tables as rt
 from kanwil import scorecard_tables as st
 from kanwil import table_framework as tf
@@ -327,6 +329,8 @@ def dashboard(request: HttpRequest, level: str, code: str | None = None) -> Http
     else:
         page.add(rt.upt_status_table(statuses, totals, title=_("UPT di wilayah")), sort=True)
         page.add(_not_sent(scope, statuses, day, upt_type))
+        checks = checks_sel.daily_checks(user=request.user, day=day, report_filter=scope.report_filter(upt_type))
+        context.update(_daily_check_tables(page, checks, show_kanwil=False))
     return page.response(template, context)
 
 
@@ -507,9 +511,24 @@ def run_detail(request: HttpRequest, level: str, run_id: int, code: str | None =
             audit_row_issues_seen(request=request, run=run, scope=scope.stem, upt=scope.upt)
     page.add(rt.issues_table(rows, title=_("Baris bermasalah")))
     context: dict[str, object] = {"run": run, "page_obj": paginator_page, "run_active": run.state in ACTIVE_RUN_STATES}
+    checks = checks_sel.daily_checks(user=request.user, run=run, report_filter=report_filter)
+    context.update(_daily_check_tables(page, checks, show_kanwil=level == NATIONAL))
     if scope.level == NATIONAL and not fmt:
         context.update(_central_run(user=request.user, run=run))
     return page.response(template, context)
+
+
+def _daily_check_tables(page: Page, checks: list[checks_sel.DailyCheck], *, show_kanwil: bool) -> dict[str, object]:
+    """The daily checks' panel: the UPTs whose population does not reconcile and the flagged figures (the
+    summary counts every UPT of the scope)."""
+    findings = checks_sel.findings(checks)
+    page.add(
+        ct.reconciliation_table(
+            [c for c in findings if c.is_break], title=_("Selisih rekonsiliasi"), show_kanwil=show_kanwil
+        )
+    )
+    page.add(ct.anomaly_table(findings, title=_("Angka harian yang menyimpang"), show_kanwil=show_kanwil))
+    return {"checks_totals": checks_sel.daily_check_totals(checks)}
 
 
 def _central_run(*, user: AnyUser, run: ConsolidationRun) -> dict[str, object]:

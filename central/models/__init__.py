@@ -15,6 +15,13 @@ from central.models.consolidation import (
     Severity,
     ValidationRule,
 )
+from central.models.daily_checks import (
+    AnomalyMetric,
+    DailyAnomaly,
+    DailyCheckSettings,
+    DailyReconciliation,
+    ReconciliationState,
+)
 from central.models.inbox import (
     Channel,
     PackageKind,
@@ -36,6 +43,7 @@ from central.models.tokens import ApiToken
 
 __all__ = [
     "ACTIVE_RUN_STATES",
+    "AnomalyMetric",
     "ApiToken",
     "AuditAction",
     "AuditEvent",
@@ -46,6 +54,9 @@ __all__ = [
     "ConflictState",
     "ConsolidationPart",
     "ConsolidationRun",
+    "DailyAnomaly",
+    "DailyCheckSettings",
+    "DailyReconciliation",
     "DetentionLimit",
     "Kanwil",
     "NationalMovement",
@@ -57,6 +68,7 @@ __all__ = [
     "PasswordChangeDue",
     "PersonIdentity",
     "ReceivedRecord",
+    "ReconciliationState",
     "RecordType",
     "RowIssue",
     "RunSplit",

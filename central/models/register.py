@@ -104,6 +104,8 @@ class NationalMovement(models.Model):
                 condition=models.Q(kind=MovementKind.TRANSFER_OUT),
                 name="national_transfer_out_wait",
             ),
+            # The movements central received since the previous snapshot (daily reconciliation).
+            models.Index(fields=["received_on"], name="national_movement_received"),
         ]
 
     def __str__(self) -> str:

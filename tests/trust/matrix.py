@@ -280,6 +280,7 @@ ROUTES: dict[str, Route] = {
     ),
     "reports_api:occupancy": Route(api(get=SCOPED_LIST), api=True),
     "reports_api:compliance": Route(api(get=SCOPED_LIST), api=True),
+    "reports_api:daily_checks": Route(api(get=SCOPED_LIST), api=True),
     "reports_api:scorecard": Route(api(get=SCOPED_LIST), api=True),
     # Central's operations pages: Ditjenpas and the admin.
     # /pusat/ and /pusat/konsolidasi/<pk>/ moved to /laporan/nasional/…: a permanent redirect for central.
@@ -374,6 +375,12 @@ class AdminModel:
     region: bool = False
 
 
+def _daily_check_settings():
+    from central.models import DailyCheckSettings  # lazy: the matrix module is read before the app registry
+
+    return DailyCheckSettings.load()
+
+
 ADMIN_ONLY = AdminModel(view=frozenset({"admin"}))
 EVERY_ROLE = frozenset(AUTHENTICATED)
 CENTRAL_AND_ADMIN = frozenset({"central", "admin"})
@@ -458,6 +465,16 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         add=frozenset(),
         delete=frozenset(),
         obj=lambda o: o.conflict_a,
+    ),
+    # The daily checks' thresholds (one national row): central and the admin change them; no one adds or
+    # deletes the row.
+    "central.dailychecksettings": AdminModel(
+        view=CENTRAL_AND_ADMIN,
+        change=CENTRAL_AND_ADMIN,
+        add=frozenset(),
+        delete=frozenset(),
+        obj=lambda o: _daily_check_settings(),
+        national=True,
     ),
     "central.auditevent": AdminModel(
         view=CENTRAL_AND_ADMIN,

@@ -57,6 +57,7 @@ from central.reference import (
     MovementKind,
     PersonStatus,
 )
+from central.services.consolidation.daily_checks import daily_checks_record
 from central.validation import (
     MOVEMENT,
     PERSON,
@@ -312,6 +313,8 @@ class ConsolidationEngine:
         self.find_conflicts()
         self.progress(gettext_noop("Snapshot hunian harian"), 88)
         self.snapshot()
+        self.progress(gettext_noop("Rekonsiliasi dan anomali harian"), 92)
+        daily_checks_record(run_id=self.run.pk, today=self.today)
         self.progress(gettext_noop("Menyimpan hasil per UPT"), 95)
         self.record_results()
         return self.outcome
