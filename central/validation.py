@@ -209,8 +209,7 @@ def detention_overdue_sql(alias: str = "s") -> str:
     """A held detainee past the last lawful day of their detention: P_DETENTION_OVERDUE, and the overstay
     sentinel's count in the daily snapshot (docs/REPORTS.md)."""
     return (
-        f"({alias}.register IN {_DETAINEE} AND {alias}.status IN {_HELD} "
-        f"AND {alias}.detention_limit_date < %(today)s)"
+        f"({alias}.register IN {_DETAINEE} AND {alias}.status IN {_HELD} AND {alias}.detention_limit_date < %(today)s)"
     )
 
 

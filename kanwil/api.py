@@ -168,32 +168,6 @@ class ComplianceReportView(ReportView):
         )
 
 
-class ScorecardReportView(ReportView):
-    """Each UPT's monthly data-quality scorecard (docs/REPORTS.md): its parts, score and ranks, best first."""
-
-    query_serializer_class = ScorecardQuerySerializer
-    serializer_class = ScorecardRowSerializer
-
-    @extend_schema(
-        operation_id="reports_scorecard",
-        summary=gettext_lazy("Rapor kualitas data bulanan per UPT"),
-        parameters=[ScorecardQuerySerializer, *_PAGE_PARAMETERS, WWW_AUTHENTICATE],
-        responses={200: ScorecardReportSerializer, **_ERRORS},
-        tags=["reports"],
-    )
-    def get(self, request: Request) -> Response:
-        params = self.query()
-        now = timezone.now()
-        month = params.get("month") or scorecard_sel.month_start(scope_sel.report_today(now))
-        cards = scorecard_sel.scorecards(
-            user=request.user, month=month, now=now, report_filter=self.report_filter(params)
-        )
-        page = self.paginate_queryset(cards)  # type: ignore[arg-type]  # a list pages as well as a queryset
-        return self.report_paginator.get_paginated_response(
-            ScorecardRowSerializer(page, many=True).data, extra={"generated_at": _moment(now), "month": month}
-        )
-
-
 class DailyChecksReportView(ReportView):
     """Each UPT's daily reconciliation and anomaly scores on a snapshot day: the rows of the run page and the
     Kanwil dashboard's panel, with the same figures. Totals count every UPT of the scope."""
@@ -219,4 +193,30 @@ class DailyChecksReportView(ReportView):
         return self.report_paginator.get_paginated_response(
             DailyCheckRowSerializer(page, many=True).data,
             extra={"generated_at": _moment(now), "date": day, "totals": DailyChecksTotalsSerializer(totals).data},
+        )
+
+
+class ScorecardReportView(ReportView):
+    """Each UPT's monthly data-quality scorecard (docs/REPORTS.md): its parts, score and ranks, best first."""
+
+    query_serializer_class = ScorecardQuerySerializer
+    serializer_class = ScorecardRowSerializer
+
+    @extend_schema(
+        operation_id="reports_scorecard",
+        summary=gettext_lazy("Rapor kualitas data bulanan per UPT"),
+        parameters=[ScorecardQuerySerializer, *_PAGE_PARAMETERS, WWW_AUTHENTICATE],
+        responses={200: ScorecardReportSerializer, **_ERRORS},
+        tags=["reports"],
+    )
+    def get(self, request: Request) -> Response:
+        params = self.query()
+        now = timezone.now()
+        month = params.get("month") or scorecard_sel.month_start(scope_sel.report_today(now))
+        cards = scorecard_sel.scorecards(
+            user=request.user, month=month, now=now, report_filter=self.report_filter(params)
+        )
+        page = self.paginate_queryset(cards)  # type: ignore[arg-type]  # a list pages as well as a queryset
+        return self.report_paginator.get_paginated_response(
+            ScorecardRowSerializer(page, many=True).data, extra={"generated_at": _moment(now), "month": month}
         )

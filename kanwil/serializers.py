@@ -101,6 +101,14 @@ class UptRefSerializer(serializers.Serializer):
     kanwil_name = serializers.CharField(source="upt.kanwil.name")
 
 
+OVERSTAY_DETAINEES_HELP = _(
+    "Tahanan yang masih ditahan setelah batas masa penahanannya lewat (aturan P_DETENTION_OVERDUE), pada snapshot."
+)
+OVERSTAY_SENTENCED_HELP = _(
+    "Narapidana yang masih ditahan setelah tanggal ekspirasinya lewat (aturan P_EXPIRY_PASSED), pada snapshot."
+)
+
+
 class OccupancyRowSerializer(UptRefSerializer):
     snapshot_date = serializers.DateField(allow_null=True, help_text=_("Tanggal snapshot hunian terakhir UPT."))
     capacity = serializers.IntegerField(source="occupancy.capacity")
@@ -114,6 +122,12 @@ class OccupancyRowSerializer(UptRefSerializer):
         source="occupancy.overcrowding", allow_null=True, help_text=OVERCROWDING_HELP
     )
     level = serializers.CharField(source="occupancy.level", help_text=LEVEL_HELP)
+    overstay_detainees = serializers.IntegerField(
+        source="occupancy.overstay_detainees", allow_null=True, help_text=OVERSTAY_DETAINEES_HELP
+    )
+    overstay_sentenced = serializers.IntegerField(
+        source="occupancy.overstay_sentenced", allow_null=True, help_text=OVERSTAY_SENTENCED_HELP
+    )
 
 
 class OccupancyTotalsSerializer(serializers.Serializer):
@@ -130,6 +144,8 @@ class OccupancyTotalsSerializer(serializers.Serializer):
         source="occupancy.overcrowding", allow_null=True, help_text=OVERCROWDING_HELP
     )
     level = serializers.CharField(source="occupancy.level", help_text=LEVEL_HELP)
+    overstay_detainees = serializers.IntegerField(help_text=OVERSTAY_DETAINEES_HELP)
+    overstay_sentenced = serializers.IntegerField(help_text=OVERSTAY_SENTENCED_HELP)
 
 
 class ComplianceRowSerializer(UptRefSerializer):
@@ -183,55 +199,6 @@ class ComplianceReportSerializer(PageSerializer):
     end = serializers.DateField()
     totals = ComplianceTotalsSerializer()
     results = ComplianceRowSerializer(many=True)
-
-
-# --- Data-quality scorecard --------------------------------------------------------------------------------
-
-
-class ScorecardQuerySerializer(ScopeQuerySerializer):
-    month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$",
-        required=False,
-        help_text=_("Bulan (YYYY-MM); bawaan bulan ini (WIB)."),
-        error_messages={"invalid": _("Bulan tidak valid; gunakan format YYYY-MM, mis. 2026-03.")},
-    )
-
-    def validate_month(self, value: str) -> dt.date:
-        month = dt.date(int(value[:4]), int(value[5:]), 1)
-        if month > report_today().replace(day=1):
-            raise serializers.ValidationError(_("Bulan tidak boleh melewati bulan ini."))
-        if month < EARLIEST_REPORT_DATE:
-            raise serializers.ValidationError(
-                _("Tanggal tidak boleh sebelum %(earliest)s.") % {"earliest": show_date(EARLIEST_REPORT_DATE)}
-            )
-        return month
-
-
-class ScorecardPartSerializer(serializers.Serializer):
-    key = serializers.CharField(
-        help_text=_("timeliness, accepted, reconciliation, anomalies, nik, extract atau conflicts.")
-    )
-    label = serializers.CharField()
-    weight = serializers.IntegerField(help_text=_("Bobot bagian dalam skor (jumlah semua bobot 100)."))
-    score = serializers.FloatField(allow_null=True, help_text=_("0–100; null bila bulan ini tidak ada datanya."))
-    numerator = serializers.IntegerField(help_text=_("Hitungan yang baik (untuk conflicts: konflik terbuka)."))
-    denominator = serializers.IntegerField(help_text=_("Dasar hitungan (0 untuk conflicts)."))
-
-
-class ScorecardRowSerializer(UptRefSerializer):
-    month = serializers.DateField(help_text=_("Hari pertama bulan rapor."))
-    score = serializers.FloatField(allow_null=True, help_text=_("Rata-rata berbobot bagian yang ada datanya."))
-    level = serializers.CharField(
-        help_text=_("red di bawah 70, yellow di bawah 90, green selebihnya; kosong tanpa skor.")
-    )
-    rank_national = serializers.IntegerField(allow_null=True, help_text=_("Peringkat di antara UPT hasil ini."))
-    rank_kanwil = serializers.IntegerField(allow_null=True, help_text=_("Peringkat di antara UPT Kanwil-nya."))
-    parts = ScorecardPartSerializer(many=True, source="part_list")
-
-
-class ScorecardReportSerializer(PageSerializer):
-    month = serializers.DateField()
-    results = ScorecardRowSerializer(many=True)
 
 
 # --- Daily checks (reconciliation and anomalies) ---------------------------------------------------------
@@ -315,3 +282,52 @@ class DailyChecksReportSerializer(PageSerializer):
     date = serializers.DateField()
     totals = DailyChecksTotalsSerializer()
     results = DailyCheckRowSerializer(many=True)
+
+
+# --- Data-quality scorecard --------------------------------------------------------------------------------
+
+
+class ScorecardQuerySerializer(ScopeQuerySerializer):
+    month = serializers.RegexField(
+        r"^\d{4}-(0[1-9]|1[0-2])$",
+        required=False,
+        help_text=_("Bulan (YYYY-MM); bawaan bulan ini (WIB)."),
+        error_messages={"invalid": _("Bulan tidak valid; gunakan format YYYY-MM, mis. 2026-03.")},
+    )
+
+    def validate_month(self, value: str) -> dt.date:
+        month = dt.date(int(value[:4]), int(value[5:]), 1)
+        if month > report_today().replace(day=1):
+            raise serializers.ValidationError(_("Bulan tidak boleh melewati bulan ini."))
+        if month < EARLIEST_REPORT_DATE:
+            raise serializers.ValidationError(
+                _("Tanggal tidak boleh sebelum %(earliest)s.") % {"earliest": show_date(EARLIEST_REPORT_DATE)}
+            )
+        return month
+
+
+class ScorecardPartSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        help_text=_("timeliness, accepted, reconciliation, anomalies, nik, extract atau conflicts.")
+    )
+    label = serializers.CharField()
+    weight = serializers.IntegerField(help_text=_("Bobot bagian dalam skor (jumlah semua bobot 100)."))
+    score = serializers.FloatField(allow_null=True, help_text=_("0–100; null bila bulan ini tidak ada datanya."))
+    numerator = serializers.IntegerField(help_text=_("Hitungan yang baik (untuk conflicts: konflik terbuka)."))
+    denominator = serializers.IntegerField(help_text=_("Dasar hitungan (0 untuk conflicts)."))
+
+
+class ScorecardRowSerializer(UptRefSerializer):
+    month = serializers.DateField(help_text=_("Hari pertama bulan rapor."))
+    score = serializers.FloatField(allow_null=True, help_text=_("Rata-rata berbobot bagian yang ada datanya."))
+    level = serializers.CharField(
+        help_text=_("red di bawah 70, yellow di bawah 90, green selebihnya; kosong tanpa skor.")
+    )
+    rank_national = serializers.IntegerField(allow_null=True, help_text=_("Peringkat di antara UPT hasil ini."))
+    rank_kanwil = serializers.IntegerField(allow_null=True, help_text=_("Peringkat di antara UPT Kanwil-nya."))
+    parts = ScorecardPartSerializer(many=True, source="part_list")
+
+
+class ScorecardReportSerializer(PageSerializer):
+    month = serializers.DateField()
+    results = ScorecardRowSerializer(many=True)

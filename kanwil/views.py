@@ -57,6 +57,7 @@ RUNS_PER_PAGE = 20
 ISSUES_PER_PAGE = 50
 TOP_OVERCROWDED = 10
 NOT_SENT_SHOWN = 10
+OVERSTAY_TREND_DAYS = 30
 RECENT_RUNS = 5
 RUN_CONFLICTS = 50
 
@@ -324,14 +325,35 @@ def dashboard(request: HttpRequest, level: str, code: str | None = None) -> Http
             )
         )
         page.add(_not_sent(scope, statuses, day, upt_type))
+        context.update(_overstay(page, user=request.user, day=day, report_filter=scope.report_filter(upt_type)))
         if not page.wants_export():
             context["central"] = _central_operations(user=request.user)
     else:
         page.add(rt.upt_status_table(statuses, totals, title=_("UPT di wilayah")), sort=True)
         page.add(_not_sent(scope, statuses, day, upt_type))
+        context.update(_overstay(page, user=request.user, day=day, report_filter=scope.report_filter(upt_type)))
         checks = checks_sel.daily_checks(user=request.user, day=day, report_filter=scope.report_filter(upt_type))
         context.update(_daily_check_tables(page, checks, show_kanwil=False))
     return page.response(template, context)
+
+
+def _overstay(page: Page, *, user: AnyUser, day: dt.date, report_filter: scope_sel.ReportFilter) -> dict[str, object]:
+    """The overstay sentinel's daily trend over the last ``OVERSTAY_TREND_DAYS`` days (from the snapshots; the
+    day's counts are in the status totals). The people are only on their own UPT's pages (DESIGN §4)."""
+    trend = breakdown_sel.occupancy_trend(
+        user=user, start=day - dt.timedelta(days=OVERSTAY_TREND_DAYS - 1), end=day, report_filter=report_filter
+    )
+    page.add(rt.overstay_trend_table(trend, title=_("Ditahan melewati batas, per hari")))
+    chart = {
+        "labels": [show_date(p.day) for p in trend],
+        "detainees": [p.overstay_detainees for p in trend],
+        "sentenced": [p.overstay_sentenced for p in trend],
+        "series": {
+            "detainees": _("Tahanan melewati batas penahanan"),
+            "sentenced": _("Narapidana melewati tanggal ekspirasi"),
+        },
+    }
+    return {"overstay_chart": chart}
 
 
 def _not_sent(scope: Scope, statuses: list[status_sel.UptStatus], day: dt.date, upt_type: str) -> tf.Table:

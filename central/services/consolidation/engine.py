@@ -65,6 +65,8 @@ from central.validation import (
     RUN_SUB_TABLE,
     SqlContext,
     active_rules,
+    detention_overdue_sql,
+    expiry_passed_sql,
     issue_statements,
     nik_plausible_sql,
     sql_list,
@@ -691,7 +693,8 @@ class ConsolidationEngine:
         self.sql(f"DELETE FROM {snap} WHERE date = %(today)s")
         self.sql(
             f"INSERT INTO {snap} (date, upt_id, capacity, detainees, sentenced, male, female, children, "
-            f"foreign_nationals, with_nik, nik_plausible, sentenced_without_extract, run_id) "
+            f"foreign_nationals, with_nik, nik_plausible, sentenced_without_extract, overstay_detainees, "
+            f"overstay_sentenced, run_id) "
             f"SELECT %(today)s, u.id, u.capacity, "
             f"SUM(CASE WHEN n.register IN {_DETAINEE} THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN n.id IS NOT NULL AND n.register NOT IN {_DETAINEE} THEN 1 ELSE 0 END), "
@@ -705,6 +708,9 @@ class ConsolidationEngine:
             f"SUM(CASE WHEN BTRIM(n.nik) <> '' THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN {nik_plausible_sql('n')} THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN n.register NOT IN {_DETAINEE} AND BTRIM(n.verdict_number) = '' THEN 1 ELSE 0 END), "
+            # The overstay sentinel: held past the legal limit or the expiry date (the rules' own definitions).
+            f"SUM(CASE WHEN {detention_overdue_sql('n')} THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN {expiry_passed_sql('n')} THEN 1 ELSE 0 END), "
             f"%(run)s "
             f"FROM {self.q.upt} u LEFT JOIN {self.t_person} n ON n.upt_id = u.id AND n.status IN {_HELD} "
             f"GROUP BY u.id, u.capacity, u.is_active HAVING u.is_active OR COUNT(n.id) > 0"
