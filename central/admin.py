@@ -47,7 +47,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     date_hierarchy = "at"
     list_select_related = ["upt"]
     # The view page shows the same readable labels as the list, not the stored codes.
-    fields = ["at", "actor_username", "action", "upt", "object_label", "object_id", "detail_text", "ip_address"]
+    fields = ("at", "actor_username", "action", "upt", "object_label", "object_id", "detail_text", "ip_address")
     readonly_fields = fields
 
     @admin.display(description=_("jenis objek"), ordering="object_type")

@@ -310,7 +310,7 @@ class ScorecardPartSerializer(serializers.Serializer):
     key = serializers.CharField(
         help_text=_("timeliness, accepted, reconciliation, anomalies, nik, extract atau conflicts.")
     )
-    label = serializers.CharField()
+    name = serializers.CharField(source="label", help_text=_("Nama bagian dalam bahasa antarmuka."))
     weight = serializers.IntegerField(help_text=_("Bobot bagian dalam skor (jumlah semua bobot 100)."))
     score = serializers.FloatField(allow_null=True, help_text=_("0–100; null bila bulan ini tidak ada datanya."))
     numerator = serializers.IntegerField(help_text=_("Hitungan yang baik (untuk conflicts: konflik terbuka)."))

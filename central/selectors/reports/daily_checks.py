@@ -59,13 +59,13 @@ class DailyCheck:
 
     def flow_items(self) -> list[tuple[str, int]]:
         """(label, count) of each kind of movement received for the day, those that occurred only."""
-        names = ("admissions", "transfers_in", "recaptures", "releases", "transfers_out", "deaths", "escapes")
-        names += ("temporary_exits", "returns")
-        meta = DailyReconciliation._meta
+        names = (
+            "admissions", "transfers_in", "recaptures", "releases", "transfers_out", "deaths", "escapes",
+            "temporary_exits", "returns",
+        )  # fmt: skip
+        fields = {f.name: f for f in DailyReconciliation._meta.fields}
         return [
-            (str(meta.get_field(name).verbose_name), getattr(self.recon, name))
-            for name in names
-            if getattr(self.recon, name)
+            (str(fields[name].verbose_name), getattr(self.recon, name)) for name in names if getattr(self.recon, name)
         ]
 
     @property

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -32,8 +33,11 @@ from central.selectors.reports.common import (
 )
 from central.typing import AnyUser
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Part key → (label, weight). The weights sum to 100; docs/REPORTS.md states them.
-PARTS: dict[str, tuple[str, int]] = {
+PARTS: dict[str, tuple[StrOrPromise, int]] = {
     "timeliness": (_("Ketepatan waktu"), 25),
     "accepted": (_("Baris lolos validasi"), 15),
     "reconciliation": (_("Rekonsiliasi seimbang"), 15),
