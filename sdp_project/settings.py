@@ -306,6 +306,7 @@ CACHES = {"default": {"BACKEND": f"django.core.cache.backends.{_CACHE[0]}", "LOC
 # How long a public page is kept at most (a new snapshot replaces it at once); pages per client address a minute.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 15 * 60, minimum=0)
 PUBLIC_RATE_LIMIT_PER_MINUTE = env_int("PUBLIC_RATE_LIMIT_PER_MINUTE", 60, minimum=1)
+
 # Without a broker, tasks run in the calling process so the embedded demo needs nothing installed.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
