@@ -314,8 +314,9 @@ def test_the_correction_list_runs_a_fixed_number_of_queries(client_for, world, i
             )
             for _ in range(size)
         )
-        # One more for the daily checks' section (its anomalies are read only when it has rows).
-        with django_assert_max_num_queries(15):
+        # The conflicts section and the daily checks' section (its anomalies are read only when it has
+        # rows) add one query each.
+        with django_assert_max_num_queries(16):
             assert client.get(url("correction_list", world)).status_code == 200
 
 
