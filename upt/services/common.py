@@ -6,9 +6,10 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from central.formats import show_date
 from central.scoping import Action, restrict
@@ -84,3 +85,15 @@ def save_as(obj: models.Model, user: AnyUser, **kwargs: Any) -> None:
     """Save with ``user`` recorded as the author in the change history."""
     history_author(obj, user)
     obj.save(**kwargs)
+
+
+def save_numbered(person: models.Model, user: AnyUser, *, field: str) -> None:
+    """Save a person whose registration number another operator may have given at the same moment: the
+    database's unique constraint decides, and the one who lost gets the error on the form's ``field``."""
+    try:
+        with transaction.atomic():
+            save_as(person, user)
+    except IntegrityError as exc:
+        if "person_reg_number_unique_in_upt" not in str(exc):
+            raise
+        raise ValidationError({field: _("Nomor registrasi ini baru saja dipakai di UPT ini.")}) from exc

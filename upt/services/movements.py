@@ -7,14 +7,14 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from central.models import Upt
 from central.reference import MOVEMENT_RULES, MovementKind
 from central.register_rules import MOVEMENT_VERDICT_FIELDS, REGISTER_CHANGE_FIELDS
 from upt.models import Movement, Person
-from upt.services.common import Errors, history_author, lock_in_scope, save_as, today
+from upt.services.common import Errors, history_author, lock_in_scope, save_as, save_numbered, today
 from upt.services.derived import person_derived_refresh, person_expiry
 from upt.services.rules import MovementPlan, check_movement
 
@@ -103,14 +103,7 @@ def movement_record(
     for field, value in plan.person.items():
         setattr(person, field, value)
     person.expiry_date = person_expiry(person)
-    try:
-        with transaction.atomic():
-            save_as(person, user)
-    except IntegrityError as exc:
-        # Another operator gave the same new number at the same moment: the unique constraint decides.
-        if "person_reg_number_unique_in_upt" not in str(exc):
-            raise
-        raise ValidationError({"new_reg_number": _("Nomor registrasi ini baru saja dipakai di UPT ini.")}) from exc
+    save_numbered(person, user, field="new_reg_number")
     return movement
 
 

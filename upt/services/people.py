@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from central.formats import show_datetime
@@ -21,7 +21,7 @@ from central.scoping import Action, can, ensure_in_scope
 from central.services.audit import audit_person_viewed
 from upt.models import Movement, Person
 from upt.selectors.people import PersonFile, person_file
-from upt.services.common import Errors, history_author, lock_in_scope, save_as, today
+from upt.services.common import Errors, history_author, lock_in_scope, save_as, save_numbered, today
 from upt.services.derived import person_expiry
 from upt.services.rules import check_opening, check_person, normalise
 
@@ -157,14 +157,7 @@ def person_create(
     person.expiry_date = person_expiry(person)
     if photo is not None:
         _set_photo(person, photo)
-    try:
-        with transaction.atomic():
-            save_as(person, user)
-    except IntegrityError as exc:
-        # Two operators typing the same number at the same moment: the unique constraint decides.
-        if "person_reg_number_unique_in_upt" not in str(exc):
-            raise
-        raise ValidationError({"reg_number": _("Nomor registrasi ini baru saja dipakai di UPT ini.")}) from exc
+    save_numbered(person, user, field="reg_number")
     save_as(
         Movement(
             person=person,
