@@ -296,13 +296,13 @@ class ScorecardQuerySerializer(ScopeQuerySerializer):
     )
 
     def validate_month(self, value: str) -> dt.date:
-        month = dt.date(int(value[:4]), int(value[5:]), 1)
-        if month > report_today().replace(day=1):
-            raise serializers.ValidationError(_("Bulan tidak boleh melewati bulan ini."))
-        if month < EARLIEST_REPORT_DATE:
+        if int(value[:4]) < EARLIEST_REPORT_DATE.year:  # also year 0000, which no date can hold
             raise serializers.ValidationError(
                 _("Tanggal tidak boleh sebelum %(earliest)s.") % {"earliest": show_date(EARLIEST_REPORT_DATE)}
             )
+        month = dt.date(int(value[:4]), int(value[5:]), 1)
+        if month > report_today().replace(day=1):
+            raise serializers.ValidationError(_("Bulan tidak boleh melewati bulan ini."))
         return month
 
 

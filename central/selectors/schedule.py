@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django_celery_beat.models import PeriodicTask
 
-from central.models import ConsolidationRun, OccupancySnapshot, RunState
+from central.models import ACTIVE_RUN_STATES, ConsolidationRun, OccupancySnapshot, RunState
 
 DAILY_TASK = "central.tasks.consolidation_scheduled_task"
 
@@ -36,8 +36,10 @@ class FirstRunPending:
 
 
 def first_run_pending() -> FirstRunPending | None:
-    """None once a consolidation has succeeded or a snapshot exists (one query); before that, when the first
-    run is due (two). Not scoped: whether the national run has happened is the same for everyone."""
-    if ConsolidationRun.objects.filter(state=RunState.SUCCEEDED).exists() or OccupancySnapshot.objects.exists():
+    """None once a consolidation has succeeded or is under way (its progress is on the page) or a snapshot
+    exists (one query); before that, when the first run is due (two). Not scoped: whether the national run
+    has happened is the same for everyone."""
+    started = ConsolidationRun.objects.filter(state__in=[RunState.SUCCEEDED, *ACTIVE_RUN_STATES])
+    if started.exists() or OccupancySnapshot.objects.exists():
         return None
     return FirstRunPending(at=daily_consolidation_time())

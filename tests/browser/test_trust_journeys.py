@@ -63,7 +63,7 @@ def test_kanwil_monitor_sees_the_figures_and_cannot_change_anything(page, report
     table = page.locator("#tabel-upt")
     assert "Cipinang" not in page.content()  # another region's UPT is not even named
 
-    table.get_by_role("link", name="Lapas Kelas IIA Karanganyar Nusakambangan").click()
+    table.get_by_role("link", name="Lapas IIA Karanganyar Nusakambangan").click()  # the short name
     page.wait_for_load_state("networkidle")
     main = page.locator("main").inner_text()
     assert "Karanganyar" in page.locator("h1").inner_text()
