@@ -140,3 +140,14 @@ def test_the_api_gives_the_same_figures_and_refuses_a_bad_month(quality, client_
     assert {row["upt_code"] for row in region["results"]} == {quality.upt_a.code, quality.upt_b.code}
     bad = central.get("/api/v1/reports/scorecard/", {"month": "2026-13"})
     assert bad.status_code == 400 and "month" in bad.content.decode()
+
+
+def test_a_unit_that_sent_nothing_scores_its_missed_days_only(quality):
+    """An empty snapshot (the run writes one for every active unit) earns no conflict-free points."""
+    from tests.factories import OccupancySnapshotFactory, UptFactory
+
+    silent = UptFactory(code="LP3399", name="Lapas Sunyi", kanwil=quality.kanwil_x, capacity=100)
+    OccupancySnapshotFactory(upt=silent, date=DAY, detainees=0, sentenced=0, male=0, female=0)
+    card = next(c for c in scorecards(user=quality.central, month=MARCH, now=NOW) if c.upt == silent)
+    assert card.part("conflicts").score is None and card.part("nik").score is None
+    assert (card.part("timeliness").numerator, card.part("timeliness").denominator, card.score) == (0, CLOSED, 0.0)

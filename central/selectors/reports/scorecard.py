@@ -247,8 +247,9 @@ def _cards(upts: list[Upt], months: list[dt.date], *, now: dt.datetime | None) -
             and detected < month_close
             and (closed_at >= month_close if closed_at is not None else state == ConflictState.OPEN)
         )
-        # Known only for a UPT that took part in the month (a snapshot or a package): no figure otherwise.
-        took_part = snap is not None or received > 0
+        # Known only for a UPT that took part in the month (a package, or people in its snapshot): a unit that
+        # sent nothing earns no points for having no conflicts.
+        took_part = received > 0 or (snap is not None and snap.total > 0)
         score = max(0.0, 100.0 - POINTS_PER_OPEN_CONFLICT * open_conflicts) if took_part else None
         parts.append(Part("conflicts", score, open_conflicts, 0))
         card.parts = {p.key: p for p in parts}
