@@ -76,7 +76,8 @@ def scorecard_table(cards: Sequence[Scorecard], *, title, national: bool) -> Tab
 
 def scorecard_trend_table(cards: Sequence[Scorecard], *, title) -> Table:
     columns = [
-        Column("bulan", _("Bulan"), lambda c: c.month.strftime("%m-%Y")),
+        # A non-breaking hyphen on the page (a narrow column wrapped "12-" above "2026"); exports keep "-".
+        Column("bulan", _("Bulan"), lambda c: c.month.strftime("%m\u2011%Y"), full=lambda c: c.month.strftime("%m-%Y")),
         Column("skor", _("Skor"), lambda c: c.score, PCT, level=lambda c: c.level),
     ]
     for key in PARTS:

@@ -1,6 +1,6 @@
 """The daily snapshot counts, among the occupants, those with a NIK, those whose NIK passes P_NIK_IMPLAUSIBLE,
 and narapidana without a court extract number: the register parts of the monthly data-quality scorecard.
-Days written before this migration read 0 (the scorecard treats such days as having no figure)."""
+Days written before this migration, and snapshots no run wrote (synthetic history), hold null: no figure."""
 
 from django.db import migrations, models
 
@@ -14,16 +14,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="occupancysnapshot",
             name="with_nik",
-            field=models.PositiveIntegerField(db_default=0, default=0, verbose_name="ber-NIK"),
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="ber-NIK"),
         ),
         migrations.AddField(
             model_name="occupancysnapshot",
             name="nik_plausible",
-            field=models.PositiveIntegerField(db_default=0, default=0, verbose_name="NIK wajar"),
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="NIK wajar"),
         ),
         migrations.AddField(
             model_name="occupancysnapshot",
             name="sentenced_without_extract",
-            field=models.PositiveIntegerField(db_default=0, default=0, verbose_name="narapidana tanpa petikan"),
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="narapidana tanpa petikan"),
         ),
     ]

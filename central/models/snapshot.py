@@ -23,10 +23,11 @@ class OccupancySnapshot(models.Model):
     children = models.PositiveIntegerField(_("anak"), default=0, db_default=0)
     foreign_nationals = models.PositiveIntegerField(_("warga negara asing"), default=0, db_default=0)
     # For the monthly data-quality scorecard (docs/REPORTS.md): occupants with a NIK, with a NIK that passes
-    # P_NIK_IMPLAUSIBLE, and narapidana still without the number of their court extract.
-    with_nik = models.PositiveIntegerField(_("ber-NIK"), default=0, db_default=0)
-    nik_plausible = models.PositiveIntegerField(_("NIK wajar"), default=0, db_default=0)
-    sentenced_without_extract = models.PositiveIntegerField(_("narapidana tanpa petikan"), default=0, db_default=0)
+    # P_NIK_IMPLAUSIBLE, and narapidana still without the number of their court extract. Null on days no run
+    # counted them (before these columns, synthetic history): "no figure", never a false 0.
+    with_nik = models.PositiveIntegerField(_("ber-NIK"), null=True, blank=True)
+    nik_plausible = models.PositiveIntegerField(_("NIK wajar"), null=True, blank=True)
+    sentenced_without_extract = models.PositiveIntegerField(_("narapidana tanpa petikan"), null=True, blank=True)
     # The overstay sentinel (docs/REPORTS.md): detainees past their detention's legal limit and narapidana past
     # their expiry date, as P_DETENTION_OVERDUE and P_EXPIRY_PASSED define them.
     overstay_detainees = models.PositiveIntegerField(_("tahanan lewat batas"), default=0, db_default=0)

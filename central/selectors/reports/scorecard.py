@@ -231,7 +231,7 @@ def _cards(upts: list[Upt], months: list[dt.date], *, now: dt.datetime | None) -
             Part("reconciliation", _share(balanced, balanced + breaks), balanced, balanced + breaks),
             Part("anomalies", _share(scored - flagged, scored), scored - flagged, scored),
         ]
-        if snap is not None:
+        if snap is not None and snap.nik_plausible is not None and snap.sentenced_without_extract is not None:
             complete = snap.sentenced - snap.sentenced_without_extract
             parts += [
                 Part("nik", _share(snap.nik_plausible, snap.total), snap.nik_plausible, snap.total),
