@@ -22,6 +22,26 @@ def _raw(name: str) -> str | None:
     return None if value is None else value.strip()
 
 
+def load_env_file(path: Any) -> None:
+    """Read ``NAME=value`` lines (``#`` comments, blank lines) into the environment, without overriding a
+    variable already set: a node's registration (``scripts/node-register`` writes ``var/node.env``) is
+    read by every process of the checkout, and an explicit export still wins."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        return
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, value = line.split("=", 1)
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(name.strip(), value)
+
+
 def env_str(name: str, default: str | None = None) -> str | None:
     value = _raw(name)
     return default if value is None or value == "" else value

@@ -14,10 +14,23 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from operations.logs import logging_config
-from sdp_project.env import env_admins, env_bool, env_database, env_email, env_int, env_list, env_str, env_time
+from sdp_project.env import (
+    env_admins,
+    env_bool,
+    env_database,
+    env_email,
+    env_int,
+    env_list,
+    env_str,
+    env_time,
+    load_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SDP_VAR_DIR", str(BASE_DIR / "var")))
+# A node's registration (scripts/node-register): SDP_MODE, SDP_UPT_CODE, SDP_CENTRAL_URL, SDP_NODE_TOKEN.
+# Variables exported in the environment win over the file.
+load_env_file(Path(env_str("SDP_NODE_ENV_FILE", str(VAR_DIR / "node.env"))))
 
 DEBUG = env_bool("DEBUG", default=False)
 
@@ -380,6 +393,26 @@ SUBMISSION_MAX_BYTES = env_int("SUBMISSION_MAX_MB", 64, minimum=1, maximum=1024)
 # Retry-After). With gunicorn's 2 processes this bounds the memory of the web server (docs/TRUST.md).
 SUBMISSION_PARSE_SLOTS = env_int("SUBMISSION_PARSE_SLOTS", 1, minimum=1, maximum=64)
 SUBMISSION_SLOT_WAIT_SECONDS = env_int("SUBMISSION_SLOT_WAIT_SECONDS", 60, minimum=0, maximum=3600)
+
+# --- A UPT node (README: "Node at a UPT") -----------------------------------------------------------
+# "central" (default): the national server, which also hosts UPTs without a server of their own. "upt": the
+# same code at one UPT (a *node*), with its own database and users, serving only that UPT's pages, sending
+# its packages to central's API through an outbox (upt/node/). Read it through sdp_project.node.is_node().
+SDP_MODE = (env_str("SDP_MODE", "central") or "central").lower()
+if SDP_MODE not in ("central", "upt"):
+    raise ImproperlyConfigured(f"SDP_MODE={SDP_MODE!r} is not one of: central, upt.")
+SDP_UPT_CODE = env_str("SDP_UPT_CODE", "") or ""
+SDP_CENTRAL_URL = (env_str("SDP_CENTRAL_URL", "") or "").rstrip("/")
+SDP_NODE_TOKEN = env_str("SDP_NODE_TOKEN", "") or ""
+if SDP_MODE == "upt" and not SDP_UPT_CODE:
+    raise ImproperlyConfigured("SDP_MODE=upt needs SDP_UPT_CODE (the UPT this node serves): run scripts/node-register.")
+# Seconds one request to central may take (connect and each read) before the send is retried later.
+SDP_NODE_TIMEOUT = env_int("SDP_NODE_TIMEOUT", 60, minimum=1, maximum=3600)
+# Retry of a package central could not be reached for: first wait, doubled each attempt up to the cap.
+SDP_NODE_RETRY_FIRST_SECONDS = env_int("SDP_NODE_RETRY_FIRST_SECONDS", 30, minimum=1)
+SDP_NODE_RETRY_MAX_SECONDS = env_int("SDP_NODE_RETRY_MAX_SECONDS", 30 * 60, minimum=1)
+# The node's own daily send (WIB, HH:MM), seeded once into Periodic tasks at migrate; empty: operators send.
+SDP_NODE_SEND_TIME = env_time("SDP_NODE_SEND_TIME", time(7, 0)) if env_str("SDP_NODE_SEND_TIME") else None
 
 # --- Logging and error reports --------------------------------------------------------------------
 # One JSON object a line by default (LOG_FORMAT=plain for a terminal), each with the request id and the

@@ -196,3 +196,50 @@ class Tombstone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type} {self.record_key} @ {self.change_seq}"
+
+
+class OutboxState(models.TextChoices):
+    WAITING = "waiting", _("menunggu")
+    SENDING = "sending", _("sedang dikirim")
+    DELIVERED = "delivered", _("diterima pusat")
+    REFUSED = "refused", _("ditolak pusat")
+
+
+class OutboxPackage(models.Model):
+    """A package built at a UPT node, kept until central has answered it (``upt.node.outbox``).
+
+    It is stored with its seal (``mark``) in the transaction that builds it, before anything is sent: a
+    restart, a lost link or a lost answer never loses it, and its ``package_id`` never changes, so a retry
+    after a lost answer gets central's original result (central is idempotent on the package id).
+    """
+
+    package_id = models.UUIDField(unique=True)
+    upt = models.ForeignKey(Upt, on_delete=models.CASCADE, related_name="+")
+    mark = models.OneToOneField(PackageMark, on_delete=models.PROTECT, related_name="outbox")
+    kind = models.CharField(max_length=10)  # central.models.PackageKind
+    reason = models.CharField(max_length=20)  # upt.services.package.PlanReason
+    generated_at = models.DateTimeField()  # the package's own generated_at: the next delta's `since`
+    payload = models.BinaryField()  # the package's JSON, gzip-compressed, exactly as it is sent
+    size = models.PositiveIntegerField(default=0)  # bytes of the gzip body
+    rows = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=OutboxState.choices, default=OutboxState.WAITING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)  # a sentence for the operator
+    answer = models.JSONField(null=True, blank=True)  # central's last JSON answer (its next_package included)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"]), models.Index(fields=["upt", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.package_id} ({self.state})"
+
+    @property
+    def in_flight(self) -> bool:
+        return self.state in (OutboxState.WAITING, OutboxState.SENDING)

@@ -35,7 +35,7 @@ from central.models.inbox import (
     SubmissionState,
     UptSyncState,
 )
-from central.models.organisation import CentralOffice, Kanwil, Upt, UptClass, UptType
+from central.models.organisation import CentralOffice, Kanwil, Upt, UptClass, UptHosting, UptType
 from central.models.reference import DetentionLimit
 from central.models.register import NationalMovement, NationalPerson, NationalRemission, PersonIdentity
 from central.models.snapshot import OccupancyBreakdown, OccupancySnapshot
@@ -84,6 +84,7 @@ __all__ = [
     "SubmissionState",
     "Upt",
     "UptClass",
+    "UptHosting",
     "UptSyncState",
     "UptType",
     "ValidationRule",

@@ -58,6 +58,13 @@ class UptQuerySet(ScopedQuerySet["Upt"]):
     scope_path = "pk"
 
 
+class UptHosting(models.TextChoices):
+    """Where a UPT's register lives: at central (its operators use central's pages) or on its own server."""
+
+    HOSTED = "hosted", _("di pusat")
+    NODE = "node", _("server UPT sendiri (node)")
+
+
 class Upt(models.Model):
     """A unit that holds people (Lapas, Rutan, …). Operators' records and submissions belong to one."""
 
@@ -69,6 +76,8 @@ class Upt(models.Model):
     city = models.CharField(_("kota/kabupaten"), max_length=80, blank=True)
     capacity = models.PositiveIntegerField(_("kapasitas"))
     is_active = models.BooleanField(_("aktif"), default=True)
+    # A node's register is at the UPT; central receives its packages over the API (central.services.nodes).
+    hosting = models.CharField(_("data dikelola"), max_length=10, choices=UptHosting.choices, default=UptHosting.HOSTED)
 
     objects = UptQuerySet.as_manager()
 
@@ -81,6 +90,10 @@ class Upt(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_node(self) -> bool:
+        return self.hosting == UptHosting.NODE
 
 
 class CentralOffice(models.Model):
