@@ -287,7 +287,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "SDP API",
     "DESCRIPTION": "Sistem Database Pemasyarakatan: kiriman data harian UPT, konsolidasi pusat, laporan.",
     # /api/v1/ is the major version; see docs/API.md for what changes the minor and what needs /api/v2/.
-    "VERSION": "1.4.0",
+    "VERSION": "1.5.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",  # no CDN: Swagger UI and Redoc come from drf-spectacular-sidecar

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import uuid
-from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -39,7 +38,7 @@ from central.selectors.inbox import (
     upt_for_view,
 )
 from central.selectors.reports.common import report_today
-from central.selectors.reports.daily_checks import DailyCheck, upt_daily_checks
+from central.selectors.reports.daily_checks import upt_recent_findings
 from central.services.inbox import PackageConflict, ReceiverBusy, submission_receive
 from upt.services.package import package_build, package_export, package_send
 
@@ -232,16 +231,6 @@ def submission_detail(request: HttpRequest, upt_code: str, package_id: uuid.UUID
     return render(request, "upt/submission/detail.html", context)
 
 
-CHECK_DAYS = 14
-
-
-def _recent_findings(request: HttpRequest, upt: Upt) -> list[DailyCheck]:
-    """The latest day's check, and every break or flagged figure of the last CHECK_DAYS days."""
-    today = report_today()
-    checks = upt_daily_checks(user=request.user, upt=upt, start=today - timedelta(days=CHECK_DAYS - 1), end=today)
-    return [c for c in checks if c.is_break or c.flagged or c is checks[0]]
-
-
 @require_safe
 @login_required
 @never_cache
@@ -258,7 +247,7 @@ def correction_list(request: HttpRequest, upt_code: str) -> HttpResponse:
         "page": page,
         "rows": correction_rows(upt, list(page.object_list)),
         # The daily checks of the last days: a break or a flagged figure is for the UPT to explain.
-        "daily_checks": _recent_findings(request, upt),
+        "daily_checks": upt_recent_findings(user=request.user, upt=upt, today=report_today()),
         # Conflicts with other UPTs are central's to resolve, but the UPT must hear of them.
         "conflicts": upt_conflicts(user=request.user, upt=upt),
         "severity": severity or "",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from central.api import consolidations, views
+from central.api import consolidations, node_views, views
 
 app_name = "api"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("submissions/<str:package_id>/", views.SubmissionDetail.as_view(), name="submission-detail"),
     path("consolidations/", consolidations.ConsolidationListCreate.as_view(), name="consolidation-list"),
     path("consolidations/<str:pk>/", consolidations.ConsolidationDetail.as_view(), name="consolidation-detail"),
+    path("reference/", node_views.ReferenceView.as_view(), name="reference"),
+    path("upts/<str:code>/feedback/", node_views.FeedbackView.as_view(), name="upt-feedback"),
 ]

@@ -95,6 +95,16 @@ def run_results_by_run(*, user: AnyUser, runs: list[ConsolidationRun]) -> dict[i
     return grouped
 
 
+def upt_last_results(*, user: AnyUser, upt: Upt, limit: int = 5) -> list[RunUptResult]:
+    """The UPT's results in its last ``limit`` runs, newest first (the feedback a node fetches)."""
+    return list(
+        RunUptResult.objects.restrict(user, Action.VIEW)
+        .filter(upt=upt)
+        .select_related("run")
+        .order_by("-run_id")[:limit]
+    )
+
+
 def run_issue_summary(*, user: AnyUser, run: ConsolidationRun) -> list[dict[str, Any]]:
     """How many rows each rule flagged in this run (within the user's scope), most frequent first."""
     rows = list(

@@ -304,6 +304,9 @@ ROUTES: dict[str, Route] = {
     # Runs: read by every role (per-UPT results scoped, national totals for central); started by central.
     "api:consolidation-list": Route(api(get=SCOPED_LIST, post=CENTRAL_ONLY), api=True),
     "api:consolidation-detail": Route(api(get=SCOPED_LIST), kwargs=lambda o: {"pk": o.run.pk}, api=True),
+    # What a UPT node reads (tests/api/test_node_endpoints.py adds the node tokens and the role without a unit).
+    "api:reference": Route(api(get=SIGNED_IN), api=True),
+    "api:upt-feedback": Route(api(get=VIEW_A), kwargs=lambda o: {"code": o.upt_a.code}, api=True),
     "api-schema": Route(read_only(PUBLIC), api=True),
     "api-docs": Route(read_only(PUBLIC), api=True),
     "api-redoc": Route(read_only(PUBLIC), api=True),

@@ -163,6 +163,16 @@ def upt_daily_checks(*, user: AnyUser, upt: Upt, start: dt.date, end: dt.date) -
     return list(checks.values())
 
 
+RECENT_CHECK_DAYS = 14
+
+
+def upt_recent_findings(*, user: AnyUser, upt: Upt, today: dt.date, days: int = RECENT_CHECK_DAYS) -> list[DailyCheck]:
+    """What the UPT's correction list shows, at central and (through the feedback API) at its node: the
+    latest day's check, and every break or flagged figure of the last ``days`` days."""
+    checks = upt_daily_checks(user=user, upt=upt, start=today - dt.timedelta(days=days - 1), end=today)
+    return [c for c in checks if c.is_break or c.flagged or c is checks[0]]
+
+
 def daily_check_totals(checks: list[DailyCheck]) -> DailyCheckTotals:
     totals = DailyCheckTotals(upts=len(checks))
     for check in checks:
