@@ -19,6 +19,7 @@ from central.models import Upt
 from central.models.records import PersonRecord
 from central.reference import MovementKind, Register, ReleaseReason, RemissionKind, TemporaryExitReason
 from central.scoping import ScopedQuerySet
+from upt.node.records import CentralFeedback, NodeReference  # noqa: F401 — models of this app (node copies)
 
 
 class PersonQuerySet(ScopedQuerySet["Person"]):

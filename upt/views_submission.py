@@ -40,6 +40,8 @@ from central.selectors.inbox import (
 from central.selectors.reports.common import report_today
 from central.selectors.reports.daily_checks import upt_recent_findings
 from central.services.inbox import PackageConflict, ReceiverBusy, submission_receive
+from sdp_project.node import is_node
+from upt.node.feedback_views import node_correction_list, safe_or_node_post
 from upt.services.package import package_build, package_export, package_send
 
 HISTORY_PAGE = 50
@@ -231,12 +233,14 @@ def submission_detail(request: HttpRequest, upt_code: str, package_id: uuid.UUID
     return render(request, "upt/submission/detail.html", context)
 
 
-@require_safe
+@safe_or_node_post
 @login_required
 @never_cache
 def correction_list(request: HttpRequest, upt_code: str) -> HttpResponse:
     """Every error and warning consolidation found in the UPT's submissions, with the record to fix."""
     upt = upt_for_view(user=request.user, upt_code=upt_code)
+    if is_node():  # the findings are central's: the node shows what it last fetched from central's API
+        return node_correction_list(request, upt)
     severity = request.GET.get("tingkat") if request.GET.get("tingkat") in Severity.values else None
     record_type = request.GET.get("jenis") if request.GET.get("jenis") in RecordType.values else None
     page = page_of(

@@ -27,7 +27,9 @@ from central.scoping import Action, get_scoped_or_404
 from central.selectors.consolidation import upt_conflicts
 from central.sentence import DetentionWindow, SentenceDates, sentence_dates
 from central.typing import AnyUser, User
+from sdp_project.node import is_node
 from upt.models import Movement, Person, Remission
+from upt.node.feedback import node_person_conflicts
 from upt.selectors.worklists import (
     _LIST_FIELDS,
     attach_key_dates,
@@ -165,6 +167,8 @@ class PersonFile:
     verdict_missing: bool
     previous_reg_numbers: list[str]
     conflicts: list[Conflict]
+    # At a UPT node the conflicts come from central's last feedback: when it was fetched (None: hosted).
+    feedback_state: Any = None
 
 
 def _previous_reg_numbers(person: Person) -> list[str]:
@@ -321,5 +325,14 @@ def person_file(*, user: AnyUser, upt: Upt, pk: int | str) -> PersonFile:
         is_held=person.status in HELD_STATUSES,
         verdict_missing=person.register in SENTENCED_REGISTERS and not person.verdict_number,
         previous_reg_numbers=_previous_reg_numbers(person),
-        conflicts=upt_conflicts(user=user, upt=upt, reg_number=person.reg_number),
+        **_conflicts(user, upt, person.reg_number),
     )
+
+
+def _conflicts(user: AnyUser, upt: Upt, reg_number: str) -> dict[str, Any]:
+    """Central's open conflicts on this person: read from central's tables when hosted, from the feedback
+    central last sent over the API at a UPT node (``upt.node.feedback``)."""
+    if is_node():
+        conflicts, state = node_person_conflicts(upt.code, reg_number)
+        return {"conflicts": conflicts, "feedback_state": state}
+    return {"conflicts": upt_conflicts(user=user, upt=upt, reg_number=reg_number)}
