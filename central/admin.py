@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 # Imported to register the runs', the daily checks' settings' and the users' admin pages.
 from central import admin_consolidation, admin_daily_checks, admin_users  # noqa: F401
@@ -8,6 +9,7 @@ from central.admin_base import AdminOnlyMixin, ReadOnlyAdminMixin, ScopedModelAd
 from central.admin_inbox import FullSnapshotActionMixin
 from central.models import ApiToken, AuditEvent, Kanwil, Upt
 from central.services.audit import audit_detail_text, audit_object_label
+from central.services.nodes import node_credential_issue, node_credential_revoke
 from central.services.tokens import token_revoke
 
 
@@ -27,14 +29,44 @@ class KanwilAdmin(ScopedModelAdmin):
 
 @admin.register(Upt)
 class UptAdmin(FullSnapshotActionMixin, ScopedModelAdmin):
-    list_display = ["code", "name", "upt_type", "upt_class", "kanwil", "capacity", "is_active"]
-    list_filter = ["upt_type", "upt_class", "is_active", "kanwil"]
+    list_display = ["code", "name", "upt_type", "upt_class", "kanwil", "capacity", "hosting", "is_active"]
+    list_filter = ["upt_type", "upt_class", "hosting", "is_active", "kanwil"]
     search_fields = ["code", "name", "city"]
     list_select_related = ["kanwil"]
     autocomplete_fields = ["kanwil"]
+    actions = ["request_full_snapshot", "issue_node_credential", "revoke_node_credential"]
 
     def upts_of(self, queryset):
         return queryset
+
+    def has_node_credential_permission(self, request) -> bool:
+        # A credential that sends a UPT's packages is the admin's to hand out, like every token and account.
+        return request.user.is_active and request.user.is_superuser
+
+    @admin.action(description=_("Terbitkan kredensial node"), permissions=["node_credential"])
+    def issue_node_credential(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Pilih tepat satu UPT untuk kredensial node."), messages.ERROR)
+            return
+        upt = queryset.get()
+        user, token = node_credential_issue(actor=request.user, upt=upt, request=request)
+        self.message_user(
+            request,
+            _(
+                "Kredensial node %(code)s (%(user)s): %(token)s — salin sekarang, token ini tidak ditampilkan lagi. "
+                "Di server UPT: scripts/node-register --central <alamat pusat> --upt %(code)s --token <token>."
+            )
+            % {"code": upt.code, "user": user.get_username(), "token": token},
+            messages.WARNING,
+        )
+
+    @admin.action(description=_("Cabut kredensial node"), permissions=["node_credential"])
+    def revoke_node_credential(self, request, queryset):
+        count = sum(node_credential_revoke(actor=request.user, upt=upt, request=request) for upt in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d token node dicabut.", "%(count)d token node dicabut.", count) % {"count": count},
+        )
 
 
 @admin.register(AuditEvent)

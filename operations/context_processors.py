@@ -1,6 +1,7 @@
 """Navigation for the base template: which sections this person's role opens."""
 
 from central.selectors.roles import user_role
+from sdp_project.node import is_node
 
 
 def navigation(request):
@@ -8,4 +9,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     role = user_role(user=user)
-    return {"sdp_role": role, "sdp_role_label": role.label if role else ("Admin" if user.is_superuser else "")}
+    return {
+        "sdp_role": role,
+        "sdp_role_label": role.label if role else ("Admin" if user.is_superuser else ""),
+        "sdp_node": is_node(),  # a UPT node links only to its UPT's pages (central's are not served there)
+    }

@@ -7,6 +7,7 @@ history, the remissions and ``central.sentence`` — and kept on the row by the 
 """
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -244,3 +245,8 @@ class OutboxPackage(models.Model):
     @property
     def in_flight(self) -> bool:
         return self.state in (OutboxState.WAITING, OutboxState.SENDING)
+
+    @property
+    def received_at(self) -> datetime | None:
+        """Read like central's ``Submission.received_at`` by the package plan and its summary."""
+        return self.delivered_at

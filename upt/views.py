@@ -31,6 +31,7 @@ from upt.forms import (
     apply_errors,
 )
 from upt.models import Person
+from upt.node.guard import refuse_if_node_hosted
 from upt.selectors.people import (
     NARCOTICS,
     SORT_LABELS,
@@ -57,7 +58,9 @@ PAGE_SIZE = 50
 
 
 def _upt(request: HttpRequest, upt_code: str) -> Upt:
-    return get_scoped_or_404(Upt.objects.select_related("kanwil"), request.user, Action.OPERATE, code=upt_code)
+    upt = get_scoped_or_404(Upt.objects.select_related("kanwil"), request.user, Action.OPERATE, code=upt_code)
+    refuse_if_node_hosted(upt)  # a node's register is at the node, not in central's copy
+    return upt
 
 
 def _person(request: HttpRequest, upt: Upt, pk: int) -> Person:

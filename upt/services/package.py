@@ -35,7 +35,8 @@ from central.selectors.inbox import submission_find, sync_state_for
 from central.services.audit import audit_exported
 from central.services.inbox import ReceiveResult, submission_receive
 from central.typing import AnyUser
-from upt.models import ChangeClock, Movement, PackageMark, Person, Remission, Tombstone
+from sdp_project.node import is_node
+from upt.models import ChangeClock, Movement, OutboxPackage, OutboxState, PackageMark, Person, Remission, Tombstone
 
 _MOVEMENT_COLUMNS = (
     "uid",
@@ -68,7 +69,9 @@ class PackagePlan:
     kind: str
     reason: str
     since: datetime | None  # delta: when the accepted package it follows was generated (the format's `since`)
-    last_submission: Submission | None
+    # The last accepted package: central's Submission, or at a node the delivered upt.OutboxPackage (both
+    # have package_id, generated_at, received_at and get_state_display).
+    last_submission: Submission | Any | None
     baseline_seq: int | None = None  # delta: the change sequence the accepted package was sealed at
 
     @property
@@ -138,15 +141,35 @@ def _ensure_submitter(user: AnyUser, upt: Upt) -> None:
         raise PermissionDenied(_("Hanya operator UPT ini yang dapat menyiapkan dan mengirim paketnya."))
 
 
-def package_plan(*, user: AnyUser, upt: Upt, force_full: bool = False) -> PackagePlan:
-    """Full or delta, and why (central's ``UptSyncState`` decides unless the operator asks for full)."""
+def _central_baseline(user: AnyUser, upt: Upt) -> tuple[Any, str | None]:
+    """Hosted at central: the last package central accepted, and why central asks for a full one (if it does)."""
     sync = sync_state_for(user=user, upt=upt)
     last = sync.last_submission if sync else None
-    if sync is None or last is None:
+    if sync is None or last is None or not sync.full_requested:
+        return last, None
+    return last, PlanReason.DRIFT if sync.full_reason == UptSyncState.FullReason.DRIFT else PlanReason.REQUESTED
+
+
+def _node_baseline(upt: Upt) -> tuple[Any, str | None]:
+    """At a node central's tables are not here: the last package the outbox delivered, and the
+    ``next_package`` central answered it with (a full snapshot requested, or drift)."""
+    last = OutboxPackage.objects.filter(upt=upt, state=OutboxState.DELIVERED).order_by("-delivered_at", "-pk").first()
+    if last is None:
+        return None, None
+    following = (last.answer or {}).get("next_package") or {}
+    if following.get("kind") != PackageKind.FULL:
+        return last, None
+    return last, PlanReason.DRIFT if following.get("reason") == PlanReason.DRIFT else PlanReason.REQUESTED
+
+
+def package_plan(*, user: AnyUser, upt: Upt, force_full: bool = False) -> PackagePlan:
+    """Full or delta, and why: central's answer to the last accepted package decides (its ``UptSyncState``
+    when the UPT is hosted here; at a node, the answer the outbox stored), unless the operator asks for full."""
+    last, full_reason = _node_baseline(upt) if is_node() else _central_baseline(user, upt)
+    if last is None:
         return PackagePlan(PackageKind.FULL, PlanReason.FIRST, None, None)
-    if sync.full_requested:
-        reason = PlanReason.DRIFT if sync.full_reason == UptSyncState.FullReason.DRIFT else PlanReason.REQUESTED
-        return PackagePlan(PackageKind.FULL, reason, None, last)
+    if full_reason is not None:
+        return PackagePlan(PackageKind.FULL, full_reason, None, last)
     if force_full:
         return PackagePlan(PackageKind.FULL, PlanReason.OPERATOR, None, last)
     mark = PackageMark.objects.filter(upt=upt, package_id=last.package_id).values_list("change_seq", flat=True).first()
