@@ -240,3 +240,15 @@ def test_a_conflict_on_the_persons_file_at_a_node(client_for, at_node, admit):
     assert "dari pusat." in page
     page = client.get(reverse("upt:person_detail", args=[world.upt_a.code, other.pk])).content.decode()
     assert "Konflik dengan UPT lain" not in page
+
+
+def test_the_feedback_pass_is_scheduled_every_15_minutes_once(world):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from upt.node.sync import FEEDBACK_TASK, feedback_schedule_seed
+
+    PeriodicTask.objects.filter(task=FEEDBACK_TASK).delete()
+    assert feedback_schedule_seed() is True
+    assert feedback_schedule_seed() is False
+    task = PeriodicTask.objects.get(task=FEEDBACK_TASK)
+    assert (task.interval.every, task.interval.period) == (15, IntervalSchedule.MINUTES) and task.enabled

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,3 +65,33 @@ def node_refresh(upt: Upt | str, *, client: CentralClient | None = None) -> Feed
     client = client or CentralClient.from_settings()
     reference_sync(client=client)
     return feedback_sync(upt, client=client)
+
+
+FEEDBACK_TASK = "upt.node_feedback_sync"
+FEEDBACK_TASK_NAME = "umpan-balik-pusat"
+FEEDBACK_TASK_DESCRIPTION = (
+    "Mengambil data acuan dan umpan balik pusat (daftar koreksi, hasil konsolidasi, konflik) untuk UPT node ini "
+    "setiap 15 menit. Tugas yang dihapus dibuat lagi pada migrate berikutnya."
+)
+
+
+@transaction.atomic
+def feedback_schedule_seed() -> bool:
+    """Create the node's 15-minute feedback task if it does not exist (never touches one that does)."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    if PeriodicTask.objects.filter(task=FEEDBACK_TASK).exists():
+        return False
+    every, _new = IntervalSchedule.objects.get_or_create(every=15, period=IntervalSchedule.MINUTES)
+    PeriodicTask.objects.create(
+        name=FEEDBACK_TASK_NAME, task=FEEDBACK_TASK, interval=every, description=FEEDBACK_TASK_DESCRIPTION
+    )
+    log.info("%s scheduled.", FEEDBACK_TASK_NAME)
+    return True
+
+
+def feedback_sync_soon() -> None:
+    """Ask the workers for a feedback pass once the current transaction commits (after a delivery)."""
+    from celery import current_app
+
+    transaction.on_commit(lambda: current_app.send_task(FEEDBACK_TASK))
