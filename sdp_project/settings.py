@@ -406,6 +406,8 @@ SDP_CENTRAL_URL = (env_str("SDP_CENTRAL_URL", "") or "").rstrip("/")
 SDP_NODE_TOKEN = env_str("SDP_NODE_TOKEN", "") or ""
 if SDP_MODE == "upt" and not SDP_UPT_CODE:
     raise ImproperlyConfigured("SDP_MODE=upt needs SDP_UPT_CODE (the UPT this node serves): run scripts/node-register.")
+if SDP_MODE == "upt":
+    ROOT_URLCONF = "sdp_project.urls_node"  # the UPT's pages only: central's pages and API are not served
 # Seconds one request to central may take (connect and each read) before the send is retried later.
 SDP_NODE_TIMEOUT = env_int("SDP_NODE_TIMEOUT", 60, minimum=1, maximum=3600)
 # Retry of a package central could not be reached for: first wait, doubled each attempt up to the cap.

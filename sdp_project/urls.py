@@ -10,7 +10,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from central import account
 from operations import views
-from sdp_project.node import is_node
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -46,7 +45,3 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
-# A UPT node serves only its UPT's pages (sdp_project/urls_node.py).
-if is_node():
-    from sdp_project.urls_node import urlpatterns

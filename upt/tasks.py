@@ -20,11 +20,23 @@ def deliver_outbox() -> int:
 @shared_task(name="upt.node_scheduled_send")
 def node_scheduled_send() -> str:
     """The node's daily send (``SDP_NODE_SEND_TIME``): the package made as a system action, then delivered."""
-    from upt.node.outbox import OutboxBusy, node_send_scheduled
+    from upt.node.outbox import OutboxRefusal, node_send_scheduled
 
     try:
         item = node_send_scheduled()
-    except OutboxBusy as exc:
-        log.info("scheduled send skipped: %s", exc)
-        return "busy"
+    except OutboxRefusal as exc:
+        log.warning("scheduled send skipped: %s", exc)
+        return "skipped"
     return str(item.package_id)
+
+
+@shared_task(name="upt.node_feedback_sync")
+def node_feedback_sync() -> str:
+    """Take central's reference data and this UPT's feedback (every 15 minutes at a node, and after a delivery)."""
+    from sdp_project.node import is_node, node_upt_code
+    from upt.node.sync import node_refresh
+
+    if not is_node():
+        return "not a node"
+    result = node_refresh(node_upt_code())
+    return "ok" if result.ok else result.error[:200]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import logging
 import random
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,6 +33,7 @@ from central.models import Upt
 from central.typing import AnyUser
 from upt.models import OutboxPackage, OutboxState, PackageMark
 from upt.node.client import CentralClient, CentralUnreachable
+from upt.node.reference import reference_send_check
 from upt.services.package import _build, _ensure_submitter
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,15 @@ log = logging.getLogger(__name__)
 SENDING_LEASE = timedelta(minutes=15)
 
 
-class OutboxBusy(Exception):
+class OutboxRefusal(Exception):
+    """No package is made now; the message says why and what to do."""
+
+
+class NotReadyToSend(OutboxRefusal):
+    """The node holds no (or an incompatible) reference data from central (``reference_send_check``)."""
+
+
+class OutboxBusy(OutboxRefusal):
     """A package of this UPT is still waiting or being sent: the next one would not follow it."""
 
     def __init__(self, item: OutboxPackage) -> None:
@@ -68,10 +78,14 @@ def outbox_enqueue(*, user: AnyUser | None, upt: Upt, force_full: bool = False) 
     """Build the package as "Kirim ke pusat" does, seal it and store it for delivery, in one transaction.
 
     ``user`` is the operator (checked like every sender), or None for the node's scheduled daily send.
-    Raises ``OutboxBusy`` while an earlier package is still in flight.
+    Raises ``OutboxBusy`` while an earlier package is still in flight, ``NotReadyToSend`` while the node's
+    reference data from central is missing or speaks another package format.
     """
     if user is not None:
         _ensure_submitter(user, upt)
+    refusal = reference_send_check()
+    if refusal is not None:
+        raise NotReadyToSend(refusal)
     with transaction.atomic():
         # The UPT's row serialises two operators pressing "Kirim" at once: the second sees the first's item.
         Upt.objects.select_for_update().filter(pk=upt.pk).first()
@@ -81,7 +95,7 @@ def outbox_enqueue(*, user: AnyUser | None, upt: Upt, force_full: bool = False) 
         built = _build(user=user, upt=upt, force_full=force_full, package_id=None, seal=True)
         body = gzip.compress(built.payload())
         item = OutboxPackage.objects.create(
-            package_id=built.package_id,
+            package_id=uuid.UUID(built.package_id),
             upt=upt,
             mark=PackageMark.objects.get(package_id=built.package_id),
             kind=built.plan.kind,

@@ -1,11 +1,11 @@
 """The ``upt`` app's URLs at a node: the same names as central's, with sending through the outbox and the
-outbox as the history; uploading a package file and central's submission detail are not served here."""
+outbox as the history, a package's page from central's feedback; uploading a package file is central's."""
 
 from django.urls import path
 
 from upt import urls as hosted
 from upt import views_submission
-from upt.node import views
+from upt.node import feedback_views, views
 
 app_name = "upt"
 
@@ -13,7 +13,7 @@ _NODE_VIEWS = {
     "submission_send": views.submission_send,
     "submission_list": views.submission_list,
     "package_upload": views.not_at_node,
-    "submission_detail": views.not_at_node,
+    "submission_detail": feedback_views.node_submission_detail,  # central's answer, from its feedback
 }
 
 urlpatterns = [

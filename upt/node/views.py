@@ -21,7 +21,8 @@ from central.scoping import Action, can, get_scoped_or_404
 from central.selectors.inbox import upt_for_view
 from operations.views import home as central_home
 from upt.models import OutboxPackage
-from upt.node.outbox import OutboxBusy, outbox_deliver, outbox_enqueue, outbox_in_flight, outbox_reasons
+from upt.node.outbox import OutboxRefusal, outbox_deliver, outbox_enqueue, outbox_in_flight, outbox_reasons
+from upt.node.reference import reference_send_check
 from upt.services.package import package_build
 
 HISTORY_PAGE = 50
@@ -56,7 +57,7 @@ def submission_send(request: HttpRequest, upt_code: str) -> HttpResponse:
         if form.is_valid():
             try:
                 item = outbox_enqueue(user=request.user, upt=upt, force_full=form.cleaned_data["full"])
-            except OutboxBusy as exc:
+            except OutboxRefusal as exc:
                 messages.error(request, str(exc))
             else:
                 messages.success(
@@ -71,6 +72,7 @@ def submission_send(request: HttpRequest, upt_code: str) -> HttpResponse:
         "built": package_build(user=request.user, upt=upt, force_full=full),
         "form": NodeSendForm(initial={"full": full}),
         "in_flight": outbox_in_flight(upt),
+        "not_ready": reference_send_check(),
         "now": timezone.localtime(),
         "deadline_occupancy": settings.SUBMISSION_DEADLINE_OCCUPANCY,
         "deadline_other": settings.SUBMISSION_DEADLINE_OTHER,
