@@ -252,3 +252,27 @@ def test_the_feedback_pass_is_scheduled_every_15_minutes_once(world):
     assert feedback_schedule_seed() is False
     task = PeriodicTask.objects.get(task=FEEDBACK_TASK)
     assert (task.interval.every, task.interval.period) == (15, IntervalSchedule.MINUTES) and task.enabled
+
+
+def test_the_task_after_a_delivery_takes_reference_and_feedback(live_server, world, settings):
+    from upt.node.sync import feedback_sync_soon
+
+    api = seed_api_world(world)
+    client = node_client(live_server, world.upt_a)
+    settings.SDP_MODE, settings.SDP_UPT_CODE = "upt", world.upt_a.code
+    settings.SDP_CENTRAL_URL, settings.SDP_NODE_TOKEN = live_server.url, client.token
+    feedback_sync_soon()  # eager here: runs at once (autocommit: the "transaction" has committed)
+    assert NodeReference.get().version and reference_send_check() is None
+    stored = CentralFeedback.objects.get(upt_code=world.upt_a.code)
+    assert [s["id"] for s in stored.data["submissions"]] == [str(api.submission_a.package_id)]
+
+
+def test_the_node_seeds_the_feedback_task_with_its_own(world, settings):
+    from django_celery_beat.models import PeriodicTask
+
+    from upt.node.schedule import node_schedule_seed
+    from upt.node.sync import FEEDBACK_TASK
+
+    PeriodicTask.objects.filter(task=FEEDBACK_TASK).delete()
+    node_schedule_seed()
+    assert PeriodicTask.objects.filter(task=FEEDBACK_TASK).count() == 1

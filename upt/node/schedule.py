@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
+from upt.node.sync import feedback_schedule_seed
+
 log = logging.getLogger(__name__)
 
 RETRY_TASK = "upt.deliver_outbox"
@@ -54,4 +56,5 @@ def node_schedule_seed() -> list[PeriodicTask]:
         )
     for task in created:
         log.info("%s scheduled.", task.name)
+    feedback_schedule_seed()  # central's feedback every 15 minutes (upt.node.sync)
     return created

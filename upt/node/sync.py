@@ -92,6 +92,6 @@ def feedback_schedule_seed() -> bool:
 
 def feedback_sync_soon() -> None:
     """Ask the workers for a feedback pass once the current transaction commits (after a delivery)."""
-    from celery import current_app
+    from upt.tasks import node_feedback_sync
 
-    transaction.on_commit(lambda: current_app.send_task(FEEDBACK_TASK))
+    transaction.on_commit(node_feedback_sync.delay)
