@@ -34,6 +34,7 @@ from central.typing import AnyUser
 from upt.models import OutboxPackage, OutboxState, PackageMark
 from upt.node.client import CentralClient, CentralUnreachable
 from upt.node.reference import reference_send_check
+from upt.node.sync import feedback_sync_soon
 from upt.services.package import _build, _ensure_submitter
 
 log = logging.getLogger(__name__)
@@ -233,6 +234,8 @@ def _answered(item: OutboxPackage, status: int, data: Any) -> None:
         }
     item.save(update_fields=["state", "delivered_at", "last_error", "answer", "next_attempt_at"])
     log.info("outbox %s: central answered %s (%s)", item.package_id, status, item.state)
+    if item.state == OutboxState.DELIVERED:
+        feedback_sync_soon()  # central's results and corrections for what it just received
 
 
 def _detail(answer: dict) -> str:
