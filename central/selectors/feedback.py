@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from central.models import RunUptResult, Submission, Upt
+from central.models import Conflict, RunUptResult, Submission, Upt
 from central.selectors.consolidation import upt_conflicts, upt_last_results
 from central.selectors.inbox import Correction, correction_issues, correction_rows, submissions_for
 from central.selectors.reports.daily_checks import DailyCheck, upt_recent_findings
@@ -26,7 +26,7 @@ class UptFeedback:
     issues: list[Correction]
     issues_truncated: bool
     daily_checks: list[DailyCheck]
-    conflicts: list  # Conflict rows with ``own_record`` (central.selectors.consolidation.upt_conflicts)
+    conflicts: list[Conflict]  # with ``own_record`` (central.selectors.consolidation.upt_conflicts)
     results: list[RunUptResult]
 
 
