@@ -99,6 +99,20 @@ def _procfile() -> dict[str, str]:
     return dict(parse_procfile((BASE_DIR / "Procfile").read_text()).processes)
 
 
+def _is_node(env: dict[str, str], var_dir: Path) -> bool:
+    """SDP_MODE=upt in the environment or in the node's registration file (var/node.env)."""
+    if env.get("SDP_MODE"):
+        return env["SDP_MODE"].strip().lower() == "upt"
+    path = Path(env.get("SDP_NODE_ENV_FILE", var_dir / "node.env"))
+    if not path.is_file():
+        return False
+    for line in path.read_text().splitlines():
+        name, _sep, value = line.partition("=")
+        if name.strip() == "SDP_MODE":
+            return value.strip().strip("'\"").lower() == "upt"
+    return False
+
+
 def _announce_when_ready(url: str, stop: threading.Event) -> None:
     deadline = time.monotonic() + 120
     while not stop.is_set() and time.monotonic() < deadline:
@@ -165,8 +179,12 @@ def start() -> int:
 
         _manage(env, "migrate", "--noinput", "--verbosity", "0")
         _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        demo = ["seed_demo", *(["--password", env["SDP_DEMO_PASSWORD"]] if env.get("SDP_DEMO_PASSWORD") else [])]
-        _manage(env, *demo)
+        if _is_node(env, var_dir):
+            # A UPT node (scripts/node-register): central's reference data and a first administrator, no demo.
+            _manage(env, "node_bootstrap")
+        else:
+            demo = ["seed_demo", *(["--password", env["SDP_DEMO_PASSWORD"]] if env.get("SDP_DEMO_PASSWORD") else [])]
+            _manage(env, *demo)
 
         import honcho.manager
         from honcho.printer import Printer

@@ -75,7 +75,8 @@ def test_a_node_seeds_its_outbox_retry_and_no_consolidation(node, world):
     node.SDP_NODE_SEND_TIME = __import__("datetime").time(7, 0)
     _seed_daily_schedule(sender=None)
     tasks = set(PeriodicTask.objects.values_list("task", flat=True))
-    assert tasks == {"upt.deliver_outbox", "upt.node_scheduled_send"}
+    assert {"upt.deliver_outbox", "upt.node_scheduled_send"} <= tasks
+    assert not {"central.tasks.consolidation_scheduled_task", "central.tasks.staging_purge_task"} & tasks
     retry = PeriodicTask.objects.get(task="upt.deliver_outbox")
     assert retry.interval.every == 1 and retry.interval.period == "minutes"
 
