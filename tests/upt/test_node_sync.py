@@ -276,3 +276,52 @@ def test_the_node_seeds_the_feedback_task_with_its_own(world, settings):
     PeriodicTask.objects.filter(task=FEEDBACK_TASK).delete()
     node_schedule_seed()
     assert PeriodicTask.objects.filter(task=FEEDBACK_TASK).count() == 1
+
+
+def test_a_packages_page_at_a_node_shows_centrals_answer(client_for, world):
+    package_id = "5b0e6a36-2f1c-4a39-9d3e-0c6a1f2b7d10"
+    now = timezone.now()
+    CentralFeedback.objects.create(
+        upt_code=world.upt_a.code,
+        fetched_at=now,
+        data={
+            "submissions": [
+                {
+                    "id": package_id,
+                    "kind": "delta",
+                    "state": "consolidated",
+                    "state_label": "Sudah dikonsolidasi",
+                    "received_at": now.isoformat(),
+                    "report_date": now.date().isoformat(),
+                    "rows_accepted": 11,
+                    "rows_rejected": 1,
+                    "rows_warned": 2,
+                    "consolidated_at": now.isoformat(),
+                    "drift_detected": False,
+                }
+            ],
+            "issues": [
+                {
+                    "package_id": package_id,
+                    "received_at": now.isoformat(),
+                    "severity": "error",
+                    "record_type": "person",
+                    "record_type_label": "Orang",
+                    "record_key": "A/17",
+                    "person_reg_number": "A/17",
+                    "rule": "P_NIK_FORMAT",
+                    "message": "NIK harus 16 angka.",
+                    "detail": "",
+                    "resent": False,
+                },
+                {**{"package_id": "0" * 8 + "-0000-0000-0000-" + "0" * 12}, "record_key": "A/99"},
+            ],
+        },
+    )
+    with override_settings(SDP_MODE="upt", SDP_UPT_CODE=world.upt_a.code, ROOT_URLCONF="sdp_project.urls_node"):
+        url = reverse("upt:submission_detail", args=[world.upt_a.code, package_id])
+        response = client_for(world.operator_a).get(url)
+        page = response.content.decode()
+    assert response.status_code == 200
+    assert "Sudah dikonsolidasi" in page and "A/17" in page and "P_NIK_FORMAT" in page and "NIK harus 16 angka." in page
+    assert "A/99" not in page and "dari pusat." in page
