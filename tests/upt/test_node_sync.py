@@ -172,7 +172,7 @@ def test_the_node_correction_list_shows_central_feedback_with_its_time(live_serv
         assert f"Umpan balik per {when} WIB dari pusat." in page
         assert issue.record_key in page and issue.rule_id in page
         assert "Konflik dengan UPT lain (1)" in page and "A/1" in page and world.upt_b.name not in page
-        assert "Perbarui dari pusat" in page and "Pusat tidak dapat dihubungi" not in page
+        assert "Perbarui dari pusat" in page and "Pembaruan dari pusat gagal" not in page and ">None<" not in page
         filtered = corrections(client_for(world.operator_a), world.upt_a, tingkat="error", jenis="remission")
         assert filtered.status_code == 200
 
@@ -188,7 +188,7 @@ def test_the_node_pages_say_when_central_is_unreachable(client_for, at_node):
         error="Pusat tidak dapat dihubungi (Connection refused).",
     )
     page = corrections(client_for(world.operator_a), world.upt_a).content.decode()
-    assert "Pusat tidak dapat dihubungi pada" in page and "Connection refused" in page
+    assert "Pembaruan dari pusat gagal pada" in page and "Connection refused" in page
     when = fetched.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%d-%m-%Y %H.%M")
     assert f"umpan balik terakhir yang diterima, per {when} WIB" in page
 

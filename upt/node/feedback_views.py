@@ -54,8 +54,7 @@ def feedback_refresh(request: HttpRequest, upt: Upt) -> HttpResponse:
             request,
             _("Umpan balik diperbarui dari pusat (%(when)s).") % {"when": show_datetime(result.fetched_at, zone=True)},
         )
-    else:
-        messages.error(request, result.error)
+    # A failure is told by the page's notice (upt/node/_feedback_state.html), with the last feedback's time.
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("upt:correction_list", args=[upt.code])
