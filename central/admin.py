@@ -11,6 +11,7 @@ from central.models import ApiToken, AuditEvent, Kanwil, Upt
 from central.services.audit import audit_detail_text, audit_object_label
 from central.services.nodes import node_credential_issue, node_credential_revoke
 from central.services.tokens import token_revoke
+from sdp_project.node import is_node
 
 
 @admin.register(Kanwil)
@@ -40,8 +41,8 @@ class UptAdmin(FullSnapshotActionMixin, ScopedModelAdmin):
         return queryset
 
     def has_node_credential_permission(self, request) -> bool:
-        # A credential that sends a UPT's packages is the admin's to hand out, like every token and account.
-        return request.user.is_active and request.user.is_superuser
+        # A credential that sends a UPT's packages is central's admin's to hand out, like every token and account.
+        return request.user.is_active and request.user.is_superuser and not is_node()
 
     @admin.action(description=_("Terbitkan kredensial node"), permissions=["node_credential"])
     def issue_node_credential(self, request, queryset):

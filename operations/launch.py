@@ -113,14 +113,15 @@ def _is_node(env: dict[str, str], var_dir: Path) -> bool:
     return False
 
 
-def _announce_when_ready(url: str, stop: threading.Event) -> None:
+def _announce_when_ready(url: str, stop: threading.Event, node: bool = False) -> None:
     deadline = time.monotonic() + 120
     while not stop.is_set() and time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{url}healthz", timeout=2) as answer:  # noqa: S310 — our own address
                 if answer.status == 200:
                     _say(f"\nSDP berjalan di / SDP is running at: {url}")
-                    _say("Masuk dengan salah satu akun demo di atas. Tekan Ctrl+C untuk berhenti.")
+                    who = "akun admin node di atas" if node else "salah satu akun demo di atas"
+                    _say(f"Masuk dengan {who}. Tekan Ctrl+C untuk berhenti.")
                     return
         except OSError:
             pass
@@ -179,7 +180,8 @@ def start() -> int:
 
         _manage(env, "migrate", "--noinput", "--verbosity", "0")
         _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        if _is_node(env, var_dir):
+        node = _is_node(env, var_dir)
+        if node:
             # A UPT node (scripts/node-register): central's reference data and a first administrator, no demo.
             _manage(env, "node_bootstrap")
         else:
@@ -199,7 +201,7 @@ def start() -> int:
             _say(f"Menjalankan web (gunicorn), worker dan beat (Celery); log: {log_file}")
             ready = threading.Event()
             url = f"http://{host}:{port}/"
-            threading.Thread(target=_announce_when_ready, args=(url, ready), daemon=True).start()
+            threading.Thread(target=_announce_when_ready, args=(url, ready, node), daemon=True).start()
             manager.loop()  # returns when every process has stopped (Ctrl+C, SIGTERM, or one of them failing)
             ready.set()
         finally:

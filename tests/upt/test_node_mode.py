@@ -134,7 +134,7 @@ def test_the_command_prints_the_token_once(world, client):
 def test_the_admin_action_is_the_admins_alone_and_shows_the_token(world, client_for):
     url = "/admin/central/upt/"
     data = {"action": "issue_node_credential", "_selected_action": [world.upt_a.pk]}
-    for who in (world.central, world.monitor_x, world.operator_a):
+    for who in (world.central, world.monitor_x, world.monitor_y, world.operator_a, world.operator_b):
         page = client_for(who).get(url)
         assert b"issue_node_credential" not in page.content
         client_for(who).post(url, data)
@@ -169,3 +169,45 @@ def test_is_node_follows_the_setting(settings):
     assert not is_node()
     settings.SDP_MODE = "upt"
     assert is_node()
+
+
+def test_node_pages_for_every_role(node, world, client_for):
+    """The node's own pages, role by role (central's matrix walks central's URLs; these exist at a node)."""
+    from upt.models import OutboxPackage, OutboxState, PackageMark
+
+    mark = PackageMark.objects.create(package_id="00000000-0000-4000-8000-000000000001", upt=world.upt_a, change_seq=1)
+    OutboxPackage.objects.create(
+        package_id=mark.package_id,
+        upt=world.upt_a,
+        mark=mark,
+        kind="full",
+        reason="first",
+        generated_at=mark.created_at,
+        payload=b"",
+        state=OutboxState.REFUSED,
+    )
+    send_now = f"/upt/LP3301/kirim/outbox/{mark.package_id}/"
+    expected = {
+        # role: (send page GET, history GET, send-now POST)
+        "operator_a": (200, 200, 302),
+        "operator_b": (404, 404, 404),
+        "monitor_x": (403, 200, 403),
+        "monitor_y": (404, 404, 404),
+        "central": (403, 200, 403),
+        "admin": (403, 200, 403),
+    }
+    users = world.users()
+    got = {}
+    for role in expected:
+        client = client_for(users[role])
+        got[role] = (
+            client.get("/upt/LP3301/kirim/").status_code,
+            client.get("/upt/LP3301/kiriman/").status_code,
+            client.post(send_now).status_code,
+        )
+    assert got == expected
+    anonymous = client_for(None)
+    assert anonymous.get("/upt/LP3301/kirim/").status_code == 302
+    assert anonymous.post(send_now).status_code == 302
+    admin_page = client_for(world.admin).get("/admin/central/upt/").content.decode()
+    assert "issue_node_credential" not in admin_page  # credentials are central's to issue
