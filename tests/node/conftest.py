@@ -391,11 +391,18 @@ def stop_all(started: list) -> None:
     assert not left, f"processes left behind: {left}"
 
 
+@contextlib.contextmanager
+def running_pair(tmp: Path):
+    """Central and a node running for the ``with`` block; everything stopped and dropped after it."""
+    started: list = []
+    try:
+        yield start_pair(tmp, started)
+    finally:
+        stop_all(started)
+
+
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory):
     """One central and one node for a whole test module (their setup is the slow part)."""
-    started: list = []
-    try:
-        yield start_pair(tmp_path_factory.mktemp("two-servers"), started)
-    finally:
-        stop_all(started)
+    with running_pair(tmp_path_factory.mktemp("two-servers")) as running:
+        yield running
