@@ -79,12 +79,11 @@ class ReferenceView(GenericAPIView[Any]):
         if not may_read_reference(user=request.user):
             raise PermissionDenied
         content = reference_content()
-        etag = _etag(reference_version(content))
+        version = reference_version(content)
+        etag = _etag(version)
         if _matches(request.headers.get("If-None-Match", ""), etag):
             return Response(status=304, headers={"ETag": etag})
-        data = ReferenceSerializer(
-            {"version": reference_version(content), "generated_at": timezone.now(), **content}
-        ).data
+        data = ReferenceSerializer({"version": version, "generated_at": timezone.now(), **content}).data
         return Response(data, headers={"ETag": etag})
 
 

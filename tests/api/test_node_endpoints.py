@@ -10,14 +10,12 @@ from rest_framework.test import APIClient
 
 from central import package as pkg
 from central.models import DetentionLimit, Upt, ValidationRule
-from central.roles import Role
 from central.selectors.consolidation import upt_conflicts
 from central.selectors.inbox import correction_issues
 from central.selectors.reports.common import report_today
 from central.selectors.reports.daily_checks import upt_recent_findings
-from central.services.roles import role_assign
 from tests.api.conftest import seed_api_world
-from tests.factories import UserFactory, api_token
+from tests.factories import api_token
 from tests.upt.test_feedback import held_twice
 
 pytestmark = pytest.mark.django_db
@@ -30,10 +28,13 @@ def feedback_url(upt) -> str:
 
 
 def node_token(upt) -> str:
-    """A node's credential: a user who is the UPT's operator, and its token (how central scopes a node)."""
-    user = UserFactory(username=f"node_{upt.code.lower()}")
-    role_assign(user=user, role=Role.OPERATOR, upt=upt)
-    return api_token(user, name=f"node {upt.code}")
+    """A node's credential as central's admin issues it (its service user is the UPT's operator)."""
+    from django.contrib.auth import get_user_model
+
+    from central.services.nodes import node_credential_issue
+
+    admin = get_user_model().objects.get(username="admin")
+    return node_credential_issue(actor=admin, upt=upt)[1]
 
 
 def get(path, token=None, **headers):
@@ -69,7 +70,9 @@ def test_reference_carries_the_registry_rules_and_limits(world, tokens):
     upt_a = next(u for u in data["upts"] if u["code"] == world.upt_a.code)
     assert upt_a["kanwil"] == "33" and upt_a["capacity"] == 500 and upt_a["active"] is True
     assert upt_a["name"] == world.upt_a.name and upt_a["short_name"] == "Lapas IIA Karanganyar Nusakambangan"
-    assert upt_a["hosting"] == "hosted" and "class" in upt_a and "type" in upt_a
+    # The registry says which UPTs run their own node (UPT A's credential was issued above).
+    assert upt_a["hosting"] == "node" and "class" in upt_a and "type" in upt_a
+    assert next(u for u in data["upts"] if u["code"] == world.upt_b.code)["hosting"] == "hosted"
     assert {r["code"] for r in data["rules"]} == set(ValidationRule.objects.values_list("code", flat=True))
     rule = data["rules"][0]
     assert set(rule["text"]) == {"id", "en"} and rule["text"]["id"]

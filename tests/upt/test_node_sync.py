@@ -13,10 +13,7 @@ from django.utils import timezone
 
 from central import package as pkg
 from central.models import DetentionLimit, Upt
-from central.roles import Role
-from central.services.roles import role_assign
 from tests.api.conftest import seed_api_world
-from tests.factories import UserFactory, api_token
 from tests.upt.test_feedback import held_twice
 from upt.models import CentralFeedback, NodeReference
 from upt.node.client import CentralClient
@@ -30,10 +27,13 @@ DOWN = "http://127.0.0.1:9"
 
 
 def node_client(live_server, upt) -> CentralClient:
-    """The node's client with a credential central issued for ``upt`` (its UPT's operator, and a token)."""
-    user = UserFactory(username=f"node_{upt.code.lower()}")
-    role_assign(user=user, role=Role.OPERATOR, upt=upt)
-    return CentralClient(live_server.url, api_token(user, name=f"node {upt.code}"), timeout=30)
+    """The node's client with the credential central's admin issued for ``upt``."""
+    from django.contrib.auth import get_user_model
+
+    from central.services.nodes import node_credential_issue
+
+    admin = get_user_model().objects.get(username="admin")
+    return CentralClient(live_server.url, node_credential_issue(actor=admin, upt=upt)[1], timeout=30)
 
 
 # --- Reference data -------------------------------------------------------------------------------------
