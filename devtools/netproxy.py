@@ -10,7 +10,8 @@ Modes (``NetProxy.mode``):
 * ``pass`` — bytes go through unchanged;
 * ``down`` — new connections are refused (closed at once) and open ones are closed: central is down;
 * ``throttle`` — each direction is limited to ``rate`` bytes/s by a token bucket shared by all connections
-  (256 kbit/s is 32,000 B/s);
+  (256 kbit/s is 32,000 B/s); the limit stays while a one-shot fault below is armed (a slow line that also
+  drops), until ``set_pass``;
 * ``cut_after`` — once ``n`` bytes of a request went through, the connection is dropped (an upload cut
   midway); one-shot by default, then the proxy passes again;
 * ``drop_response`` — the request reaches the target whole, and the client's side is closed as soon as the
@@ -133,7 +134,7 @@ class _Connection:
                         proxy.stats.add("cuts")
                         self.close(reset=True)
                         return
-                if mode == "throttle":
+                if proxy.rate:
                     proxy._bucket_up.take(len(data))
                 self.upstream.sendall(data)
                 self.request_bytes += len(data)
@@ -158,7 +159,7 @@ class _Connection:
                     proxy.stats.add("dropped_responses")
                     self.close(reset=True)
                     return
-                if proxy.mode == "throttle":
+                if proxy.rate:
                     proxy._bucket_down.take(len(data))
                 self.client.sendall(data)
                 proxy.stats.add("bytes_down", len(data))
@@ -222,9 +223,11 @@ class NetProxy:
 
     # --- modes ----------------------------------------------------------------------------------------------
     def set_pass(self) -> None:
+        self.rate = 0
         self._set("pass")
 
     def set_down(self) -> None:
+        self.rate = 0
         self._set("down")
         self._close_all()
 
@@ -253,7 +256,7 @@ class NetProxy:
                 return False
             self.remaining -= 1
             if self.remaining == 0:
-                self.mode, self.match = "pass", None
+                self.mode, self.match = ("throttle" if self.rate else "pass"), None
             return True
 
     @property

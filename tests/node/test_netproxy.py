@@ -166,3 +166,15 @@ def test_token_bucket_never_exceeds_its_rate():
     assert clock.now == pytest.approx(2.9)
     bucket.take(250_000)  # a write larger than the burst is paid in installments
     assert clock.now == pytest.approx(5.4)
+
+
+def test_a_cut_on_a_throttled_line_leaves_it_throttled(proxy, target):
+    proxy.set_throttle(200_000)
+    proxy.set_cut_after(20_000)
+    with pytest.raises((ConnectionError, http.client.RemoteDisconnected, OSError)):
+        _post(proxy, "/paket/", b"t" * 50_000)
+    assert proxy.stats.cuts == 1 and proxy.mode == "throttle" and proxy.rate == 200_000
+    assert _post(proxy, "/paket/", b"t" * 50_000) == (200, b"stored 50000")
+    assert proxy._bucket_up.waited > 0  # the retry went through the bucket
+    proxy.set_pass()
+    assert proxy.rate == 0 and proxy.mode == "pass"
