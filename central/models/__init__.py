@@ -38,7 +38,7 @@ from central.models.inbox import (
 from central.models.organisation import CentralOffice, Kanwil, Upt, UptClass, UptHosting, UptType
 from central.models.reference import DetentionLimit
 from central.models.register import NationalMovement, NationalPerson, NationalRemission, PersonIdentity
-from central.models.snapshot import OccupancyBreakdown, OccupancySnapshot
+from central.models.snapshot import OccupancyBreakdown, OccupancySnapshot, RegisterChange, SnapshotBase
 from central.models.tokens import ApiToken
 
 __all__ = [
@@ -70,12 +70,14 @@ __all__ = [
     "ReceivedRecord",
     "ReconciliationState",
     "RecordType",
+    "RegisterChange",
     "RowIssue",
     "RunSplit",
     "RunState",
     "RunTrigger",
     "RunUptResult",
     "Severity",
+    "SnapshotBase",
     "StagedDeletion",
     "StagedMovement",
     "StagedPerson",

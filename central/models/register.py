@@ -64,6 +64,11 @@ class NationalPerson(PersonRecord):
             models.Index(fields=["identity", "status"]),
             models.Index(fields=["nik"]),
             models.Index(fields=["name_key"]),
+            # The snapshot's figures that change with time alone (children, the overstay sentinel): a run
+            # counts who crossed a date since the last snapshot day by these (services/consolidation/snapshot.py).
+            models.Index(fields=["birth_date"], name="national_person_birth"),
+            models.Index(fields=["detention_limit_date"], name="national_person_limit"),
+            models.Index(fields=["expiry_date"], name="national_person_expiry"),
         ]
 
     def __str__(self) -> str:

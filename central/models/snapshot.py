@@ -73,3 +73,48 @@ class OccupancyBreakdown(models.Model):
 
     def __str__(self) -> str:
         return f"{self.upt_id} {self.date} {self.register}/{self.sex}/{self.crime_category}"
+
+
+class SnapshotBase(models.Model):
+    """The snapshot day whose rows are the register as it stood when the last run consolidated it (one row).
+
+    A run carries that day forward (central/services/consolidation/snapshot.py): the base's rows, plus the
+    register changes logged since (``RegisterChange``), plus what time alone changed. ``definition`` is a
+    hash of the figures' SQL: a release that changes a figure's definition (the region list, a rule) makes
+    the next run recount everything."""
+
+    date = models.DateField()
+    run = models.ForeignKey("central.ConsolidationRun", on_delete=models.SET_NULL, null=True, related_name="+")
+    definition = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()  # the day's snapshot rows: a day rewritten or moved since is no base
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.date} ({self.run_id})"
+
+
+class RegisterChange(models.Model):
+    """A national register row as it was (sign -1) or became (sign +1) since the last snapshot: what the
+    snapshot's figures read of it. Written by a trigger on every insert, update and delete of the register
+    (whoever writes it) once a ``SnapshotBase`` exists; read and emptied by the next snapshot."""
+
+    sign = models.SmallIntegerField()
+    upt_id = models.BigIntegerField()  # no foreign key: checking one per logged row costs at commit
+    status = models.CharField(max_length=12)
+    register = models.CharField(max_length=8)
+    sex = models.CharField(max_length=1)
+    crime_category = models.CharField(max_length=24)
+    birth_date = models.DateField(null=True)
+    nationality = models.CharField(max_length=60)
+    nik = models.CharField(max_length=32)
+    verdict_number = models.CharField(max_length=80)
+    detention_limit_date = models.DateField(null=True)
+    expiry_date = models.DateField(null=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.sign:+d} {self.upt_id} {self.status}"
