@@ -12,7 +12,6 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import re
-import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -267,8 +266,9 @@ def test_node_restarted_with_packages_queued_delivers_each_once(pair, operator):
 
 def test_node_database_restored_from_an_old_backup_sends_a_full_snapshot(pair, operator, tmp_path):
     node = pair.node
-    dump = tmp_path / "node.dump"
-    subprocess.run(["pg_dump", "-Fc", "-f", str(dump), node.database_url], check=True, timeout=300)
+    backups = tmp_path / "backups"
+    node.manage("backup", "--dir", str(backups), "--keep", "3")  # the node's nightly backup (README)
+    (dump,) = backups.glob("*.dump")
     entry(pair, admit=3, release=1)
     operator.send()
     wait_state(pair, newest(pair)["package_id"], "delivered")
@@ -276,11 +276,7 @@ def test_node_database_restored_from_an_old_backup_sends_a_full_snapshot(pair, o
     # The node's disk is lost; the last backup (before that send) is restored.
     for what in ("beat", "worker", "web"):
         node.kill(what)
-    subprocess.run(
-        ["pg_restore", "--clean", "--if-exists", "--no-owner", "-d", node.database_url, str(dump)],
-        check=True,
-        timeout=300,
-    )
+    node.manage("restore", str(dump), "--force")
     node.start_web()
     node.start_worker()
     node.start_beat()
