@@ -7,11 +7,11 @@ from django.utils.translation import ngettext
 from central import admin_consolidation, admin_daily_checks, admin_users  # noqa: F401
 from central.admin_base import AdminOnlyMixin, ReadOnlyAdminMixin, ScopedModelAdmin
 from central.admin_inbox import FullSnapshotActionMixin
+from central.mode import is_node
 from central.models import ApiToken, AuditEvent, Kanwil, Upt
 from central.services.audit import audit_detail_text, audit_object_label
 from central.services.nodes import node_credential_issue, node_credential_revoke
 from central.services.tokens import token_revoke
-from sdp_project.node import is_node
 
 
 @admin.register(Kanwil)

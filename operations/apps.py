@@ -19,17 +19,13 @@ def _seed_daily_schedule(sender, **kwargs):
     from django.db import connection
     from django_celery_beat.models import PeriodicTask
 
+    from central.mode import is_node
     from operations.schedule import daily_schedule_seed, purge_schedule_seed
-    from sdp_project.node import is_node
 
     if PeriodicTask._meta.db_table not in connection.introspection.table_names():
         return  # django_celery_beat migrated back to zero
     if is_node():
-        # A UPT node consolidates nothing and stages nothing: it only sends (upt/node/).
-        from upt.node.schedule import node_schedule_seed
-
-        node_schedule_seed()
-        return
+        return  # a UPT node consolidates and stages nothing; the upt app seeds its own tasks (upt/apps.py)
     daily_schedule_seed(at=settings.CONSOLIDATION_TIME)
     purge_schedule_seed(at=settings.STAGING_PURGE_TIME)
 

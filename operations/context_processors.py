@@ -1,7 +1,7 @@
 """Navigation for the base template: which sections this person's role opens."""
 
+from central.mode import is_node
 from central.selectors.roles import user_role
-from sdp_project.node import is_node
 
 
 def navigation(request):

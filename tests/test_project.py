@@ -65,11 +65,22 @@ def test_no_product_code_imports_the_dev_tooling():
 def test_the_config_package_holds_configuration_alone():
     """sdp_project keeps settings, URLs, WSGI/ASGI, Celery and environment parsing: a few hundred lines."""
     modules = sorted(path.name for path in (ROOT / "sdp_project").glob("*.py"))
-    assert modules == ["__init__.py", "asgi.py", "celery.py", "env.py", "settings.py", "urls.py", "wsgi.py"]
+    # node.py re-exports central.mode's reader of SDP_MODE; urls_node.py is a UPT node's URL configuration.
+    assert modules == [
+        "__init__.py",
+        "asgi.py",
+        "celery.py",
+        "env.py",
+        "node.py",
+        "settings.py",
+        "urls.py",
+        "urls_node.py",
+        "wsgi.py",
+    ]
     folders = {path.name for path in (ROOT / "sdp_project").iterdir() if path.is_dir()} - {"__pycache__"}
     assert folders <= {"formats"}  # FORMAT_MODULE_PATH: the date and time formats are settings too
     lines = sum(len(path.read_text().splitlines()) for path in (ROOT / "sdp_project").rglob("*.py"))
-    assert lines < 750, lines
+    assert lines < 850, lines  # 750 before the node mode's settings and URL configuration
 
 
 # --- No import cycles -------------------------------------------------------------------------------------

@@ -70,10 +70,12 @@ def test_the_same_urls_at_central_are_routed(world, client_for):
 
 def test_a_node_seeds_its_outbox_retry_and_no_consolidation(node, world):
     from operations.apps import _seed_daily_schedule
+    from upt.apps import _seed_node_schedule
 
     PeriodicTask.objects.all().delete()
     node.SDP_NODE_SEND_TIME = __import__("datetime").time(7, 0)
     _seed_daily_schedule(sender=None)
+    _seed_node_schedule(sender=None)
     tasks = set(PeriodicTask.objects.values_list("task", flat=True))
     assert {"upt.deliver_outbox", "upt.node_scheduled_send"} <= tasks
     assert not {"central.tasks.consolidation_scheduled_task", "central.tasks.staging_purge_task"} & tasks
@@ -83,9 +85,11 @@ def test_a_node_seeds_its_outbox_retry_and_no_consolidation(node, world):
 
 def test_central_seeds_consolidation_and_no_outbox(world):
     from operations.apps import _seed_daily_schedule
+    from upt.apps import _seed_node_schedule
 
     PeriodicTask.objects.all().delete()
     _seed_daily_schedule(sender=None)
+    _seed_node_schedule(sender=None)
     tasks = set(PeriodicTask.objects.values_list("task", flat=True))
     assert "central.tasks.consolidation_scheduled_task" in tasks and "upt.deliver_outbox" not in tasks
 
@@ -164,7 +168,7 @@ def test_central_refuses_the_register_of_a_node_upt_and_keeps_its_reports(world,
 
 @override_settings(SDP_MODE="central")
 def test_is_node_follows_the_setting(settings):
-    from sdp_project.node import is_node
+    from central.mode import is_node
 
     assert not is_node()
     settings.SDP_MODE = "upt"

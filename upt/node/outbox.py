@@ -114,7 +114,7 @@ def outbox_enqueue(*, user: AnyUser | None, upt: Upt, force_full: bool = False) 
 
 
 def _queue_delivery() -> None:
-    from upt.tasks import deliver_outbox
+    from upt.tasks import deliver_outbox  # cycle: upt.tasks imports this module for its tasks
 
     try:
         deliver_outbox.delay()
