@@ -397,7 +397,7 @@ SUBMISSION_SLOT_WAIT_SECONDS = env_int("SUBMISSION_SLOT_WAIT_SECONDS", 60, minim
 # --- A UPT node (README: "Node at a UPT") -----------------------------------------------------------
 # "central" (default): the national server, which also hosts UPTs without a server of their own. "upt": the
 # same code at one UPT (a *node*), with its own database and users, serving only that UPT's pages, sending
-# its packages to central's API through an outbox (upt/node/). Read it through central.mode.is_node() (re-exported as sdp_project.node).
+# its packages to central's API through an outbox (upt/node/). Read it through central.mode.is_node().
 SDP_MODE = (env_str("SDP_MODE", "central") or "central").lower()
 if SDP_MODE not in ("central", "upt"):
     raise ImproperlyConfigured(f"SDP_MODE={SDP_MODE!r} is not one of: central, upt.")
