@@ -37,6 +37,12 @@ def transfer(world, *, out_date, nik_a="3301021705900001", nik_b="33010217059000
         )
 
 
+def ran_on(day):
+    """The runs so far ran on ``day``: with a movement's receipt moved back, the days in between passed
+    (a run checks the transfers out whose wait ended since the previous run, and those it touched)."""
+    ConsolidationRun.objects.update(snapshot_date=day)
+
+
 def test_a_transferred_person_is_one_identity_linked_by_nik(world):
     transfer(world, out_date=today() - D(days=3), in_date=today() - D(days=2))
     run = consolidate(world.central)
@@ -239,6 +245,7 @@ def test_a_transfer_out_without_transfer_in_within_the_window(world):
     consolidate(world.central)
     assert not Conflict.objects.exists()  # first received today: its wait starts today
     NationalMovement.objects.update(received_on=F("date"))  # as if A had sent it on the day
+    ran_on(today() - D(days=8))  # ...and the runs so far had run that day
     run = consolidate(world.central)
     conflict = Conflict.objects.get()
     assert conflict.kind == "transfer_unmatched"
@@ -270,6 +277,7 @@ def test_a_transfer_out_dated_long_ago_waits_from_the_day_central_received_it(wo
 
     def received(days_ago):
         NationalMovement.objects.filter(pk=out.pk).update(received_on=today() - D(days=days_ago))
+        ran_on(today() - D(days=days_ago))
 
     received(7)  # the seventh day of its wait: B may still send the transfer in
     consolidate(world.central)
@@ -306,6 +314,7 @@ def test_a_transfer_in_at_another_unit_does_not_match(world):
     )
     consolidate(world.central)
     NationalMovement.objects.update(received_on=F("date"))  # as if sent on the day: the wait has passed
+    ran_on(today() - D(days=10))
     consolidate(world.central)
     assert Conflict.objects.filter(kind="transfer_unmatched", upt=world.upt_a).exists()
 

@@ -213,13 +213,7 @@ class ConsolidationEngine:
         consolidation did not run. Without it every run would reread every transfer out ever recorded."""
         match_days = settings.CONSOLIDATION_TRANSFER_MATCH_DAYS
         start = self.today - timedelta(days=match_days + settings.CONSOLIDATION_TRANSFER_RECHECK_DAYS)
-        previous = (
-            ConsolidationRun.objects.filter(state=RunState.SUCCEEDED, snapshot_date__isnull=False)
-            .exclude(pk=self.run.pk)
-            .order_by("-snapshot_date")
-            .values_list("snapshot_date", flat=True)
-            .first()
-        )
+        previous = self._previous_run_day()
         if previous is not None:
             start = min(start, previous - timedelta(days=match_days))
         return start
@@ -263,7 +257,16 @@ class ConsolidationEngine:
     def prefer_index_joins(self, on: bool) -> None:
         """Joins by index (nested loops) for the rest of the transaction, or back to the planner's choice."""
         value = "off" if on else "on"
-        self.raw([f"SET LOCAL enable_hashjoin = {value}", f"SET LOCAL enable_mergejoin = {value}"])
+        # Sequential scans too: with the run's rows estimated from the average package (full ones
+        # included), a rule that filters staged rows by a column (a movement's kind) scanned the whole
+        # staging history instead of taking the run's rows by submission.
+        self.raw(
+            [
+                f"SET LOCAL enable_hashjoin = {value}",
+                f"SET LOCAL enable_mergejoin = {value}",
+                f"SET LOCAL enable_seqscan = {value}",
+            ]
+        )
 
     def plan_for_size(self, run_rows: int) -> None:
         """A run whose rows are a small share of the staging tables (a day of deltas beside months of
@@ -371,7 +374,7 @@ class ConsolidationEngine:
             self.sql(statement)
 
     # --- 3. the national register -------------------------------------------------------------------
-    def _picked(self, spec: KeySpec, join: str = "") -> str:
+    def _picked(self, spec: KeySpec) -> str:
         """FROM/WHERE selecting, per key, the staged row to write (see the module docstring)."""
         later_row = (
             f"SELECT 1 FROM {spec.staged} s2 JOIN {RUN_SUB_TABLE} r2 ON r2.submission_id = s2.submission_id "
@@ -386,7 +389,7 @@ class ConsolidationEngine:
         # Rows of a UPT with one package in the run need no comparison with other packages.
         return (
             f"FROM {spec.staged} s JOIN {RUN_SUB_TABLE} rs ON rs.submission_id = s.submission_id AND rs.effective = 1 "
-            f"{spec.extra_joins} {join} "
+            f"{spec.extra_joins} "
             f"WHERE {self.error_free(spec.record_type)} "
             f"AND (rs.multi = 0 OR (NOT EXISTS ({later_row}) AND NOT EXISTS ({later_tombstone})))"
         )
@@ -403,8 +406,12 @@ class ConsolidationEngine:
         its own on the final verdict, docs/REGISTER.md) comes with the uid the register row already has.
         The row takes the new number, with its movements and remissions, so the register keeps one record
         (its id, first run, identity and conflicts) instead of removing the old number and adding a new
+        # Only a number not yet in the UPT's register can be a new number (looked up by the register's key,
+        # ``OFFSET 0`` keeps that a step of its own): the register is searched by uid for those alone, never
+        # for every row of the run (an edit keeps its number).
         person. Only where the uid is unambiguous on both sides and the new number is free in the UPT."""
         spec = self.specs[0]
+            f"FROM (SELECT x.upt_id, x.uid, x.reg_number "
         self.temp_table(
             "sdp_renumbered",
             "upt_id bigint NOT NULL, old_reg varchar(40) NOT NULL, new_reg varchar(40) NOT NULL",
@@ -413,9 +420,11 @@ class ConsolidationEngine:
             f"INSERT INTO sdp_renumbered (upt_id, old_reg, new_reg) SELECT n.upt_id, n.reg_number, x.reg_number "
             f"FROM (SELECT rs.upt_id, s.uid, MIN(s.reg_number) AS reg_number {self._picked(spec)} "
             f"AND s.uid IS NOT NULL GROUP BY rs.upt_id, s.uid HAVING COUNT(*) = 1) x "
-            f"JOIN {spec.national} n ON n.upt_id = x.upt_id AND n.uid = x.uid AND n.reg_number <> x.reg_number "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {spec.national} o WHERE o.upt_id = x.upt_id "
+            f"AND o.reg_number = x.reg_number) OFFSET 0) x "
+            f"JOIN {spec.national} n ON n.upt_id = x.upt_id AND n.uid = x.uid "
             f"WHERE NOT EXISTS (SELECT 1 FROM {spec.national} o WHERE o.upt_id = n.upt_id "
-            f"AND (o.reg_number = x.reg_number OR (o.uid = n.uid AND o.id <> n.id)))"
+            f"AND o.uid = n.uid AND o.id <> n.id)"
         )
         if not renumbered:
             return
@@ -436,11 +445,25 @@ class ConsolidationEngine:
             "sdp_reappeared", "upt_id bigint NOT NULL, reg_number varchar(40) NOT NULL, old_status varchar(12)"
         )
         spec = self.specs[0]
-        join = f"JOIN {spec.national} n ON n.upt_id = rs.upt_id AND n.reg_number = s.reg_number"
+        # From the run's held rows to the register by its key (``OFFSET 0`` keeps the run's rows the
+        # starting point): joined the other way, the planner read every released or dead person in the
+        # register to find the few the run brings back.
         self.sql(
             f"INSERT INTO sdp_reappeared (upt_id, reg_number, old_status) "
-            f"SELECT n.upt_id, n.reg_number, n.status {self._picked(spec, join)} "
-            f"AND s.status IN {_HELD} AND n.status IN {_GONE_STATUSES}"
+            f"SELECT n.upt_id, n.reg_number, n.status "
+            f"FROM (SELECT rs.upt_id, s.reg_number {self._picked(spec)} AND s.status IN {_HELD} OFFSET 0) x "
+        if spec.record_type == PERSON:
+            # Identities whose transfers out may have lost their transfer in during this run (see
+            # ``find_conflicts``): filled as the register changes, read when conflicts are searched.
+            self.temp_table("sdp_transfer_people", "identity_id bigint PRIMARY KEY")
+        if spec.record_type == MOVEMENT:
+            # A transfer in about to be rewritten (its date, kind or person may change): its person.
+            self._transfer_people(
+                f"SELECT {self._transfer_in_identity('n')} FROM (SELECT rs.upt_id, s.uid {self._picked(spec)} "
+                f"OFFSET 0) x JOIN {spec.national} n ON n.upt_id = x.upt_id AND n.uid = x.uid"
+            )
+            f"JOIN {spec.national} n ON n.upt_id = x.upt_id AND n.reg_number = x.reg_number "
+            f"WHERE n.status IN {_GONE_STATUSES}"
         )
 
     def merge(self, spec: KeySpec) -> None:
@@ -458,6 +481,22 @@ class ConsolidationEngine:
             f"INSERT INTO {spec.national} ({', '.join(insert_cols)}) "
             f"SELECT {', '.join(select_cols)} {self._picked(spec)} "
             f"ON CONFLICT (upt_id, {spec.key}) DO UPDATE SET "
+    def _transfer_in_identity(self, alias: str) -> str:
+        """The identity of the person of movement ``alias`` if it is a transfer in, else NULL: a scalar
+        subquery, always an index look-up per movement whatever the planner estimates (joined, a misjudged
+        count made it read every person in the register once per movement)."""
+        return (
+            f"(SELECT p.identity_id FROM {self.t_person} p WHERE {alias}.kind = '{MovementKind.TRANSFER_IN.value}' "
+            f"AND p.upt_id = {alias}.upt_id AND p.reg_number = {alias}.person_reg_number)"
+        )
+
+    def _transfer_people(self, identities: str) -> None:
+        """Add the identities ``identities`` selects (NULLs skipped) to ``sdp_transfer_people``."""
+        self.sql(
+            f"INSERT INTO sdp_transfer_people (identity_id) SELECT DISTINCT t.identity_id "
+            f"FROM ({identities}) t (identity_id) WHERE t.identity_id IS NOT NULL ON CONFLICT DO NOTHING"
+        )
+
             + ", ".join(f"{c} = excluded.{c}" for c in updates)
             + f" WHERE {spec.national}.content_hash <> excluded.content_hash"
         )
@@ -481,6 +520,16 @@ class ConsolidationEngine:
         )
         # Full snapshots: what the UPT no longer has is no longer in the register.
         self.sql(
+        # A person removed, or a transfer in withdrawn: their identity's transfers out are checked again.
+        if spec.record_type == PERSON:
+            self._transfer_people(
+                f"SELECT (SELECT n.identity_id FROM {spec.national} n WHERE n.id = g.id) FROM {gone} g"
+            )
+        elif spec.record_type == MOVEMENT:
+            self._transfer_people(
+                f"SELECT (SELECT {self._transfer_in_identity('n')} FROM {spec.national} n WHERE n.id = g.id) "
+                f"FROM {gone} g"
+            )
             f"INSERT INTO {gone} (id) SELECT n.id FROM {spec.national} n "
             f"WHERE n.upt_id IN (SELECT upt_id FROM {RUN_SUB_TABLE} WHERE is_full = 1 AND effective = 1) "
             f"AND NOT EXISTS (SELECT 1 FROM {spec.staged} s JOIN {RUN_SUB_TABLE} rs "
@@ -499,6 +548,10 @@ class ConsolidationEngine:
         Every person the run wrote is linked again, but a person keeps the identity a fresh look-up would
         find anyway without being looked up: the identity already bears the person's NIK (and no other
         identity does), or, for a person without a usable NIK, the person's name key (and no other identity
+        relinked = f"SELECT w.{{column}} FROM {p} w WHERE (w.last_run_id = %(run)s OR w.identity_id IS NULL)"
+        # NIKs and name keys that more than one identity bears, among those of the people linked again
+        # below (the only ones looked up in these tables): by the identity table's indexes, not by grouping
+        # every identity in the country.
         does, before or after this run's new identities). Most rows a run rewrites change a cell or a note,
         not who the person is: they need no look-up (docs/BENCHMARKS.md, the all-rows-changed run)."""
         if self._index_joins:  # staging is read no more: the national tables are joined as a whole
@@ -507,12 +560,18 @@ class ConsolidationEngine:
         p, ident = self.t_person, self.t_identity
         self.temp_table("sdp_shared_nik", "nik varchar(32) PRIMARY KEY")
         self.sql(
-            f"INSERT INTO sdp_shared_nik (nik) SELECT nik FROM {ident} WHERE nik <> '' GROUP BY nik HAVING COUNT(*) > 1"
+            f"INSERT INTO sdp_shared_nik (nik) SELECT pi.nik FROM {ident} pi "
+            f"WHERE pi.nik IN ({relinked.format(column='nik')} AND w.nik <> '') "
+            f"GROUP BY pi.nik HAVING COUNT(*) > 1"
         )
+        # The identities the run's people had before this linkage: one a person leaves may have lost the
+        # transfer in (or out) that matched its other records.
+        self._transfer_people(f"SELECT w.identity_id FROM {p} w WHERE w.last_run_id = %(run)s")
         self.temp_table("sdp_shared_name", "name_key varchar(250) PRIMARY KEY")
         self.sql(
-            f"INSERT INTO sdp_shared_name (name_key) SELECT name_key FROM {ident} WHERE name_key <> '' "
-            f"GROUP BY name_key HAVING COUNT(*) > 1"
+            f"INSERT INTO sdp_shared_name (name_key) SELECT pi.name_key FROM {ident} pi "
+            f"WHERE pi.name_key IN ({relinked.format(column='name_key')} AND w.name_key <> '') "
+            f"GROUP BY pi.name_key HAVING COUNT(*) > 1"
         )
         newest_before = self.fetch(f"SELECT COALESCE(MAX(id), 0) FROM {ident}")[0][0]
         self.temp_table(
@@ -612,6 +671,46 @@ class ConsolidationEngine:
             f"closed_at) SELECT '{kind}', c.identity_id, c.upt_id, c.other_upt_id, c.person_id, c.other_person_id, "
             f"c.movement_id, c.detail ->> 'code', c.detail - 'code', '{ConflictState.OPEN.value}', %(run)s, %(now)s, "
             f"'', NULL, NULL "
+    def _transfers_to_check(self, *, wait_start: str) -> None:
+        """The transfers out this run checks for a missing transfer in: those whose wait ended since the
+        previous successful run (each is checked at least once), and, within the recheck days, those whose
+        answer this run may have changed — the transfer out rewritten, or an identity of its person that
+        gained, changed, lost or withdrew a record or a transfer in (``sdp_transfer_people``, ``sdp_touched``,
+        transfers in the run wrote). Nothing else can turn a match into none, so the rest of the recheck
+        window is not read again: each part is an indexed look-up the size of the run's changes."""
+        m, p = self.t_movement, self.t_person
+        previous = self._previous_run_day()
+        due_start = self.params["transfer_window_start"]
+        if previous is not None:
+            due_start = max(due_start, previous - timedelta(days=settings.CONSOLIDATION_TRANSFER_MATCH_DAYS))
+        window = (
+            f"m.kind = '{MovementKind.TRANSFER_OUT.value}' AND {wait_start} < %(transfer_deadline)s "
+            f"AND {wait_start} >= %(transfer_window_start)s"
+        )
+        self._transfer_people(f"SELECT {self._transfer_in_identity('mi')} FROM {m} mi WHERE mi.last_run_id = %(run)s")
+        self.analyze("sdp_transfer_people")
+        self.temp_table("sdp_transfer_check", "id bigint PRIMARY KEY")
+        self.sql(
+            f"INSERT INTO sdp_transfer_check (id) "
+            f"SELECT m.id FROM {m} m WHERE m.kind = '{MovementKind.TRANSFER_OUT.value}' "
+            f"AND {wait_start} < %(transfer_deadline)s AND {wait_start} >= %(due_start)s "
+            f"UNION SELECT m.id FROM {m} m WHERE m.last_run_id = %(run)s AND {window} "
+            f"UNION SELECT m.id FROM {p} p JOIN {m} m ON m.upt_id = p.upt_id AND m.person_reg_number = p.reg_number "
+            f"WHERE p.identity_id IN (SELECT identity_id FROM sdp_transfer_people "
+            f"UNION SELECT identity_id FROM sdp_touched) AND {window}",
+            {"due_start": due_start},
+        )
+        self.analyze("sdp_transfer_check")
+
+    def _previous_run_day(self) -> date | None:
+        return (
+            ConsolidationRun.objects.filter(state=RunState.SUCCEEDED, snapshot_date__isnull=False)
+            .exclude(pk=self.run.pk)
+            .order_by("-snapshot_date")
+            .values_list("snapshot_date", flat=True)
+            .first()
+        )
+
             f"FROM ({select}) c WHERE 1 = 1 "
             # One open conflict per kind, identity and UPT (a partial unique index): the first in this
             # order is kept, so a rerun over the same register records the same one.
@@ -639,6 +738,7 @@ class ConsolidationEngine:
             f"WHERE mi.kind = '{MovementKind.TRANSFER_IN.value}' AND mi.upt_id = m.other_upt_id "
             f"AND pi.identity_id = p.identity_id AND mi.date >= m.date "
             f"AND mi.date <= (m.date + CAST(%(match_days)s AS integer))"
+        self._transfers_to_check(wait_start=wait_start)
         )
         # A transfer out whose transfer in has not arrived within the matching window, once its wait has
         # passed: the wait starts at the later of its date and the day central first received it (a
@@ -649,7 +749,8 @@ class ConsolidationEngine:
             ConflictKind.TRANSFER_UNMATCHED,
             f"SELECT p.identity_id, m.upt_id, m.other_upt_id, p.id AS person_id, {_NO_ID} AS other_person_id, "
             f"m.id AS movement_id, {detail_sql('transfer_unmatched', date='m.date')} AS detail "
-            f"FROM {m} m JOIN {p} p ON p.upt_id = m.upt_id AND p.reg_number = m.person_reg_number "
+            f"FROM sdp_transfer_check tc JOIN {m} m ON m.id = tc.id "
+            f"JOIN {p} p ON p.upt_id = m.upt_id AND p.reg_number = m.person_reg_number "
             f"WHERE m.kind = '{MovementKind.TRANSFER_OUT.value}' AND {wait_start} < %(transfer_deadline)s "
             f"AND {wait_start} >= %(transfer_window_start)s AND p.identity_id IS NOT NULL "
             f"AND NOT EXISTS ({matched}) "
@@ -687,39 +788,8 @@ class ConsolidationEngine:
 
     # --- 6. the daily snapshot ----------------------------------------------------------------------
     def snapshot(self) -> None:
-        """Occupancy on the run's WIB day from the register's held people; a rerun replaces the day."""
-        snap, breakdown = OccupancySnapshot._meta.db_table, OccupancyBreakdown._meta.db_table
-        self.sql(f"DELETE FROM {breakdown} WHERE date = %(today)s")
-        self.sql(f"DELETE FROM {snap} WHERE date = %(today)s")
-        self.sql(
-            f"INSERT INTO {snap} (date, upt_id, capacity, detainees, sentenced, male, female, children, "
-            f"foreign_nationals, with_nik, nik_plausible, sentenced_without_extract, overstay_detainees, "
-            f"overstay_sentenced, run_id) "
-            f"SELECT %(today)s, u.id, u.capacity, "
-            f"SUM(CASE WHEN n.register IN {_DETAINEE} THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN n.id IS NOT NULL AND n.register NOT IN {_DETAINEE} THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN n.sex = 'L' THEN 1 ELSE 0 END), SUM(CASE WHEN n.sex = 'P' THEN 1 ELSE 0 END), "
-            # Younger than CHILD_AGE_YEARS on the snapshot's day (no birth date: not counted as a child).
-            f"SUM(CASE WHEN n.birth_date > CAST(%(today)s AS date) - INTERVAL '{CHILD_AGE_YEARS} years' "
-            f"THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN n.id IS NOT NULL AND LOWER(BTRIM(n.nationality)) NOT IN {_INDONESIAN} "
-            f"THEN 1 ELSE 0 END), "
-            # The scorecard's register parts: NIK present, NIK plausible, narapidana without a court extract.
-            f"SUM(CASE WHEN BTRIM(n.nik) <> '' THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN {nik_plausible_sql('n')} THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN n.register NOT IN {_DETAINEE} AND BTRIM(n.verdict_number) = '' THEN 1 ELSE 0 END), "
-            # The overstay sentinel: held past the legal limit or the expiry date (the rules' own definitions).
-            f"SUM(CASE WHEN {detention_overdue_sql('n')} THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN {expiry_passed_sql('n')} THEN 1 ELSE 0 END), "
-            f"%(run)s "
-            f"FROM {self.q.upt} u LEFT JOIN {self.t_person} n ON n.upt_id = u.id AND n.status IN {_HELD} "
-            f"GROUP BY u.id, u.capacity, u.is_active HAVING u.is_active OR COUNT(n.id) > 0"
-        )
-        self.sql(
-            f"INSERT INTO {breakdown} (date, upt_id, register, sex, crime_category, count) "
-            f"SELECT %(today)s, n.upt_id, n.register, n.sex, n.crime_category, COUNT(*) FROM {self.t_person} n "
-            f"WHERE n.status IN {_HELD} GROUP BY n.upt_id, n.register, n.sex, n.crime_category"
-        )
+        """Occupancy on the run's WIB day, carried forward from the last snapshot (services/.../snapshot.py)."""
+        snapshot_record(run_id=self.run.pk, today=self.today)
 
     # --- 7. results ---------------------------------------------------------------------------------
     def record_results(self) -> None:
