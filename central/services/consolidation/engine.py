@@ -406,18 +406,18 @@ class ConsolidationEngine:
         its own on the final verdict, docs/REGISTER.md) comes with the uid the register row already has.
         The row takes the new number, with its movements and remissions, so the register keeps one record
         (its id, first run, identity and conflicts) instead of removing the old number and adding a new
-        # Only a number not yet in the UPT's register can be a new number (looked up by the register's key,
-        # ``OFFSET 0`` keeps that a step of its own): the register is searched by uid for those alone, never
-        # for every row of the run (an edit keeps its number).
         person. Only where the uid is unambiguous on both sides and the new number is free in the UPT."""
         spec = self.specs[0]
-            f"FROM (SELECT x.upt_id, x.uid, x.reg_number "
         self.temp_table(
             "sdp_renumbered",
             "upt_id bigint NOT NULL, old_reg varchar(40) NOT NULL, new_reg varchar(40) NOT NULL",
         )
+        # Only a number not yet in the UPT's register can be a new number (looked up by the register's key,
+        # ``OFFSET 0`` keeps that a step of its own): the register is searched by uid for those alone, never
+        # for every row of the run (an edit keeps its number).
         renumbered = self.sql(
             f"INSERT INTO sdp_renumbered (upt_id, old_reg, new_reg) SELECT n.upt_id, n.reg_number, x.reg_number "
+            f"FROM (SELECT x.upt_id, x.uid, x.reg_number "
             f"FROM (SELECT rs.upt_id, s.uid, MIN(s.reg_number) AS reg_number {self._picked(spec)} "
             f"AND s.uid IS NOT NULL GROUP BY rs.upt_id, s.uid HAVING COUNT(*) = 1) x "
             f"WHERE NOT EXISTS (SELECT 1 FROM {spec.national} o WHERE o.upt_id = x.upt_id "
@@ -452,6 +452,12 @@ class ConsolidationEngine:
             f"INSERT INTO sdp_reappeared (upt_id, reg_number, old_status) "
             f"SELECT n.upt_id, n.reg_number, n.status "
             f"FROM (SELECT rs.upt_id, s.reg_number {self._picked(spec)} AND s.status IN {_HELD} OFFSET 0) x "
+            f"JOIN {spec.national} n ON n.upt_id = x.upt_id AND n.reg_number = x.reg_number "
+            f"WHERE n.status IN {_GONE_STATUSES}"
+        )
+
+    def merge(self, spec: KeySpec) -> None:
+        written_before = self.outcome.rows_written
         if spec.record_type == PERSON:
             # Identities whose transfers out may have lost their transfer in during this run (see
             # ``find_conflicts``): filled as the register changes, read when conflicts are searched.
@@ -462,12 +468,6 @@ class ConsolidationEngine:
                 f"SELECT {self._transfer_in_identity('n')} FROM (SELECT rs.upt_id, s.uid {self._picked(spec)} "
                 f"OFFSET 0) x JOIN {spec.national} n ON n.upt_id = x.upt_id AND n.uid = x.uid"
             )
-            f"JOIN {spec.national} n ON n.upt_id = x.upt_id AND n.reg_number = x.reg_number "
-            f"WHERE n.status IN {_GONE_STATUSES}"
-        )
-
-    def merge(self, spec: KeySpec) -> None:
-        written_before = self.outcome.rows_written
         columns = list(spec.copy_columns)
         insert_cols = ["upt_id", *columns, *spec.extra_select, "last_run_id"]
         select_cols = ["rs.upt_id", *[f"s.{c}" for c in columns], *spec.extra_select.values(), "%(run)s"]
@@ -481,6 +481,12 @@ class ConsolidationEngine:
             f"INSERT INTO {spec.national} ({', '.join(insert_cols)}) "
             f"SELECT {', '.join(select_cols)} {self._picked(spec)} "
             f"ON CONFLICT (upt_id, {spec.key}) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in updates)
+            + f" WHERE {spec.national}.content_hash <> excluded.content_hash"
+        )
+        self.remove_gone(spec)
+        self.refresh_statistics(spec.national, self.outcome.rows_written - written_before)
+
     def _transfer_in_identity(self, alias: str) -> str:
         """The identity of the person of movement ``alias`` if it is a transfer in, else NULL: a scalar
         subquery, always an index look-up per movement whatever the planner estimates (joined, a misjudged
@@ -496,12 +502,6 @@ class ConsolidationEngine:
             f"INSERT INTO sdp_transfer_people (identity_id) SELECT DISTINCT t.identity_id "
             f"FROM ({identities}) t (identity_id) WHERE t.identity_id IS NOT NULL ON CONFLICT DO NOTHING"
         )
-
-            + ", ".join(f"{c} = excluded.{c}" for c in updates)
-            + f" WHERE {spec.national}.content_hash <> excluded.content_hash"
-        )
-        self.remove_gone(spec)
-        self.refresh_statistics(spec.national, self.outcome.rows_written - written_before)
 
     def remove_gone(self, spec: KeySpec) -> None:
         gone = f"sdp_gone_{spec.record_type}"
@@ -520,6 +520,12 @@ class ConsolidationEngine:
         )
         # Full snapshots: what the UPT no longer has is no longer in the register.
         self.sql(
+            f"INSERT INTO {gone} (id) SELECT n.id FROM {spec.national} n "
+            f"WHERE n.upt_id IN (SELECT upt_id FROM {RUN_SUB_TABLE} WHERE is_full = 1 AND effective = 1) "
+            f"AND NOT EXISTS (SELECT 1 FROM {spec.staged} s JOIN {RUN_SUB_TABLE} rs "
+            f"ON rs.submission_id = s.submission_id AND rs.effective = 1 "
+            f"WHERE rs.upt_id = n.upt_id AND s.{spec.key} = n.{spec.key}) ON CONFLICT DO NOTHING"
+        )
         # A person removed, or a transfer in withdrawn: their identity's transfers out are checked again.
         if spec.record_type == PERSON:
             self._transfer_people(
@@ -530,12 +536,6 @@ class ConsolidationEngine:
                 f"SELECT (SELECT {self._transfer_in_identity('n')} FROM {spec.national} n WHERE n.id = g.id) "
                 f"FROM {gone} g"
             )
-            f"INSERT INTO {gone} (id) SELECT n.id FROM {spec.national} n "
-            f"WHERE n.upt_id IN (SELECT upt_id FROM {RUN_SUB_TABLE} WHERE is_full = 1 AND effective = 1) "
-            f"AND NOT EXISTS (SELECT 1 FROM {spec.staged} s JOIN {RUN_SUB_TABLE} rs "
-            f"ON rs.submission_id = s.submission_id AND rs.effective = 1 "
-            f"WHERE rs.upt_id = n.upt_id AND s.{spec.key} = n.{spec.key}) ON CONFLICT DO NOTHING"
-        )
         for column in spec.conflict_refs:
             self.sql(f"UPDATE {self.t_conflict} SET {column} = NULL WHERE {column} IN (SELECT id FROM {gone})")
         self.outcome.rows_written += self.sql(f"DELETE FROM {spec.national} WHERE id IN (SELECT id FROM {gone})")
@@ -548,31 +548,31 @@ class ConsolidationEngine:
         Every person the run wrote is linked again, but a person keeps the identity a fresh look-up would
         find anyway without being looked up: the identity already bears the person's NIK (and no other
         identity does), or, for a person without a usable NIK, the person's name key (and no other identity
-        relinked = f"SELECT w.{{column}} FROM {p} w WHERE (w.last_run_id = %(run)s OR w.identity_id IS NULL)"
-        # NIKs and name keys that more than one identity bears, among those of the people linked again
-        # below (the only ones looked up in these tables): by the identity table's indexes, not by grouping
-        # every identity in the country.
         does, before or after this run's new identities). Most rows a run rewrites change a cell or a note,
         not who the person is: they need no look-up (docs/BENCHMARKS.md, the all-rows-changed run)."""
         if self._index_joins:  # staging is read no more: the national tables are joined as a whole
             self.prefer_index_joins(False)
             self._index_joins = False
         p, ident = self.t_person, self.t_identity
+        relinked = f"SELECT w.{{column}} FROM {p} w WHERE (w.last_run_id = %(run)s OR w.identity_id IS NULL)"
+        # NIKs and name keys that more than one identity bears, among those of the people linked again
+        # below (the only ones looked up in these tables): by the identity table's indexes, not by grouping
+        # every identity in the country.
         self.temp_table("sdp_shared_nik", "nik varchar(32) PRIMARY KEY")
         self.sql(
             f"INSERT INTO sdp_shared_nik (nik) SELECT pi.nik FROM {ident} pi "
             f"WHERE pi.nik IN ({relinked.format(column='nik')} AND w.nik <> '') "
             f"GROUP BY pi.nik HAVING COUNT(*) > 1"
         )
-        # The identities the run's people had before this linkage: one a person leaves may have lost the
-        # transfer in (or out) that matched its other records.
-        self._transfer_people(f"SELECT w.identity_id FROM {p} w WHERE w.last_run_id = %(run)s")
         self.temp_table("sdp_shared_name", "name_key varchar(250) PRIMARY KEY")
         self.sql(
             f"INSERT INTO sdp_shared_name (name_key) SELECT pi.name_key FROM {ident} pi "
             f"WHERE pi.name_key IN ({relinked.format(column='name_key')} AND w.name_key <> '') "
             f"GROUP BY pi.name_key HAVING COUNT(*) > 1"
         )
+        # The identities the run's people had before this linkage: one a person leaves may have lost the
+        # transfer in (or out) that matched its other records.
+        self._transfer_people(f"SELECT w.identity_id FROM {p} w WHERE w.last_run_id = %(run)s")
         newest_before = self.fetch(f"SELECT COALESCE(MAX(id), 0) FROM {ident}")[0][0]
         self.temp_table(
             "sdp_link",
@@ -671,6 +671,12 @@ class ConsolidationEngine:
             f"closed_at) SELECT '{kind}', c.identity_id, c.upt_id, c.other_upt_id, c.person_id, c.other_person_id, "
             f"c.movement_id, c.detail ->> 'code', c.detail - 'code', '{ConflictState.OPEN.value}', %(run)s, %(now)s, "
             f"'', NULL, NULL "
+            f"FROM ({select}) c WHERE 1 = 1 "
+            # One open conflict per kind, identity and UPT (a partial unique index): the first in this
+            # order is kept, so a rerun over the same register records the same one.
+            f"ORDER BY c.identity_id, c.upt_id, c.person_id, c.movement_id ON CONFLICT DO NOTHING"
+        )
+
     def _transfers_to_check(self, *, wait_start: str) -> None:
         """The transfers out this run checks for a missing transfer in: those whose wait ended since the
         previous successful run (each is checked at least once), and, within the recheck days, those whose
@@ -711,12 +717,6 @@ class ConsolidationEngine:
             .first()
         )
 
-            f"FROM ({select}) c WHERE 1 = 1 "
-            # One open conflict per kind, identity and UPT (a partial unique index): the first in this
-            # order is kept, so a rerun over the same register records the same one.
-            f"ORDER BY c.identity_id, c.upt_id, c.person_id, c.movement_id ON CONFLICT DO NOTHING"
-        )
-
     def find_conflicts(self) -> None:
         p, m = self.t_person, self.t_movement
         first_held = (
@@ -738,13 +738,13 @@ class ConsolidationEngine:
             f"WHERE mi.kind = '{MovementKind.TRANSFER_IN.value}' AND mi.upt_id = m.other_upt_id "
             f"AND pi.identity_id = p.identity_id AND mi.date >= m.date "
             f"AND mi.date <= (m.date + CAST(%(match_days)s AS integer))"
-        self._transfers_to_check(wait_start=wait_start)
         )
         # A transfer out whose transfer in has not arrived within the matching window, once its wait has
         # passed: the wait starts at the later of its date and the day central first received it (a
         # backdated entry or a late UPT's first package gets the full wait too). The expression is the
         # partial index national_transfer_out_wait; a movement with a conflict already is not reported again.
         wait_start = "GREATEST(m.date, m.received_on)"
+        self._transfers_to_check(wait_start=wait_start)
         self._conflict_insert(
             ConflictKind.TRANSFER_UNMATCHED,
             f"SELECT p.identity_id, m.upt_id, m.other_upt_id, p.id AS person_id, {_NO_ID} AS other_person_id, "
@@ -788,8 +788,39 @@ class ConsolidationEngine:
 
     # --- 6. the daily snapshot ----------------------------------------------------------------------
     def snapshot(self) -> None:
-        """Occupancy on the run's WIB day, carried forward from the last snapshot (services/.../snapshot.py)."""
-        snapshot_record(run_id=self.run.pk, today=self.today)
+        """Occupancy on the run's WIB day from the register's held people; a rerun replaces the day."""
+        snap, breakdown = OccupancySnapshot._meta.db_table, OccupancyBreakdown._meta.db_table
+        self.sql(f"DELETE FROM {breakdown} WHERE date = %(today)s")
+        self.sql(f"DELETE FROM {snap} WHERE date = %(today)s")
+        self.sql(
+            f"INSERT INTO {snap} (date, upt_id, capacity, detainees, sentenced, male, female, children, "
+            f"foreign_nationals, with_nik, nik_plausible, sentenced_without_extract, overstay_detainees, "
+            f"overstay_sentenced, run_id) "
+            f"SELECT %(today)s, u.id, u.capacity, "
+            f"SUM(CASE WHEN n.register IN {_DETAINEE} THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN n.id IS NOT NULL AND n.register NOT IN {_DETAINEE} THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN n.sex = 'L' THEN 1 ELSE 0 END), SUM(CASE WHEN n.sex = 'P' THEN 1 ELSE 0 END), "
+            # Younger than CHILD_AGE_YEARS on the snapshot's day (no birth date: not counted as a child).
+            f"SUM(CASE WHEN n.birth_date > CAST(%(today)s AS date) - INTERVAL '{CHILD_AGE_YEARS} years' "
+            f"THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN n.id IS NOT NULL AND LOWER(BTRIM(n.nationality)) NOT IN {_INDONESIAN} "
+            f"THEN 1 ELSE 0 END), "
+            # The scorecard's register parts: NIK present, NIK plausible, narapidana without a court extract.
+            f"SUM(CASE WHEN BTRIM(n.nik) <> '' THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN {nik_plausible_sql('n')} THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN n.register NOT IN {_DETAINEE} AND BTRIM(n.verdict_number) = '' THEN 1 ELSE 0 END), "
+            # The overstay sentinel: held past the legal limit or the expiry date (the rules' own definitions).
+            f"SUM(CASE WHEN {detention_overdue_sql('n')} THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN {expiry_passed_sql('n')} THEN 1 ELSE 0 END), "
+            f"%(run)s "
+            f"FROM {self.q.upt} u LEFT JOIN {self.t_person} n ON n.upt_id = u.id AND n.status IN {_HELD} "
+            f"GROUP BY u.id, u.capacity, u.is_active HAVING u.is_active OR COUNT(n.id) > 0"
+        )
+        self.sql(
+            f"INSERT INTO {breakdown} (date, upt_id, register, sex, crime_category, count) "
+            f"SELECT %(today)s, n.upt_id, n.register, n.sex, n.crime_category, COUNT(*) FROM {self.t_person} n "
+            f"WHERE n.status IN {_HELD} GROUP BY n.upt_id, n.register, n.sex, n.crime_category"
+        )
 
     # --- 7. results ---------------------------------------------------------------------------------
     def record_results(self) -> None:
