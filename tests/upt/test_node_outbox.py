@@ -249,3 +249,51 @@ def test_a_credential_central_refuses(central, world, settings):
     item.refresh_from_db()
     assert item.state == "refused" and item.last_error.startswith("Kredensial node ditolak pusat")
     assert not Submission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_central_busy_503_is_retried_no_sooner_than_its_retry_after(node, world):
+    """A 503 with Retry-After (central parsing another package) waits at least that long, whatever the backoff."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Busy(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = b'{"detail": "Server sedang mengurai paket lain."}'
+            self.send_response(503)
+            self.send_header("Retry-After", "600")
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Busy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        node.SDP_CENTRAL_URL = f"http://127.0.0.1:{server.server_address[1]}"
+        item = outbox_enqueue(user=world.operator_a, upt=world.upt_a)
+        before = timezone.now()
+        outbox_deliver_due(now=before)
+    finally:
+        server.shutdown()
+        server.server_close()
+    item.refresh_from_db()
+    assert item.state == "waiting" and item.attempts == 1
+    assert item.next_attempt_at - before >= timedelta(seconds=600)
+    assert "HTTP 503" in item.last_error and "mengurai paket lain" in item.last_error
+
+
+@pytest.mark.django_db
+def test_the_scheduled_daily_send_is_a_system_action(node, world, settings):
+    from upt.tasks import node_scheduled_send
+
+    settings.SDP_CENTRAL_URL = closed_port_url()
+    package_id = node_scheduled_send()
+    item = OutboxPackage.objects.get()
+    assert str(item.package_id) == package_id and item.created_by is None and item.kind == "full"
+    assert node_scheduled_send() == "skipped"  # the first is still in flight
+    assert OutboxPackage.objects.count() == 1
