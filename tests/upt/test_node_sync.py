@@ -325,3 +325,12 @@ def test_a_packages_page_at_a_node_shows_centrals_answer(client_for, world):
     assert response.status_code == 200
     assert "Sudah dikonsolidasi" in page and "A/17" in page and "P_NIK_FORMAT" in page and "NIK harus 16 angka." in page
     assert "A/99" not in page and "dari pusat." in page
+
+
+def test_the_refresh_goes_back_to_the_page_it_came_from_on_this_site_only(client_for, at_node, settings):
+    settings.SDP_CENTRAL_URL, settings.SDP_NODE_TOKEN, settings.SDP_NODE_TIMEOUT = DOWN, "x", 5
+    client = client_for(at_node.operator_a)
+    url = reverse("upt:correction_list", args=[at_node.upt_a.code])
+    back = f"/upt/{at_node.upt_a.code}/kiriman/5b0e6a36-2f1c-4a39-9d3e-0c6a1f2b7d10/"
+    assert client.post(url, {"next": back})["Location"] == back
+    assert client.post(url, {"next": "https://elsewhere.example/"})["Location"] == url
