@@ -1,6 +1,9 @@
 """The ``upt`` app's URLs at a node: the same names as central's, with sending through the outbox and the
 outbox as the history, a package's page from central's feedback; uploading a package file is central's."""
 
+from collections.abc import Callable
+
+from django.http import HttpResponse
 from django.urls import path
 
 from upt import urls as hosted
@@ -9,7 +12,7 @@ from upt.node import feedback_views, views
 
 app_name = "upt"
 
-_NODE_VIEWS = {
+_NODE_VIEWS: dict[str, Callable[..., HttpResponse]] = {
     "submission_send": views.submission_send,
     "submission_list": views.submission_list,
     "package_upload": views.not_at_node,
