@@ -277,9 +277,7 @@ emit(raw)
 """
 
 NODE_SETUP = f"""
-from upt.node.reference import reference_sync
-result = reference_sync()
-assert result.ok, result
+from upt.node.records import NodeReference
 from central.models import Upt
 from central.roles import Role
 from central.services.roles import role_assign
@@ -294,7 +292,9 @@ role_assign(user=user, role=Role.OPERATOR, upt=upt)
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 every, _ = IntervalSchedule.objects.get_or_create(every=2, period=IntervalSchedule.SECONDS)
 assert PeriodicTask.objects.filter(task="upt.deliver_outbox").update(interval=every) == 1
-emit(result.version)
+version = NodeReference.get().version
+assert version, "node_bootstrap took central's reference data"
+emit(version)
 """
 
 
@@ -331,9 +331,8 @@ def start_pair(tmp: Path, started: list) -> Pair:
         f"{base}_node_{pid}",
         node_redis,
         tmp,
-        extra_env={
-            "SDP_MODE": "upt",
-            "SDP_UPT_CODE": UPT_CODE,
+        extra_env={  # SDP_MODE, SDP_UPT_CODE, SDP_CENTRAL_URL and the token come from var/node.env
+            "SDP_NODE_ADMIN_PASSWORD": PASSWORD,
             "SDP_NODE_RETRY_FIRST_SECONDS": "1",
             "SDP_NODE_RETRY_MAX_SECONDS": "4",
             "SDP_NODE_TIMEOUT": "30",
@@ -342,30 +341,28 @@ def start_pair(tmp: Path, started: list) -> Pair:
     started += [central, node]
     for server in (central, node):
         _create_database(server.db_name)
-    # Both migrations at once (the slow part of the setup); the node's waits for its central URL below.
-    migrations = {
-        s.name: subprocess.Popen(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-            cwd=ROOT,
-            env=s.env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for s in (central, node)
-    }
-    for name, proc in migrations.items():
-        out, _ = proc.communicate(timeout=400)
-        if proc.returncode != 0:
-            pytest.fail(f"{name}: migrate failed:\n{out[-3000:]}")
+    central.manage("migrate", "--noinput", "-v", "0", timeout=400)
     _collectstatic(central)
     central_token = central.shell(CENTRAL_SETUP)
+    # Central's admin issues the node credential (README: "Node at a UPT").
     node_token = central.manage("node_credential", UPT_CODE).strip().splitlines()[-1]
     central.start_web()
     central.start_worker()
     proxy = NetProxy("127.0.0.1", central.port).start()
     started.append(proxy)
-    node.extra_env.update(SDP_CENTRAL_URL=proxy.url, SDP_NODE_TOKEN=node_token)
+    # At the lapas, README's two commands: scripts/node-register (checks the token with central, writes
+    # var/node.env), then what scripts/start does on a node's first start: migrate and node_bootstrap.
+    registered = subprocess.run(
+        ["bash", "scripts/node-register", "--central", proxy.url, "--upt", UPT_CODE, "--token", node_token],
+        cwd=ROOT,
+        env={**node.env(), "PYTHON": sys.executable},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert registered.returncode == 0, registered.stdout + registered.stderr
+    node.manage("migrate", "--noinput", "-v", "0", timeout=400)
+    node.manage("node_bootstrap")
     node.shell(NODE_SETUP)
     node.start_web()
     node.start_worker()
