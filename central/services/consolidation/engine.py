@@ -81,6 +81,10 @@ STATISTICS_STALE_SHARE = 0.1
 STATISTICS_STALE_MIN_ROWS = 1000
 # A run with fewer rows than 1/SMALL_RUN_SHARE of the staging tables reads them through their index.
 SMALL_RUN_SHARE = 20
+# A run of fewer rows than this (a day's deltas) rechecks only the transfers out it may have changed; a
+# larger one (a full national round) rereads the recheck window, which costs less than collecting what it
+# changed. A count, not an estimate: the choice does not depend on statistics.
+NARROW_TRANSFER_CHECK_ROWS = 100_000
 
 _HELD = sql_list(HELD_STATUSES)
 _DETAINEE = sql_list(DETAINEE_REGISTERS)
@@ -274,6 +278,7 @@ class ConsolidationEngine:
         submission's rows from the average over all packages, full ones included, and chose to scan the
         whole staging history (seconds for ten thousand rows). Hash and merge joins are off until linkage,
         the first step that no longer reads staging."""
+        self.narrow_transfer_check = run_rows < NARROW_TRANSFER_CHECK_ROWS
         known = self.estimated_rows(StagedMovement._meta.db_table)
         if known is not None and run_rows * SMALL_RUN_SHARE < known:
             self.prefer_index_joins(True)
@@ -462,7 +467,7 @@ class ConsolidationEngine:
             # Identities whose transfers out may have lost their transfer in during this run (see
             # ``find_conflicts``): filled as the register changes, read when conflicts are searched.
             self.temp_table("sdp_transfer_people", "identity_id bigint PRIMARY KEY")
-        if spec.record_type == MOVEMENT:
+        if spec.record_type == MOVEMENT and self.narrow_transfer_check:
             # A transfer in about to be rewritten (its date, kind or person may change): its person.
             self._transfer_people(
                 f"SELECT {self._transfer_in_identity('n')} FROM (SELECT rs.upt_id, s.uid {self._picked(spec)} "
@@ -527,11 +532,11 @@ class ConsolidationEngine:
             f"WHERE rs.upt_id = n.upt_id AND s.{spec.key} = n.{spec.key}) ON CONFLICT DO NOTHING"
         )
         # A person removed, or a transfer in withdrawn: their identity's transfers out are checked again.
-        if spec.record_type == PERSON:
+        if self.narrow_transfer_check and spec.record_type == PERSON:
             self._transfer_people(
                 f"SELECT (SELECT n.identity_id FROM {spec.national} n WHERE n.id = g.id) FROM {gone} g"
             )
-        elif spec.record_type == MOVEMENT:
+        elif self.narrow_transfer_check and spec.record_type == MOVEMENT:
             self._transfer_people(
                 f"SELECT (SELECT {self._transfer_in_identity('n')} FROM {spec.national} n WHERE n.id = g.id) "
                 f"FROM {gone} g"
@@ -572,7 +577,8 @@ class ConsolidationEngine:
         )
         # The identities the run's people had before this linkage: one a person leaves may have lost the
         # transfer in (or out) that matched its other records.
-        self._transfer_people(f"SELECT w.identity_id FROM {p} w WHERE w.last_run_id = %(run)s")
+        if self.narrow_transfer_check:
+            self._transfer_people(f"SELECT w.identity_id FROM {p} w WHERE w.last_run_id = %(run)s")
         newest_before = self.fetch(f"SELECT COALESCE(MAX(id), 0) FROM {ident}")[0][0]
         self.temp_table(
             "sdp_link",
@@ -683,7 +689,8 @@ class ConsolidationEngine:
         answer this run may have changed — the transfer out rewritten, or an identity of its person that
         gained, changed, lost or withdrew a record or a transfer in (``sdp_transfer_people``, ``sdp_touched``,
         transfers in the run wrote). Nothing else can turn a match into none, so the rest of the recheck
-        window is not read again: each part is an indexed look-up the size of the run's changes."""
+        window is not read again: each part is an indexed look-up the size of the run's changes. A run of
+        ``NARROW_TRANSFER_CHECK_ROWS`` or more rereads the whole recheck window instead."""
         m, p = self.t_movement, self.t_person
         previous = self._previous_run_day()
         due_start = self.params["transfer_window_start"]
@@ -693,9 +700,13 @@ class ConsolidationEngine:
             f"m.kind = '{MovementKind.TRANSFER_OUT.value}' AND {wait_start} < %(transfer_deadline)s "
             f"AND {wait_start} >= %(transfer_window_start)s"
         )
+        self.temp_table("sdp_transfer_check", "id bigint PRIMARY KEY")
+        if not self.narrow_transfer_check:  # a large run: the whole recheck window
+            self.sql(f"INSERT INTO sdp_transfer_check (id) SELECT m.id FROM {m} m WHERE {window}")
+            self.analyze("sdp_transfer_check")
+            return
         self._transfer_people(f"SELECT {self._transfer_in_identity('mi')} FROM {m} mi WHERE mi.last_run_id = %(run)s")
         self.analyze("sdp_transfer_people")
-        self.temp_table("sdp_transfer_check", "id bigint PRIMARY KEY")
         self.sql(
             f"INSERT INTO sdp_transfer_check (id) "
             f"SELECT m.id FROM {m} m WHERE m.kind = '{MovementKind.TRANSFER_OUT.value}' "
