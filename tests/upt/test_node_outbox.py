@@ -297,3 +297,39 @@ def test_the_scheduled_daily_send_is_a_system_action(node, world, settings):
     assert str(item.package_id) == package_id and item.created_by is None and item.kind == "full"
     assert node_scheduled_send() == "skipped"  # the first is still in flight
     assert OutboxPackage.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_take_the_same_package(node, world, settings):
+    """While one worker holds an item's row (claiming it), another skips it instead of sending it too."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from upt.node.outbox import _claim
+
+    settings.SDP_CENTRAL_URL = closed_port_url()
+    item = outbox_enqueue(user=world.operator_a, upt=world.upt_a)  # its on-commit delivery fails: waiting
+    OutboxPackage.objects.filter(pk=item.pk).update(next_attempt_at=timezone.now())
+    held, release, seen = threading.Event(), threading.Event(), {}
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                OutboxPackage.objects.select_for_update().get(pk=item.pk)
+                held.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    assert held.wait(30)
+    try:
+        seen["claimed"] = _claim(timezone.now())
+    finally:
+        release.set()
+        thread.join()
+    assert seen["claimed"] is None
+    claimed = _claim(timezone.now())  # once the other lets go, it is taken
+    assert claimed is not None and claimed.pk == item.pk and claimed.state == "sending"
