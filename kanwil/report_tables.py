@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -12,6 +11,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from central.models.organisation import short_upt_name
 from central.selectors.reports.common import UPT_TYPE_CHOICES, SendState
 from kanwil.table_framework import DATE, DATETIME, INT, PCT, STATE, TIME, Column, Table
 
@@ -51,13 +51,10 @@ def never_sent_title() -> Callable[[Any], str]:
     return lambda row: "" if row.last_sent_date else text
 
 
-_CLASS_WORD = re.compile(r"\bKelas\s+(?=[IV]+[AB]?\b)")
-
-
 def upt_short_name(upt) -> str:
     """A UPT's name as dashboards show it: "Lapas IIA Cibinong" for "Lapas Kelas IIA Cibinong". The full name
     is in the cell's tooltip; 42 names of three lines each would push a region's table off the screen."""
-    return _CLASS_WORD.sub("", upt.name)
+    return short_upt_name(upt.name)
 
 
 def kanwil_short_name(kanwil) -> str:

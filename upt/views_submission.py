@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from central.mode import is_node
 from central.models import Channel, RecordType, Severity, SubmissionState, Upt
 from central.package import PackageRejected
 from central.pagination import page_of
@@ -40,7 +41,6 @@ from central.selectors.inbox import (
 from central.selectors.reports.common import report_today
 from central.selectors.reports.daily_checks import upt_recent_findings
 from central.services.inbox import PackageConflict, ReceiverBusy, submission_receive
-from sdp_project.node import is_node
 from upt.node.feedback_views import node_correction_list, safe_or_node_post
 from upt.services.package import package_build, package_export, package_send
 

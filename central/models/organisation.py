@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +96,19 @@ class Upt(models.Model):
     @property
     def is_node(self) -> bool:
         return self.hosting == UptHosting.NODE
+
+    @property
+    def short_name(self) -> str:
+        return short_upt_name(self.name)
+
+
+_CLASS_WORD = re.compile(r"\bKelas\s+(?=[IV]+[AB]?\b)")
+
+
+def short_upt_name(name: str) -> str:
+    """A UPT's name as dashboards show it: "Lapas IIA Cibinong" for "Lapas Kelas IIA Cibinong" (the reports'
+    tables and the reference data a node takes from central)."""
+    return _CLASS_WORD.sub("", name)
 
 
 class CentralOffice(models.Model):

@@ -19,7 +19,6 @@ from central import package as pkg
 from central.models import DetentionLimit, Kanwil, Upt, ValidationRule
 from central.scoping import Action, can
 from central.typing import AnyUser
-from kanwil.report_tables import upt_short_name
 
 
 def may_read_reference(*, user: AnyUser) -> bool:
@@ -45,7 +44,7 @@ def reference_content() -> dict[str, Any]:
         {
             "code": u.code,
             "name": u.name,
-            "short_name": upt_short_name(u),
+            "short_name": u.short_name,
             "type": u.upt_type,
             "class": u.upt_class,
             "kanwil": u.kanwil.code,

@@ -18,11 +18,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from central.formats import show_datetime
+from central.mode import is_node
 from central.models import RecordType, Severity, Upt
 from central.pagination import page_of
 from central.scoping import Action, can
 from central.selectors.inbox import upt_for_view
-from sdp_project.node import is_node
 from upt.node.feedback import node_feedback, node_package_feedback
 from upt.node.sync import node_refresh
 

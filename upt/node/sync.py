@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from central.models import Upt
 from upt.node.client import CentralClient, CentralUnreachable
 from upt.node.records import CentralFeedback
+from upt.node.reference import reference_sync
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,6 @@ def feedback_sync(
 
 def node_refresh(upt: Upt | str, *, client: CentralClient | None = None) -> FeedbackResult:
     """One pass of everything the node takes from central: reference data, then the UPT's feedback."""
-    from upt.node.reference import reference_sync
-
     client = client or CentralClient.from_settings()
     reference_sync(client=client)
     return feedback_sync(upt, client=client)
@@ -92,6 +91,13 @@ def feedback_schedule_seed() -> bool:
 
 def feedback_sync_soon() -> None:
     """Ask the workers for a feedback pass once the current transaction commits (after a delivery)."""
-    from upt.tasks import node_feedback_sync
+    transaction.on_commit(_queue_feedback)
 
-    transaction.on_commit(node_feedback_sync.delay)
+
+def _queue_feedback() -> None:
+    from upt.tasks import node_feedback_sync  # cycle: upt.tasks imports this module for its tasks
+
+    try:
+        node_feedback_sync.delay()
+    except Exception:  # the broker down: the 15-minute pass takes the feedback
+        log.warning("feedback pass could not be queued; the periodic pass will take it", exc_info=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from central.formats import show_date
+from central.mode import is_node
 from central.models import Conflict, DetentionLimit, Upt
 from central.reference import (
     HELD_STATUSES,
@@ -27,7 +28,6 @@ from central.scoping import Action, get_scoped_or_404
 from central.selectors.consolidation import upt_conflicts
 from central.sentence import DetentionWindow, SentenceDates, sentence_dates
 from central.typing import AnyUser, User
-from sdp_project.node import is_node
 from upt.models import Movement, Person, Remission
 from upt.node.feedback import node_person_conflicts
 from upt.selectors.worklists import (
