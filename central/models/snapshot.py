@@ -54,7 +54,12 @@ class OccupancyBreakdown(models.Model):
     """Occupants of one UPT on one day by register × sex × crime category (only non-zero cells are stored)."""
 
     date = models.DateField(_("tanggal"))
-    upt = models.ForeignKey(Upt, on_delete=models.PROTECT, related_name="+")
+    # No database constraint nor index of its own: every run writes ~18,000 of these rows (one day's cells of
+    # every UPT), and checking each one's UPT at commit and filing it in a UPT index cost more than the rest
+    # of the snapshot. The snapshot writes only UPTs it read from the UPT table; reads go by date first
+    # (``occupancy_breakdown_unique``); a UPT is never deleted, only deactivated (PROTECT still applies in
+    # the ORM).
+    upt = models.ForeignKey(Upt, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False)
     register = models.CharField(_("register"), max_length=8, choices=Register.choices)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     crime_category = models.CharField(_("kategori kejahatan"), max_length=24, choices=CrimeCategory.choices)
