@@ -28,6 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psutil
 import psycopg
 import pytest
+import redis
 from django.conf import settings
 
 from devtools.netproxy import NetProxy
@@ -341,6 +342,7 @@ def start_pair(tmp: Path, started: list) -> Pair:
     started += [central, node]
     for server in (central, node):
         _create_database(server.db_name)
+        redis.Redis.from_url(server.redis_url).flushdb()  # no task left over from an earlier session
     central.manage("migrate", "--noinput", "-v", "0", timeout=400)
     _collectstatic(central)
     central_token = central.shell(CENTRAL_SETUP)
@@ -385,6 +387,7 @@ def stop_all(started: list) -> None:
     left = alive(pids)
     for server in servers:
         _drop_database(server.db_name)
+        redis.Redis.from_url(server.redis_url).flushdb()
     assert not left, f"processes left behind: {left}"
 
 
