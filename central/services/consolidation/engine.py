@@ -21,7 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -34,23 +33,18 @@ from central.models import (
     NationalMovement,
     NationalPerson,
     NationalRemission,
-    OccupancyBreakdown,
-    OccupancySnapshot,
     PackageKind,
     PersonIdentity,
     RowIssue,
     RunState,
-    RunUptResult,
     StagedDeletion,
     StagedMovement,
     StagedPerson,
     StagedRemission,
     Submission,
-    SubmissionState,
 )
 from central.models.records import PERSON_PACKAGE_FIELDS
 from central.reference import (
-    CHILD_AGE_YEARS,
     DETAINEE_REGISTERS,
     HELD_STATUSES,
     INDONESIAN_SPELLINGS,
@@ -58,6 +52,8 @@ from central.reference import (
     PersonStatus,
 )
 from central.services.consolidation.daily_checks import daily_checks_record
+from central.services.consolidation.results import results_record
+from central.services.consolidation.snapshot import snapshot_record
 from central.validation import (
     MOVEMENT,
     PERSON,
@@ -65,8 +61,6 @@ from central.validation import (
     RUN_SUB_TABLE,
     SqlContext,
     active_rules,
-    detention_overdue_sql,
-    expiry_passed_sql,
     issue_statements,
     nik_plausible_sql,
     sql_list,
@@ -799,100 +793,15 @@ class ConsolidationEngine:
 
     # --- 6. the daily snapshot ----------------------------------------------------------------------
     def snapshot(self) -> None:
-        """Occupancy on the run's WIB day from the register's held people; a rerun replaces the day."""
-        snap, breakdown = OccupancySnapshot._meta.db_table, OccupancyBreakdown._meta.db_table
-        self.sql(f"DELETE FROM {breakdown} WHERE date = %(today)s")
-        self.sql(f"DELETE FROM {snap} WHERE date = %(today)s")
-        self.sql(
-            f"INSERT INTO {snap} (date, upt_id, capacity, detainees, sentenced, male, female, children, "
-            f"foreign_nationals, with_nik, nik_plausible, sentenced_without_extract, overstay_detainees, "
-            f"overstay_sentenced, run_id) "
-            f"SELECT %(today)s, u.id, u.capacity, "
-            f"SUM(CASE WHEN n.register IN {_DETAINEE} THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN n.id IS NOT NULL AND n.register NOT IN {_DETAINEE} THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN n.sex = 'L' THEN 1 ELSE 0 END), SUM(CASE WHEN n.sex = 'P' THEN 1 ELSE 0 END), "
-            # Younger than CHILD_AGE_YEARS on the snapshot's day (no birth date: not counted as a child).
-            f"SUM(CASE WHEN n.birth_date > CAST(%(today)s AS date) - INTERVAL '{CHILD_AGE_YEARS} years' "
-            f"THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN n.id IS NOT NULL AND LOWER(BTRIM(n.nationality)) NOT IN {_INDONESIAN} "
-            f"THEN 1 ELSE 0 END), "
-            # The scorecard's register parts: NIK present, NIK plausible, narapidana without a court extract.
-            f"SUM(CASE WHEN BTRIM(n.nik) <> '' THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN {nik_plausible_sql('n')} THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN n.register NOT IN {_DETAINEE} AND BTRIM(n.verdict_number) = '' THEN 1 ELSE 0 END), "
-            # The overstay sentinel: held past the legal limit or the expiry date (the rules' own definitions).
-            f"SUM(CASE WHEN {detention_overdue_sql('n')} THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN {expiry_passed_sql('n')} THEN 1 ELSE 0 END), "
-            f"%(run)s "
-            f"FROM {self.q.upt} u LEFT JOIN {self.t_person} n ON n.upt_id = u.id AND n.status IN {_HELD} "
-            f"GROUP BY u.id, u.capacity, u.is_active HAVING u.is_active OR COUNT(n.id) > 0"
-        )
-        self.sql(
-            f"INSERT INTO {breakdown} (date, upt_id, register, sex, crime_category, count) "
-            f"SELECT %(today)s, n.upt_id, n.register, n.sex, n.crime_category, COUNT(*) FROM {self.t_person} n "
-            f"WHERE n.status IN {_HELD} GROUP BY n.upt_id, n.register, n.sex, n.crime_category"
-        )
+        """Occupancy on the run's WIB day, carried forward from the last snapshot (services/.../snapshot.py)."""
+        snapshot_record(run_id=self.run.pk, today=self.today)
 
     # --- 7. results ---------------------------------------------------------------------------------
     def record_results(self) -> None:
-        """Final state and row counts of each submission, and each UPT's result."""
-        rejected: dict[int, int] = defaultdict(int)
-        warned: dict[int, int] = defaultdict(int)
-        for submission_id, errors, warnings_only in self.fetch(
-            f"SELECT submission_id, SUM(has_error), SUM(1 - has_error) FROM ("
-            f"SELECT submission_id, record_type, staged_row_id, "
-            f"MAX(CASE WHEN severity = 'error' THEN 1 ELSE 0 END) AS has_error "
-            f"FROM {self.t_issue} WHERE run_id = %(run)s GROUP BY submission_id, record_type, staged_row_id) x "
-            f"GROUP BY submission_id"
-        ):
-            rejected[submission_id] = int(errors)
-            warned[submission_id] = int(warnings_only)
-
-        conflicts_by_upt = dict(
-            Conflict.objects.filter(detected_run=self.run).values("upt").annotate(n=Count("pk")).values_list("upt", "n")
-        )
-        # A submission's row counts are those of its staged rows (receiving stages every row it counts):
-        # counting the staged rows again read the whole run's staging once more.
-        submissions = list(
-            Submission.objects.filter(run=self.run).only(
-                "pk", "upt_id", "person_count", "movement_count", "remission_count"
-            )
-        )
-        per_upt: dict[int, RunUptResult] = {}
-        for sub in submissions:
-            total = sub.person_count + sub.movement_count + sub.remission_count
-            bad, warn = rejected[sub.pk], warned[sub.pk]
-            sub.rows_rejected = bad
-            sub.rows_accepted = total - bad
-            sub.rows_warned = warn
-            if bad == 0:
-                sub.state = SubmissionState.ACCEPTED
-            elif bad == total:
-                sub.state = SubmissionState.REJECTED
-            else:
-                sub.state = SubmissionState.PARTIAL
-            sub.consolidated_at = self.now
-            result = per_upt.setdefault(
-                sub.upt_id, RunUptResult(run=self.run, upt_id=sub.upt_id, conflicts=conflicts_by_upt.get(sub.upt_id, 0))
-            )
-            result.submissions_count += 1
-            result.rows_received += total
-            result.rows_accepted += total - bad
-            result.rows_rejected += bad
-            result.rows_warned += warn
-            self.outcome.rows_received += total
-            self.outcome.rows_accepted += total - bad
-            self.outcome.rows_rejected += bad
-            self.outcome.rows_warned += warn
-        # A conflict may fall on a UPT that sent nothing to this run (held here before, while another UPT's
-        # package made the identity clash): it still gets a result row, so the per-UPT conflicts add up to
-        # the run's total, which is their sum (one definition for both figures).
-        for upt_id, n in conflicts_by_upt.items():
-            per_upt.setdefault(upt_id, RunUptResult(run=self.run, upt_id=upt_id, conflicts=n))
-        self.outcome.conflicts_found = sum(r.conflicts for r in per_upt.values())
-        Submission.objects.bulk_update(
-            submissions,
-            ["state", "rows_accepted", "rows_rejected", "rows_warned", "consolidated_at"],
-            batch_size=500,
-        )
-        RunUptResult.objects.bulk_create(per_upt.values(), batch_size=500)
+        """Final state and row counts of each submission, and each UPT's result (services/.../results.py)."""
+        totals = results_record(run_id=self.run.pk, now=self.now)
+        self.outcome.rows_received += totals.rows_received
+        self.outcome.rows_accepted += totals.rows_accepted
+        self.outcome.rows_rejected += totals.rows_rejected
+        self.outcome.rows_warned += totals.rows_warned
+        self.outcome.conflicts_found = totals.conflicts
