@@ -293,3 +293,23 @@ def test_node_database_restored_from_an_old_backup_sends_a_full_snapshot(pair, o
     full = wait_state(pair, newest(pair)["package_id"], "delivered")
     assert full["kind"] == "full"
     assert_register_equal(pair)
+
+
+def test_full_snapshot_over_a_slow_line_cut_midway_goes_through_on_retry(pair, operator):
+    """256 kbit/s (32,000 B/s) that also drops once, halfway through a full snapshot's upload."""
+    entry(pair, admit=100, release=10, register_change=10)
+    pair.proxy.set_throttle(32_000)
+    pair.proxy.set_cut_after(6_000, match=SUBMISSIONS)
+    cuts_before = pair.proxy.stats.cuts
+    try:
+        operator.send(full=True)
+        item = wait_state(pair, newest(pair)["package_id"], "delivered")
+        waited = pair.proxy._bucket_up.waited
+    finally:
+        pair.proxy.set_pass()
+    assert item["kind"] == "full" and item["attempts"] >= 2
+    assert pair.proxy.stats.cuts == cuts_before + 1 and waited > 0  # cut once, and the line was slow
+    size = _rows(pair.node, "SELECT size FROM upt_outboxpackage WHERE package_id = %s", [item["package_id"]])[0][0]
+    assert size > 9_000, size  # the cut fell inside the body, not in the headers
+    assert [s["package_id"] for s in submissions(pair)].count(item["package_id"]) == 1
+    assert_register_equal(pair)
