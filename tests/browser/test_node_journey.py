@@ -80,7 +80,10 @@ def test_operator_at_the_node_adds_a_person_and_sees_the_package_go_from_waiting
 
     # The lapas's line to central is down when the operator sends.
     pair.proxy.set_down()
-    page.goto(f"{page.base_url}/upt/{UPT_CODE}/kirim/")
+    page.click("nav.subnav >> text=Beranda UPT")
+    page.wait_for_url(f"**/upt/{UPT_CODE}/")
+    page.click(".submission-card >> text=Kirim ke pusat")
+    page.wait_for_url(f"**/upt/{UPT_CODE}/kirim/")
     assert page.locator("h1").inner_text() == "Kirim ke pusat"
     _shot(page, "4-send")
     page.click("form.send-form button[type=submit]")
