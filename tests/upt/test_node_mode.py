@@ -61,6 +61,9 @@ def test_the_upt_pages_work_at_a_node_and_home_goes_to_the_node_upt(node, world,
     page = client.get("/upt/LP3301/kirim/").content.decode()
     assert "Unggah berkas paket" not in page  # a package file is uploaded at central
     assert client_for(world.admin).get("/admin/").status_code == 200
+    assert client_for(world.admin).get("/")["Location"] == "/upt/LP3301/"  # the admin may view the UPT too
+    assert client_for(world.monitor_y).get("/").status_code == 403  # another region: nothing here for them
+    assert client_for(world.no_role).get("/").status_code == 403
 
 
 def test_the_same_urls_at_central_are_routed(world, client_for):

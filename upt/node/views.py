@@ -19,7 +19,6 @@ from central.models import SubmissionState, Upt
 from central.pagination import page_of
 from central.scoping import Action, can, get_scoped_or_404
 from central.selectors.inbox import upt_for_view
-from operations.views import home as central_home
 from upt.models import OutboxPackage
 from upt.node.outbox import OutboxRefusal, outbox_deliver, outbox_enqueue, outbox_in_flight, outbox_reasons
 from upt.node.reference import reference_send_check
@@ -30,11 +29,14 @@ HISTORY_PAGE = 50
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """A node serves one UPT: whoever may open it starts there; the admin (no UPT role) at the admin."""
+    """A node serves one UPT: whoever may open it starts there, the administrator at the admin. (Central's
+    start pages — a region's dashboard, the national one — are not served here.)"""
     upt = Upt.objects.filter(code=settings.SDP_UPT_CODE).first()
     if upt is not None and can(request.user, Action.VIEW, upt):
         return redirect("upt:home", upt_code=upt.code)
-    return central_home(request)
+    if request.user.is_superuser:
+        return redirect("admin:index")
+    return render(request, "no_role.html", status=403)
 
 
 def _upt_to_submit(request: HttpRequest, upt_code: str) -> Upt:
