@@ -102,6 +102,41 @@ def _carry_base(today: date) -> date | None:
     return base.date
 
 
+def _carry_breakdown(base: date, today: date, params: dict[str, Any]) -> None:
+    """The base day's cells (copied to a new day; a rerun the same day keeps them where they are) changed
+    by the logged register changes in place: only the cells that changed are written."""
+    breakdown = OccupancyBreakdown._meta.db_table
+    cell = "upt_id, register, sex, crime_category"
+    same = " AND ".join(f"b.{c} = d.{c}" for c in ("upt_id", "register", "sex", "crime_category"))
+    if base < today:
+        _execute(f"DELETE FROM {breakdown} WHERE date = %(today)s", params)
+        _execute(
+            f"INSERT INTO {breakdown} (date, {cell}, count) SELECT %(today)s, {cell}, count FROM {breakdown} "
+            f"WHERE date = %(base)s",
+            params,
+        )
+    _execute("DROP TABLE IF EXISTS pg_temp.sdp_snap_cells", params)
+    _execute(
+        f"CREATE TEMPORARY TABLE sdp_snap_cells ON COMMIT DROP AS SELECT {cell}, SUM(sign) AS n "
+        f"FROM sdp_snap_change WHERE status IN {_HELD} GROUP BY {cell} HAVING SUM(sign) <> 0",
+        params,
+    )
+    _execute(
+        f"UPDATE {breakdown} b SET count = GREATEST(b.count + d.n, 0) FROM sdp_snap_cells d "
+        f"WHERE b.date = %(today)s AND {same}",
+        params,
+    )
+    _execute(
+        f"INSERT INTO {breakdown} (date, {cell}, count) SELECT %(today)s, {cell}, n FROM sdp_snap_cells d "
+        f"WHERE d.n > 0 AND NOT EXISTS (SELECT 1 FROM {breakdown} b WHERE b.date = %(today)s AND {same})",
+        params,
+    )
+    _execute(
+        f"DELETE FROM {breakdown} b USING sdp_snap_cells d WHERE b.date = %(today)s AND {same} AND b.count = 0",
+        params,
+    )
+
+
 def snapshot_record(*, run_id: int, today: date) -> bool:
     """Write ``today``'s snapshot and breakdown for every UPT (a rerun replaces the day) and make it the next
     run's base. Inside the run's transaction. Returns whether it was carried forward (False: counted)."""
@@ -110,12 +145,13 @@ def snapshot_record(*, run_id: int, today: date) -> bool:
     columns = list(_FIGURES)
     base = _carry_base(today)
     params: dict[str, Any] = {"today": today, "base": base, "run": run_id}
-    for name, cols in (
-        ("sdp_snap", "upt_id bigint, capacity integer, " + ", ".join(f"{c} integer" for c in columns)),
-        ("sdp_snap_cells", "upt_id bigint, register varchar(8), sex varchar(1), crime_category varchar(24), n integer"),
-    ):
-        _execute(f"DROP TABLE IF EXISTS pg_temp.{name}", params)
-        _execute(f"CREATE TEMPORARY TABLE {name} ({cols}) ON COMMIT DROP", params)
+    _execute("DROP TABLE IF EXISTS pg_temp.sdp_snap", params)
+    _execute(
+        "CREATE TEMPORARY TABLE sdp_snap (upt_id bigint, capacity integer, "
+        + ", ".join(f"{c} integer" for c in columns)
+        + ") ON COMMIT DROP",
+        params,
+    )
 
     if base is None:
         _execute(
@@ -125,9 +161,11 @@ def snapshot_record(*, run_id: int, today: date) -> bool:
             f"GROUP BY u.id, u.capacity, u.is_active HAVING u.is_active OR COUNT(a.id) > 0",
             params,
         )
+        _execute(f"DELETE FROM {breakdown} WHERE date = %(today)s", params)
         _execute(
-            f"INSERT INTO sdp_snap_cells SELECT a.upt_id, a.register, a.sex, a.crime_category, COUNT(*) "
-            f"FROM {person} a WHERE a.status IN {_HELD} GROUP BY a.upt_id, a.register, a.sex, a.crime_category",
+            f"INSERT INTO {breakdown} (date, upt_id, register, sex, crime_category, count) "
+            f"SELECT %(today)s, a.upt_id, a.register, a.sex, a.crime_category, COUNT(*) FROM {person} a "
+            f"WHERE a.status IN {_HELD} GROUP BY a.upt_id, a.register, a.sex, a.crime_category",
             params,
         )
         # Counted from the register as it is now: what was logged before is in the count.
@@ -165,24 +203,12 @@ def snapshot_record(*, run_id: int, today: date) -> bool:
             f"HAVING u.is_active OR COALESCE(SUM(d.detainees + d.sentenced), 0) > 0",
             params,
         )
-        _execute(
-            f"INSERT INTO sdp_snap_cells SELECT upt_id, register, sex, crime_category, SUM(n) FROM ("
-            f"SELECT upt_id, register, sex, crime_category, count AS n FROM {breakdown} WHERE date = %(base)s "
-            f"UNION ALL SELECT upt_id, register, sex, crime_category, sign FROM sdp_snap_change "
-            f"WHERE status IN {_HELD}) d GROUP BY upt_id, register, sex, crime_category HAVING SUM(n) > 0",
-            params,
-        )
+        _carry_breakdown(base, today, params)
 
-    _execute(f"DELETE FROM {breakdown} WHERE date = %(today)s", params)
     _execute(f"DELETE FROM {snap} WHERE date = %(today)s", params)
     written = _execute(
         f"INSERT INTO {snap} (date, upt_id, capacity, {', '.join(columns)}, run_id) "
         f"SELECT %(today)s, upt_id, capacity, {', '.join(columns)}, %(run)s FROM sdp_snap",
-        params,
-    )
-    _execute(
-        f"INSERT INTO {breakdown} (date, upt_id, register, sex, crime_category, count) "
-        f"SELECT %(today)s, upt_id, register, sex, crime_category, n FROM sdp_snap_cells",
         params,
     )
     SnapshotBase.objects.all().delete()
