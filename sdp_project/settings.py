@@ -360,8 +360,9 @@ if SUBMISSION_DEADLINE_OTHER < SUBMISSION_DEADLINE_OCCUPANCY:
 # A transfer out with no transfer in at the destination within this many days is a conflict for central.
 CONSOLIDATION_TRANSFER_MATCH_DAYS = env_int("CONSOLIDATION_TRANSFER_MATCH_DAYS", 7, minimum=1, maximum=365)
 # The wait is counted from the later of the transfer's date and the day central first received it; once it
-# has passed, the transfer out is checked again on every run for this many days (a transfer in withdrawn
-# later is still noticed). However late a transfer out arrives, or however long no run ran, it is checked.
+# has passed, the transfer out is checked again for this many days whenever a run changes its records or a
+# transfer in that matched it (a transfer in withdrawn later is still noticed). However late a transfer out
+# arrives, or however long no run ran, it is checked.
 CONSOLIDATION_TRANSFER_RECHECK_DAYS = env_int("CONSOLIDATION_TRANSFER_RECHECK_DAYS", 90, minimum=1, maximum=3650)
 # "kanwil": a run's validation is split per Kanwil across the Celery workers, then one final national step
 # writes the register; "none": one worker does all of it. Same result either way (README: "How a
