@@ -20,6 +20,7 @@ from central.models.daily_checks import (
     DailyAnomaly,
     DailyCheckSettings,
     DailyReconciliation,
+    FlowChange,
     ReconciliationState,
 )
 from central.models.inbox import (
@@ -58,6 +59,7 @@ __all__ = [
     "DailyCheckSettings",
     "DailyReconciliation",
     "DetentionLimit",
+    "FlowChange",
     "Kanwil",
     "NationalMovement",
     "NationalPerson",

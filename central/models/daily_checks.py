@@ -139,3 +139,21 @@ class DailyAnomaly(models.Model):
     @property
     def enough_history(self) -> bool:
         return self.score is not None
+
+
+class FlowChange(models.Model):
+    """A national movement as it was (sign -1) or became (sign +1) since the last reconciliation: what the
+    reconciliation's flows read of it. Written by triggers on the national movements once any reconciliation
+    exists; emptied by the next one. A rerun on the same day adds these to the day's flows instead of
+    counting again every movement received since the previous snapshot (services/.../daily_checks.py)."""
+
+    sign = models.SmallIntegerField()
+    upt_id = models.BigIntegerField()  # no foreign key: checking one per logged row costs at commit
+    kind = models.CharField(max_length=20)
+    received_on = models.DateField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.sign:+d} {self.upt_id} {self.kind} {self.received_on}"

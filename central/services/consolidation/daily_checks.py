@@ -16,14 +16,17 @@ from django.db import connection
 
 from central.models import (
     AnomalyMetric,
+    ConsolidationRun,
     DailyAnomaly,
     DailyCheckSettings,
     DailyReconciliation,
+    FlowChange,
     NationalMovement,
     NationalPerson,
     OccupancySnapshot,
     ReconciliationState,
 )
+from central.models.consolidation import RunState
 from central.reference import MovementKind
 
 # Kinds that change the population (HELD_STATUSES: IN and TEMP_OUT are occupants) and their sign.
@@ -58,6 +61,34 @@ def previous_snapshot_date(today: date) -> date | None:
     return row
 
 
+def _same_day_flows(run_id: int, today: date, previous: date | None) -> bool:
+    """Whether the day's reconciliation rows can be kept and the movement changes logged since added to their
+    flows: they were written today by the last run that succeeded (so the log holds every change since),
+    against the same previous snapshot day."""
+    last = (
+        ConsolidationRun.objects.filter(state=RunState.SUCCEEDED)
+        .exclude(pk=run_id)
+        .order_by("-finished_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if last is None:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE run_id = %(last)s), "
+            "COUNT(*) FILTER (WHERE previous_date = CAST(%(previous)s AS date)), "
+            "COUNT(*) FILTER (WHERE previous_date IS DISTINCT FROM CAST(%(previous)s AS date) "
+            f"AND previous_date IS NOT NULL) FROM {DailyReconciliation._meta.db_table} WHERE date = %(today)s",
+            {"last": last, "previous": previous, "today": today},
+        )
+        n, theirs, same, other = cursor.fetchone()
+    if not n or n != theirs or other:
+        return False
+    # A previous day that has rows now must have had them for the earlier run too (a UPT new since has none).
+    return previous is None or same > 0
+
+
 def daily_checks_record(*, run_id: int, today: date) -> None:
     """Reconcile and score every UPT in ``today``'s snapshot. Called inside the run's transaction."""
     settings = DailyCheckSettings.load()
@@ -77,11 +108,43 @@ def daily_checks_record(*, run_id: int, today: date) -> None:
         "mad_to_sd": MAD_TO_SD,
         "min_scale": MIN_SCALE,
     }
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE m.kind = '{kind}') AS {name}" for name, kind, _sign in _FLOWS)
+    flow_columns = ", ".join(name for name, _kind, _sign in _FLOWS)
+    received = (
+        "{a}.received_on > COALESCE(CAST(%(previous)s AS date), DATE '-infinity') AND {a}.received_on <= %(today)s"
+    )
+    change = FlowChange._meta.db_table
+    # Before the first snapshot ever: everything received so far (shown, not judged).
+    flows = f"SELECT m.upt_id, {counts} FROM {movement} m WHERE {received.format(a='m')} GROUP BY m.upt_id"
+    if _same_day_flows(run_id, today, params["previous"]):
+        # A rerun the same day: the earlier run's flows plus the movements changed since (logged), rather
+        # than every movement received since the previous snapshot again; a UPT without a row then is
+        # counted from the movements.
+        for name, select in (
+            ("sdp_flow_before", f"SELECT upt_id, {flow_columns} FROM {recon} WHERE date = %(today)s"),
+            ("sdp_flow_change", f"SELECT * FROM {change} WITH NO DATA"),
+        ):
+            _execute(f"DROP TABLE IF EXISTS pg_temp.{name}", params)
+            _execute(f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP AS {select}", params)
+        _execute(
+            f"WITH taken AS (DELETE FROM {change} RETURNING *) INSERT INTO sdp_flow_change SELECT * FROM taken",
+            params,
+        )
+        signed = ", ".join(f"SUM(c.sign) FILTER (WHERE c.kind = '{kind}') AS {name}" for name, kind, _sign in _FLOWS)
+        sums = ", ".join(f"SUM({name}) AS {name}" for name, _kind, _sign in _FLOWS)
+        flows = (
+            f"SELECT upt_id, {sums} FROM (SELECT upt_id, {flow_columns} FROM sdp_flow_before "
+            f"UNION ALL SELECT c.upt_id, {signed} FROM sdp_flow_change c WHERE {received.format(a='c')} "
+            f"GROUP BY c.upt_id "
+            f"UNION ALL SELECT m.upt_id, {counts} FROM {movement} m WHERE {received.format(a='m')} AND m.upt_id IN ("
+            f"SELECT s.upt_id FROM {snap} s WHERE s.date = %(today)s AND NOT EXISTS ("
+            f"SELECT 1 FROM sdp_flow_before b WHERE b.upt_id = s.upt_id)) GROUP BY m.upt_id) x GROUP BY upt_id"
+        )
+    else:
+        _execute(f"DELETE FROM {change}", params)  # counted from the movements as they are now
     _execute(f"DELETE FROM {anomaly} WHERE date = %(today)s", params)
     _execute(f"DELETE FROM {recon} WHERE date = %(today)s", params)
 
-    counts = ", ".join(f"COUNT(*) FILTER (WHERE m.kind = '{kind}') AS {name}" for name, kind, _sign in _FLOWS)
-    flow_columns = ", ".join(name for name, _kind, _sign in _FLOWS)
     flow_values = ", ".join(f"COALESCE(f.{name}, 0)" for name, _kind, _sign in _FLOWS)
     net = " ".join(f"{'+' if sign > 0 else '-'} COALESCE(f.{name}, 0)" for name, _kind, sign in _FLOWS if sign)
     population = "(t.detainees + t.sentenced)"
@@ -108,10 +171,7 @@ def daily_checks_record(*, run_id: int, today: date) -> None:
         f"CASE WHEN x.state IN ('{ReconciliationState.BALANCED.value}', '{ReconciliationState.BREAK.value}') "
         f"THEN {population} - {expected} END "
         f"FROM {snap} t LEFT JOIN {snap} p ON p.upt_id = t.upt_id AND p.date = %(previous)s "
-        f"LEFT JOIN (SELECT m.upt_id, {counts} FROM {movement} m "
-        # Before the first snapshot ever: everything received so far (shown, not judged).
-        f"WHERE m.received_on > COALESCE(CAST(%(previous)s AS date), DATE '-infinity') "
-        f"AND m.received_on <= %(today)s GROUP BY m.upt_id) f ON f.upt_id = t.upt_id "
+        f"LEFT JOIN ({flows}) f ON f.upt_id = t.upt_id "
         f"CROSS JOIN LATERAL (SELECT {state} AS state) x "
         f"WHERE t.date = %(today)s",
         params,
