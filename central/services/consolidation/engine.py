@@ -263,6 +263,7 @@ class ConsolidationEngine:
                 f"SET LOCAL enable_hashjoin = {value}",
                 f"SET LOCAL enable_mergejoin = {value}",
                 f"SET LOCAL enable_seqscan = {value}",
+                f"SET LOCAL enable_memoize = {value}",
             ]
         )
 
