@@ -1,7 +1,7 @@
 """Which kind of server this is: central (the default) or a UPT node (``SDP_MODE=upt``).
 
 Every place that behaves differently at a node asks here, never compares the setting's string itself. It
-lives in central, the bottom layer, so every app may ask; ``sdp_project.node`` re-exports it.
+lives in central, the bottom layer, so every app may ask.
 """
 
 from __future__ import annotations

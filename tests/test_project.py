@@ -65,13 +65,12 @@ def test_no_product_code_imports_the_dev_tooling():
 def test_the_config_package_holds_configuration_alone():
     """sdp_project keeps settings, URLs, WSGI/ASGI, Celery and environment parsing: a few hundred lines."""
     modules = sorted(path.name for path in (ROOT / "sdp_project").glob("*.py"))
-    # node.py re-exports central.mode's reader of SDP_MODE; urls_node.py is a UPT node's URL configuration.
+    # urls_node.py is a UPT node's URL configuration (SDP_MODE=upt, read by central.mode).
     assert modules == [
         "__init__.py",
         "asgi.py",
         "celery.py",
         "env.py",
-        "node.py",
         "settings.py",
         "urls.py",
         "urls_node.py",

@@ -10,8 +10,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from central.mode import is_node
 from central.models import Upt, UptHosting
-from sdp_project.node import is_node
 
 
 def refuse_if_node_hosted(upt: Upt) -> None:

@@ -29,13 +29,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from central import package as pkg
 from central.formats import show_datetime
+from central.mode import is_node
 from central.models import Channel, PackageKind, RecordType, Submission, Upt, UptSyncState
 from central.scoping import Action, scope_upts
 from central.selectors.inbox import submission_find, sync_state_for
 from central.services.audit import audit_exported
 from central.services.inbox import ReceiveResult, submission_receive
 from central.typing import AnyUser
-from sdp_project.node import is_node
 from upt.models import ChangeClock, Movement, OutboxPackage, OutboxState, PackageMark, Person, Remission, Tombstone
 
 _MOVEMENT_COLUMNS = (

@@ -13,8 +13,8 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from central.mode import is_node, node_upt_code
 from central.models import Upt
-from sdp_project.node import is_node, node_upt_code
 from upt.node.reference import reference_sync
 
 
