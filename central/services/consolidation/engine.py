@@ -255,9 +255,10 @@ class ConsolidationEngine:
     def prefer_index_joins(self, on: bool) -> None:
         """Joins by index (nested loops) for the rest of the transaction, or back to the planner's choice."""
         value = "off" if on else "on"
-        # Sequential scans too: with the run's rows estimated from the average package (full ones
-        # included), a rule that filters staged rows by a column (a movement's kind) scanned the whole
-        # staging history instead of taking the run's rows by submission.
+        # Sequential scans and Memoize too: with the run's rows estimated from the average package (full
+        # ones included), a rule that filters staged rows by a column (a movement's kind) scanned the whole
+        # staging history, and on a fresh dataset every rule read all staged rows by index, caching the
+        # run-submission look-up, instead of taking the run's submissions first and their rows by index.
         self.raw(
             [
                 f"SET LOCAL enable_hashjoin = {value}",
