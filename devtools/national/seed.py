@@ -62,7 +62,7 @@ from central.roles import Role
 from central.services.roles import role_assign
 from devtools.national import facts
 from devtools.national.population import Generator, Record, held_cells, trend_factors
-from upt.models import ChangeClock, Movement, PackageMark, Person, Remission, Tombstone
+from upt.models import ChangeClock, Movement, OutboxPackage, PackageMark, Person, Remission, Tombstone
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,7 @@ _NO_PASSWORD = UNUSABLE_PASSWORD_PREFIX + "seed_national"
 
 # Everything recorded about units, which a new country replaces (children before parents).
 _UNIT_DATA = [
+    OutboxPackage,
     Tombstone,
     PackageMark,
     ChangeClock,
