@@ -367,6 +367,9 @@ CONSOLIDATION_TRANSFER_RECHECK_DAYS = env_int("CONSOLIDATION_TRANSFER_RECHECK_DA
 # "kanwil": a run's validation is split per Kanwil across the Celery workers, then one final national step
 # writes the register; "none": one worker does all of it. Same result either way (README: "How a
 # deployment grows").
+# The daily snapshot carries the last one forward with the register's changes since (central/services/
+# consolidation/snapshot.py); off, every run counts the whole register again (same figures, national-size work).
+CONSOLIDATION_SNAPSHOT_CARRY = env_bool("CONSOLIDATION_SNAPSHOT_CARRY", True)
 CONSOLIDATION_SPLIT = env_str("CONSOLIDATION_SPLIT", "none").lower()
 if CONSOLIDATION_SPLIT not in ("none", "kanwil"):
     raise ImproperlyConfigured(f"CONSOLIDATION_SPLIT={CONSOLIDATION_SPLIT!r} is not one of: none, kanwil.")

@@ -84,7 +84,7 @@ def _execute(statement: str, params: dict[str, Any]) -> int:
 
 def _carry_base(today: date) -> date | None:
     """The day to carry forward from, or None when the snapshot must be counted in full."""
-    if not getattr(settings, "CONSOLIDATION_SNAPSHOT_CARRY", True):
+    if not settings.CONSOLIDATION_SNAPSHOT_CARRY:
         return None
     base = SnapshotBase.objects.order_by("-pk").first()
     if base is None or base.run_id is None or base.definition != DEFINITION or base.date > today:
