@@ -15,6 +15,7 @@ from django.urls import clear_url_caches
 from django.utils import timezone
 
 from central import package as pkg
+from central.formats import show_datetime
 from central.models import Submission
 from central.services.nodes import node_credential_issue
 from tests.factories import PersonFactory
@@ -139,15 +140,18 @@ def test_backoff_doubles_to_the_cap_and_honours_retry_after(settings):
 
 
 @pytest.mark.django_db
-def test_central_unreachable_keeps_the_package_and_retries_later(node, world, client_for, settings):
+def test_central_unreachable_keeps_the_package_and_retries_later(node, world, client_for, settings, caplog):
     settings.SDP_CENTRAL_URL = closed_port_url()
     item = outbox_enqueue(user=world.operator_a, upt=world.upt_a)
     start = timezone.now()
     assert outbox_deliver_due(now=start) == 0
     item.refresh_from_db()
     assert (item.state, item.attempts) == ("waiting", 1)
+    assert "Connection refused" in caplog.text  # the technical detail, for whoever reads the log
     assert timedelta(seconds=24) <= item.next_attempt_at - start <= timedelta(seconds=37)
-    assert "Pusat tidak dapat dihubungi" in item.last_error and "dicoba lagi pada" in item.last_error
+    # The operator's sentence, in Indonesian; the system's own words ("[Errno 111] Connection refused") are
+    # for the log, and the retry time is said once, by the page.
+    assert item.last_error == "Server pusat menolak sambungan: layanan pusat mungkin berhenti atau dalam pemeliharaan."
 
     assert outbox_deliver_due(now=start + timedelta(seconds=5)) == 0  # not due yet: not tried
     item.refresh_from_db()
@@ -161,6 +165,9 @@ def test_central_unreachable_keeps_the_package_and_retries_later(node, world, cl
     clear_url_caches()
     page = client_for(world.operator_a).get("/upt/LP3301/kiriman/").content.decode()
     assert "menunggu" in page and "Percobaan berikutnya" in page and "WIB" in page
+    assert "Errno" not in page and "refused" not in page.lower()
+    when = show_datetime(item.next_attempt_at, zone=True)
+    assert page.count(when) == 1 and "dicoba lagi pada" not in page  # the retry time said once
     assert "Coba kirim sekarang" in page
     clear_url_caches()
 
@@ -285,6 +292,7 @@ def test_central_busy_503_is_retried_no_sooner_than_its_retry_after(node, world)
     assert item.state == "waiting" and item.attempts == 1
     assert item.next_attempt_at - before >= timedelta(seconds=600)
     assert "HTTP 503" in item.last_error and "mengurai paket lain" in item.last_error
+    assert item.last_error.startswith("Server pusat sedang tidak tersedia")  # central's own sentence follows
 
 
 @pytest.mark.django_db

@@ -10,23 +10,101 @@ from __future__ import annotations
 import gzip as gzip_module
 import http.client
 import json
+import logging
+import socket
+import ssl
 import urllib.error
 import urllib.request
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+log = logging.getLogger(__name__)
 
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
 class CentralUnreachable(Exception):
-    """Central could not be reached or could not answer now; the same request may be sent again later."""
+    """Central could not be reached or could not answer now; the same request may be sent again later.
 
-    def __init__(self, message: str, *, status: int | None = None, retry_after: int | None = None) -> None:
+    ``str(exc)`` is the technical detail (for the log); ``kind`` names the failure and ``operator_message()``
+    says it to the operator in a sentence (``FAILURE_SENTENCES``), never the system's own English.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after: int | None = None,
+        kind: str = "",
+        central_detail: str = "",
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        self.kind = kind or ("http" if status is not None else "network")
+        self.central_detail = central_detail  # central's own sentence (a JSON ``detail``), never a proxy's page
+
+    def operator_message(self) -> str:
+        sentence = failure_sentence(self.kind, self.status)
+        return f"{sentence} {self.central_detail}" if self.central_detail else sentence
+
+
+# The one place where a failure to reach central becomes the operator's sentence (the outbox and the
+# reference sync show these; the technical detail goes to the log).
+FAILURE_SENTENCES = {
+    "refused": gettext_noop("Server pusat menolak sambungan: layanan pusat mungkin berhenti atau dalam pemeliharaan."),
+    "reset": gettext_noop("Sambungan ke server pusat terputus di tengah pengiriman."),
+    "timeout": gettext_noop("Server pusat tidak menjawab dalam batas waktu: jaringan lambat atau pusat sedang sibuk."),
+    "dns": gettext_noop("Alamat server pusat tidak ditemukan: periksa jaringan dan DNS server UPT ini."),
+    "tls": gettext_noop("Sambungan aman (TLS) ke server pusat gagal: periksa sertifikat dan jam server UPT ini."),
+    "network": gettext_noop("Server pusat tidak dapat dihubungi: jaringan ke pusat sedang terputus."),
+    "busy": gettext_noop("Server pusat sedang sibuk dan meminta pengiriman ditunda (HTTP %(status)s)."),
+    "unavailable": gettext_noop("Server pusat sedang tidak tersedia, mungkin dalam pemeliharaan (HTTP %(status)s)."),
+    "http": gettext_noop("Server pusat sedang mengalami gangguan (HTTP %(status)s)."),
+    "config": gettext_noop(
+        "Alamat server pusat belum diatur di server UPT ini: minta admin mendaftarkan node ini ke pusat."
+    ),
+}
+
+
+def failure_sentence(kind: str, status: int | None = None) -> str:
+    """The operator's sentence for a failure ``kind`` (see ``FAILURE_SENTENCES``), translated."""
+    text = FAILURE_SENTENCES.get(kind, FAILURE_SENTENCES["network"])
+    return _(text) % {"status": status} if "%(status)s" in text else _(text)
+
+
+def _failure_kind(exc: BaseException) -> str:
+    """Which failure an exception of urllib/socket/ssl is (the reason under a URLError first)."""
+    reason = getattr(exc, "reason", None)
+    if isinstance(reason, BaseException):
+        exc = reason
+    if isinstance(exc, ssl.SSLError | ssl.CertificateError):
+        return "tls"
+    if isinstance(exc, socket.gaierror):
+        return "dns"
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return "timeout"
+    if isinstance(exc, ConnectionRefusedError):
+        return "refused"
+    if isinstance(exc, ConnectionResetError | ConnectionAbortedError | BrokenPipeError | http.client.HTTPException):
+        return "reset"
+    text = str(exc).lower()
+    if "timed out" in text:
+        return "timeout"
+    return "network"
+
+
+def _is_json(headers: Any) -> bool:
+    return "json" in str((headers or {}).get("Content-Type", "")).lower()
+
+
+def _status_kind(status: int) -> str:
+    return {429: "busy", 503: "unavailable"}.get(status, "http")
 
 
 def _retry_after(value: str | None) -> int | None:
@@ -80,19 +158,26 @@ class CentralClient:
             data = _decode(exc.read() or b"")
             if exc.code in RETRYABLE_STATUSES:
                 detail = data.get("detail", "") if isinstance(data, dict) else ""
+                message = f"HTTP {exc.code} {detail}".strip()
+                log.warning("central %s %s answered %s", method, url, message)
                 raise CentralUnreachable(
-                    f"HTTP {exc.code} {detail}".strip(),
+                    message,
                     status=exc.code,
                     retry_after=_retry_after(exc.headers.get("Retry-After")),
+                    kind=_status_kind(exc.code),
+                    central_detail=str(detail).strip()[:300] if _is_json(exc.headers) else "",
                 ) from None
             return exc.code, data
         except (TimeoutError, urllib.error.URLError, http.client.HTTPException, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
-            raise CentralUnreachable(str(reason) or exc.__class__.__name__) from None
+            message = str(reason) or exc.__class__.__name__
+            log.warning("central %s %s unreachable: %s", method, url, message)
+            raise CentralUnreachable(message, kind=_failure_kind(exc)) from None
 
-    def get_json(self, path: str) -> tuple[int, Any]:
-        """GET a path of central (``/api/v1/…``) and return its status and JSON."""
-        return self._request("GET", path)
+    def get_json(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+        """GET a path of central (``/api/v1/…``) and return its status and JSON; ``headers`` adds request
+        headers (a conditional If-None-Match)."""
+        return self._request("GET", path, None, headers)
 
     def post_package(self, body: bytes, gzip: bool = True) -> tuple[int, Any]:
         """POST a package (JSON bytes, or already gzip bytes) to ``/api/v1/submissions/``."""

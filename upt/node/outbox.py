@@ -33,7 +33,7 @@ from central.formats import show_datetime
 from central.models import Upt
 from central.typing import AnyUser
 from upt.models import OutboxPackage, OutboxState, PackageMark
-from upt.node.client import CentralClient, CentralUnreachable
+from upt.node.client import CentralClient, CentralUnreachable, failure_sentence
 from upt.node.reference import reference_send_check
 from upt.node.sync import feedback_sync_soon
 from upt.services.package import _build, _ensure_submitter
@@ -189,9 +189,9 @@ def _send(item: OutboxPackage) -> str:
     try:
         status, data = CentralClient.from_settings().post_package(bytes(item.payload), gzip=True)
     except CentralUnreachable as exc:
-        _retry_later(item, str(exc), retry_after=exc.retry_after)
+        _retry_later(item, exc.operator_message(), str(exc), retry_after=exc.retry_after)
     except ImproperlyConfigured as exc:
-        _retry_later(item, str(exc), retry_after=None)
+        _retry_later(item, failure_sentence("config"), str(exc), retry_after=None)
     else:
         _answered(item, status, data)
     return str(item.state)
@@ -206,15 +206,14 @@ def retry_delay(attempts: int, *, retry_after: int | None = None, jitter: float 
     return timedelta(seconds=max(seconds, retry_after or 0))
 
 
-def _retry_later(item: OutboxPackage, problem: str, *, retry_after: int | None) -> None:
+def _retry_later(item: OutboxPackage, sentence: str, detail: str, *, retry_after: int | None) -> None:
+    """Wait and retry. ``sentence`` is the operator's (the page shows it with the next attempt's time);
+    ``detail``, the system's own words, goes to the log only."""
     item.state = OutboxState.WAITING
     item.next_attempt_at = timezone.now() + retry_delay(item.attempts, retry_after=retry_after)
-    item.last_error = _("Pusat tidak dapat dihubungi (%(problem)s); dicoba lagi pada %(when)s.") % {
-        "problem": problem[:300],
-        "when": show_datetime(item.next_attempt_at, zone=True),
-    }
+    item.last_error = sentence
     item.save(update_fields=["state", "next_attempt_at", "last_error"])
-    log.info("outbox %s: central unreachable (%s), retry at %s", item.package_id, problem, item.next_attempt_at)
+    log.warning("outbox %s: central unreachable (%s), retry at %s", item.package_id, detail, item.next_attempt_at)
 
 
 def _answered(item: OutboxPackage, status: int, data: Any) -> None:

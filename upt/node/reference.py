@@ -36,11 +36,6 @@ class SyncResult:
     error: str = ""
 
 
-def _get(client: CentralClient, path: str, headers: dict[str, str]) -> tuple[int, Any]:
-    # The client's GET with a conditional header (its public get_json takes none).
-    return client._request("GET", path, None, headers)
-
-
 def _apply(data: dict[str, Any]) -> None:
     """Write central's lists over the node's copies. UPTs and limits central no longer lists are kept: rows
     of the node's register may point at them (a UPT marked inactive is listed, with ``active`` false)."""
@@ -81,10 +76,11 @@ def reference_sync(*, client: CentralClient | None = None, now: dt.datetime | No
     held = NodeReference.get()
     headers = {"If-None-Match": f'"{held.version}"'} if held.version else {}
     try:
-        status, data = _get(client, REFERENCE_PATH, headers)
+        status, data = client.get_json(REFERENCE_PATH, headers=headers)
     except CentralUnreachable as exc:
-        NodeReference.objects.filter(pk=held.pk).update(attempted_at=now, error=str(exc)[:500])
-        return SyncResult(ok=False, version=held.version, error=str(exc))
+        error = exc.operator_message()  # the technical detail is in the client's log
+        NodeReference.objects.filter(pk=held.pk).update(attempted_at=now, error=error[:500])
+        return SyncResult(ok=False, version=held.version, error=error)
     if status == 304:
         NodeReference.objects.filter(pk=held.pk).update(attempted_at=now, fetched_at=now, error="")
         return SyncResult(ok=True, version=held.version)

@@ -46,7 +46,7 @@ def feedback_sync(
     try:
         status, data = client.get_json(feedback_path(code))
     except CentralUnreachable as exc:
-        error = _("Pusat tidak dapat dihubungi (%(reason)s).") % {"reason": str(exc)[:300]}
+        error = exc.operator_message()[:500]  # the technical detail is in the client's log
         CentralFeedback.objects.filter(pk=row.pk).update(attempted_at=now, error=error)
         return FeedbackResult(ok=False, fetched_at=row.fetched_at, error=error)
     if status != 200 or not isinstance(data, dict):
