@@ -93,7 +93,8 @@ def test_operator_at_the_node_adds_a_person_and_sees_the_package_go_from_waiting
     page.reload()
     row = page.locator("table.outbox tbody tr").first
     assert "menunggu" in row.locator(".badge").inner_text()
-    assert "tidak dapat dihubungi" in row.inner_text()
+    assert "tidak dapat dihubungi" in row.inner_text() and "Errno" not in row.inner_text()
+    assert row.inner_text().count("Percobaan berikutnya") == 1 and "dicoba lagi pada" not in row.inner_text()
     _shot(page, "5-waiting")
 
     pair.proxy.set_pass()  # the line is back: the node's periodic retry delivers it

@@ -20,6 +20,7 @@ from central.models import Submission
 from central.services.nodes import node_credential_issue
 from tests.factories import PersonFactory
 from upt.models import OutboxPackage, OutboxState
+from upt.node.client import FAILURE_SENTENCES
 from upt.node.outbox import (
     NotReadyToSend,
     OutboxBusy,
@@ -151,7 +152,7 @@ def test_central_unreachable_keeps_the_package_and_retries_later(node, world, cl
     assert timedelta(seconds=24) <= item.next_attempt_at - start <= timedelta(seconds=37)
     # The operator's sentence, in Indonesian; the system's own words ("[Errno 111] Connection refused") are
     # for the log, and the retry time is said once, by the page.
-    assert item.last_error == "Server pusat menolak sambungan: layanan pusat mungkin berhenti atau dalam pemeliharaan."
+    assert item.last_error == FAILURE_SENTENCES["refused"]
 
     assert outbox_deliver_due(now=start + timedelta(seconds=5)) == 0  # not due yet: not tried
     item.refresh_from_db()

@@ -112,10 +112,10 @@ def test_a_cut_connection_reads_as_a_sentence_on_the_outbox_page_and_the_detail_
         server.close()
     item.refresh_from_db()
     assert item.state == "waiting"
-    assert item.last_error == "Sambungan ke server pusat terputus di tengah pengiriman."
+    assert item.last_error == FAILURE_SENTENCES["reset"]
     assert "reset" in caplog.text.lower() or "broken pipe" in caplog.text.lower()
     page = client_for(world.operator_a).get("/upt/LP3301/kiriman/").content.decode()
-    assert "Sambungan ke server pusat terputus" in page and "Errno" not in page and "peer" not in page
+    assert "sambungan terputus di tengah pengiriman" in page and "Errno" not in page and "peer" not in page
     assert page.count("Percobaan berikutnya") == 1
 
 

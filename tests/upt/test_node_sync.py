@@ -204,7 +204,7 @@ def test_the_refresh_button_at_a_node_with_central_down(client_for, at_node, set
     client = client_for(at_node.operator_a)
     response = client.post(reverse("upt:correction_list", args=[at_node.upt_a.code]), {"perbarui": "1"}, follow=True)
     page = response.content.decode()
-    assert response.status_code == 200 and "Server pusat menolak sambungan" in page
+    assert response.status_code == 200 and "Server pusat tidak dapat dihubungi: sambungan ditolak" in page
     assert "Connection refused" not in page and "Errno" not in page  # the system's words are for the log
     assert CentralFeedback.objects.get(upt_code=at_node.upt_a.code).attempted_at is not None
 

@@ -57,11 +57,21 @@ class CentralUnreachable(Exception):
 # The one place where a failure to reach central becomes the operator's sentence (the outbox and the
 # reference sync show these; the technical detail goes to the log).
 FAILURE_SENTENCES = {
-    "refused": gettext_noop("Server pusat menolak sambungan: layanan pusat mungkin berhenti atau dalam pemeliharaan."),
-    "reset": gettext_noop("Sambungan ke server pusat terputus di tengah pengiriman."),
-    "timeout": gettext_noop("Server pusat tidak menjawab dalam batas waktu: jaringan lambat atau pusat sedang sibuk."),
-    "dns": gettext_noop("Alamat server pusat tidak ditemukan: periksa jaringan dan DNS server UPT ini."),
-    "tls": gettext_noop("Sambungan aman (TLS) ke server pusat gagal: periksa sertifikat dan jam server UPT ini."),
+    "refused": gettext_noop(
+        "Server pusat tidak dapat dihubungi: sambungan ditolak (layanan pusat mungkin berhenti atau dalam "
+        "pemeliharaan)."
+    ),
+    "reset": gettext_noop("Server pusat tidak dapat dihubungi: sambungan terputus di tengah pengiriman."),
+    "timeout": gettext_noop(
+        "Server pusat tidak dapat dihubungi: tidak ada jawaban dalam batas waktu (jaringan lambat atau pusat "
+        "sedang sibuk)."
+    ),
+    "dns": gettext_noop(
+        "Server pusat tidak dapat dihubungi: alamatnya tidak ditemukan (periksa jaringan dan DNS server UPT ini)."
+    ),
+    "tls": gettext_noop(
+        "Server pusat tidak dapat dihubungi: sambungan aman (TLS) gagal (periksa sertifikat dan jam server UPT ini)."
+    ),
     "network": gettext_noop("Server pusat tidak dapat dihubungi: jaringan ke pusat sedang terputus."),
     "busy": gettext_noop("Server pusat sedang sibuk dan meminta pengiriman ditunda (HTTP %(status)s)."),
     "unavailable": gettext_noop("Server pusat sedang tidak tersedia, mungkin dalam pemeliharaan (HTTP %(status)s)."),
