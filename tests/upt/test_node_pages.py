@@ -203,3 +203,19 @@ def test_the_admin_link_at_a_node_is_for_the_node_admin_alone(node, world, clien
 @pytest.mark.django_db
 def test_the_admin_link_at_central_stays_for_every_role(world, client_for):
     assert 'href="/admin/"' in client_for(world.operator_a).get(f"/upt/{world.upt_a.code}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_trying_again_now_with_central_down_says_the_next_attempt_once(node, world, client_for):
+    NodeReference.objects.update_or_create(
+        pk=1, defaults={"version": "uji", "package_format_version": pkg.FORMAT_VERSION}
+    )
+    PersonFactory(upt=world.upt_a)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        node.SDP_CENTRAL_URL = f"http://127.0.0.1:{s.getsockname()[1]}"  # nothing listens: refused
+    item = outbox_enqueue(user=world.operator_a, upt=world.upt_a)
+    response = client_for(world.operator_a).post(f"/upt/LP3301/kirim/outbox/{item.package_id}/", follow=True)
+    page = response.content.decode()
+    assert "Paket belum terkirim. Server pusat tidak dapat dihubungi: sambungan ditolak" in page
+    assert page.count("Percobaan berikutnya") == 1 and "Errno" not in page

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from central.formats import show_datetime
 from central.models import SubmissionState, Upt
 from central.pagination import page_of
 from central.scoping import Action, can, get_scoped_or_404
@@ -124,12 +123,9 @@ def outbox_send_now(request: HttpRequest, upt_code: str, package_id: str) -> Htt
     item.refresh_from_db()
     if state == "delivered":
         messages.success(request, _("Paket diterima pusat."))
-    elif item.state == "waiting" and item.next_attempt_at:
-        messages.warning(
-            request,
-            _("%(problem)s Percobaan berikutnya: %(when)s.")
-            % {"problem": item.last_error, "when": show_datetime(item.next_attempt_at, zone=True)},
-        )
+    elif item.state == "waiting" and item.last_error:
+        # The row below says when the next attempt is: the message does not say it again.
+        messages.warning(request, _("Paket belum terkirim. %(problem)s") % {"problem": item.last_error})
     elif item.last_error:
         messages.warning(request, item.last_error)
     return redirect("upt:submission_list", upt_code=upt.code)
