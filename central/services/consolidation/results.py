@@ -32,7 +32,7 @@ def results_record(*, run_id: int, now: datetime) -> RunTotals:
     gets a result row, so the per-UPT conflicts add up to the run's total."""
     sub, issue = Submission._meta.db_table, RowIssue._meta.db_table
     result, conflict = RunUptResult._meta.db_table, Conflict._meta.db_table
-    params = {"run": run_id, "now": now}
+    params: dict[str, int | datetime] = {"run": run_id, "now": now}
     total = "(s.person_count + s.movement_count + s.remission_count)"
     with connection.cursor() as cursor:
         cursor.execute(
