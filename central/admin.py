@@ -55,9 +55,15 @@ class UptAdmin(FullSnapshotActionMixin, ScopedModelAdmin):
             request,
             _(
                 "Kredensial node %(code)s (%(user)s): %(token)s — salin sekarang, token ini tidak ditampilkan lagi. "
-                "Di server UPT: scripts/node-register --central <alamat pusat> --upt %(code)s --token <token>."
+                "Di server UPT: scripts/node-register --central %(central)s --upt %(code)s --token %(token)s"
             )
-            % {"code": upt.code, "user": user.get_username(), "token": token},
+            % {
+                "code": upt.code,
+                "user": user.get_username(),
+                "token": token,
+                # The address this admin was reached at: central's, as the lapas will reach it.
+                "central": request.build_absolute_uri("/").rstrip("/"),
+            },
             messages.WARNING,
         )
 

@@ -153,6 +153,8 @@ def test_the_admin_action_is_the_admins_alone_and_shows_the_token(world, client_
     assert ApiToken.objects.filter(user__username="node-lp3301").count() == 1
     assert "tidak ditampilkan lagi" in page
     assert "Terbitkan kredensial node" in page
+    # The command to run at the lapas, ready to copy: central's own address and the token just issued.
+    assert "scripts/node-register --central http://testserver --upt LP3301 --token " in page
 
 
 def test_central_refuses_the_register_of_a_node_upt_and_keeps_its_reports(world, client_for):
