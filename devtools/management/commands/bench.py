@@ -1,6 +1,7 @@
-"""``python manage.py bench [--runs N] [--only full,all,daily,receive,pages]``: the national-scale benchmarks
+"""``python manage.py bench [--runs N] [--only first,full,all,daily,receive,pages]``: the national-scale benchmarks
 (``devtools.national.bench``) over the dataset of ``seed_national``. Prints a table and writes JSON
-into ``bench-results/``. Consolidation runs are real and committed: use a database set aside for it."""
+into ``bench-results/``. Consolidation runs are real and committed: use a database set aside for it (``first``
+empties its national register each repetition)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from devtools.national.bench import BenchError, NationalBench, format_table, write_results
 
-SCENARIOS = ("receive", "full", "all", "daily", "pages")
+SCENARIOS = ("receive", "first", "full", "all", "daily", "pages")
 
 
 class Command(BaseCommand):
