@@ -18,7 +18,10 @@ same staged rows and the same register, just before the run:
   the staging ones, then one plain ``INSERT … SELECT … ON CONFLICT DO UPDATE`` per record type from them into
   the empty register, its foreign-key checks fired, rolled back.
 - *typical daily run*: every UPT changes ≈1 % of its people and ≈0.5 % of its movements and remissions
-  and sends the **delta** package the builder plans.
+  and sends the **delta** package the builder plans. With ``history_days`` the bench first lives that many
+  days of such rounds, one a day, and then measures each repetition on a day of its own: central's daily
+  snapshot is carried forward from the day before, the daily checks compare with it and transfers out wait
+  for days to pass, so a daily run after weeks differs from a rerun on the same day.
 - *receiving a 5,000-row package*; *peak memory* of the process during each run (Linux VmHWM, reset
   before the run); *server time and queries* of the dashboards and exports at national scale.
 
@@ -38,9 +41,11 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -196,8 +201,10 @@ def _upsert_statements(*, sources: dict, where: str, filtered: bool) -> list[str
 
 
 class NationalBench:
-    def __init__(self, *, runs: int, say: Callable[[str], None], kanwil: str | None = None):
+    def __init__(self, *, runs: int, say: Callable[[str], None], kanwil: str | None = None, history_days: int = 0):
         self.runs = runs
+        self.history_days = history_days
+        self.shift = timedelta(0)  # how far the simulated days are ahead of the real clock (see ``_days``)
         self.say = say
         self.results: dict[str, Scenario] = {}
         self.round = 0
@@ -474,9 +481,21 @@ class NationalBench:
             )
             self._say_steps(result)
 
-    def national(self, key: str, label: str, *, people: float, records: float, full: bool, filtered: bool | None):
+    def national(
+        self,
+        key: str,
+        label: str,
+        *,
+        people: float,
+        records: float,
+        full: bool,
+        filtered: bool | None,
+        new_days: bool = False,
+    ):
         scenario = self.results.setdefault(key, Scenario(label))
         for i in range(self.runs):
+            if new_days:
+                self._next_day()
             changed = self.change(people, records)
             send_seconds, rows = self.send_all(full=full)
             self._vacuum()
@@ -491,15 +510,53 @@ class NationalBench:
                 baseline_statements_seconds=base_statements,
             )
             result["ratio"] = result["seconds"] / base if base else None
+            result["day"] = timezone.localdate().isoformat()
             scenario.runs.append(result)
             self.say(
-                f"  {label} #{i + 1}: {rows:,} baris dikirim ({changed:,} berubah) dalam {send_seconds:.1f} s; "
+                f"  {label} #{i + 1} ({result['day']}): {rows:,} baris dikirim ({changed:,} berubah) "
+                f"dalam {send_seconds:.1f} s; "
                 f"konsolidasi {result['seconds']:.2f} s"
                 + (f", SQL polos {base:.2f} s, rasio {result['ratio']:.2f}×" if base else "")
                 + (f", memori puncak {result['peak_mib']:.0f} MiB" if result["peak_mib"] else "")
                 + f" (beban mesin {result['load']:.1f})"
             )
             self._say_steps(result)
+
+    # --- days passing -------------------------------------------------------------------------------
+    @contextmanager
+    def _days(self):
+        """Simulated days, the system clock untouched: every service reads the time through
+        ``django.utils.timezone.now`` (the run's snapshot date, a package's generation and receipt, a
+        register row's ``auto_now``), and the SQL of a run reads no clock, so moving that one function by
+        ``self.shift`` makes the day real for all of them. Starts the day after the last run's day."""
+        real_now = timezone.now
+        last = ConsolidationRun.objects.order_by("-snapshot_date").values_list("snapshot_date", flat=True).first()
+        ahead = (last - timezone.localdate()).days if last else 0
+        self.shift = timedelta(days=max(ahead, 0))
+        with mock.patch.object(timezone, "now", lambda: real_now() + self.shift):
+            yield
+        self.shift = timedelta(0)
+
+    def _next_day(self) -> None:
+        self.shift += timedelta(days=1)
+
+    def history(self) -> None:
+        """``history_days`` daily rounds, one a day (each UPT's delta, then the run), each day's run time
+        printed so that the trend with history shows."""
+        scenario = self.results.setdefault("history", Scenario("Riwayat harian sebelum pengukuran"))
+        for i in range(self.history_days):
+            self._next_day()
+            changed = self.change(0.01, 0.005)
+            send_seconds, rows = self.send_all(full=False)
+            self._vacuum()
+            result = self.consolidate()
+            result.update(day=timezone.localdate().isoformat(), send_seconds=send_seconds, rows_sent=rows,
+                          rows_changed=changed)  # fmt: skip
+            scenario.runs.append(result)
+            self.say(
+                f"  hari {i + 1}/{self.history_days} ({result['day']}): {rows:,} baris dikirim dalam "
+                f"{send_seconds:.1f} s; konsolidasi {result['seconds']:.2f} s (beban mesin {result['load']:.1f})"
+            )
 
     def receive(self) -> None:
         """A package of about 5,000 rows: the full package of the unit whose package is closest to it."""
@@ -596,7 +653,14 @@ class NationalBench:
             self.say("Konsolidasi nasional, semua baris berubah…")
             self.national("all", "Konsolidasi nasional, semua baris berubah",
                           people=1.0, records=1.0, full=True, filtered=False)  # fmt: skip
-        if wanted("daily"):
+        if wanted("daily") and self.history_days:
+            with self._days():
+                self.say(f"Riwayat {self.history_days} hari (delta setiap UPT dan konsolidasi, sehari sekali)…")
+                self.history()
+                self.say("Konsolidasi harian setelah riwayat, setiap putaran hari baru…")
+                self.national("daily", "Konsolidasi harian, delta setiap UPT",
+                              people=0.01, records=0.005, full=False, filtered=None, new_days=True)  # fmt: skip
+        elif wanted("daily"):
             self.say("Konsolidasi harian (delta dari setiap UPT)…")
             self.national("daily", "Konsolidasi harian, delta setiap UPT",
                           people=0.01, records=0.005, full=False, filtered=None)  # fmt: skip
@@ -625,6 +689,7 @@ class NationalBench:
                 "remissions": Remission.objects.count(),
             },
             "runs": self.runs,
+            "history_days": self.history_days,
             "total_seconds": round(total_seconds, 1),
             "scenarios": {key: {"label": s.name, "runs": s.runs} for key, s in self.results.items()},
             "summary": self.summary_rows(),
