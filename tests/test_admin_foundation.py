@@ -74,6 +74,7 @@ def test_admin_manages_upts(client_for, world):
             "kanwil": world.kanwil_x.pk,
             "city": "Banyumas",
             "capacity": 200,
+            "hosting": "hosted",  # the form's choice since the node mode (a UPT hosted at central)
             "is_active": "on",
         },
     )
