@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 from celery import schedules
 from django.conf import settings
 from django.db import transaction
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from django_celery_beat.models import PeriodicTask
+
+from central.services.schedule import periodic_task_seed
 
 log = logging.getLogger(__name__)
 
@@ -29,34 +31,10 @@ DAILY_TASK_DESCRIPTION = (
 )
 
 
-def _periodic_task_seed(*, task: str, name: str, description: str, at: time) -> PeriodicTask | None:
-    """Create the periodic task ``task`` at ``at`` (WIB) unless one runs it already; returns it when created.
-
-    Runs after every ``migrate``: a new database gets the task, and a deleted one comes back, so a scheduled
-    job is never lost by accident (switching it off is the *Aktif* (enabled) box). An existing task is never
-    touched, whatever the settings say now: after the first migrate the admin owns the schedule. Matched by
-    task rather than by name, so renaming the row in the admin does not make a second one.
-    """
-    if PeriodicTask.objects.filter(task=task).exists():
-        return None
-    # A crontab row of its own: editing it in the admin must not move another task that shares the time.
-    crontab = CrontabSchedule.objects.create(
-        minute=str(at.minute),
-        hour=str(at.hour),
-        day_of_month="*",
-        month_of_year="*",
-        day_of_week="*",
-        timezone=ZoneInfo(settings.TIME_ZONE),
-    )
-    created = PeriodicTask.objects.create(name=name, task=task, crontab=crontab, description=description)
-    log.info("%s scheduled at %s %s.", name, at.strftime("%H:%M"), crontab.timezone)
-    return created
-
-
 @transaction.atomic
 def daily_schedule_seed(*, at: time) -> PeriodicTask | None:
     """The daily consolidation, at ``CONSOLIDATION_TIME`` for a new database."""
-    return _periodic_task_seed(task=DAILY_TASK, name=DAILY_TASK_NAME, description=DAILY_TASK_DESCRIPTION, at=at)
+    return periodic_task_seed(task=DAILY_TASK, name=DAILY_TASK_NAME, description=DAILY_TASK_DESCRIPTION, at=at)
 
 
 PURGE_TASK = "central.tasks.staging_purge_task"
@@ -72,7 +50,7 @@ PURGE_TASK_DESCRIPTION = (
 def purge_schedule_seed(*, at: time) -> PeriodicTask | None:
     """The nightly staging purge, at ``STAGING_PURGE_TIME`` for a new database; ``CELERY_BEAT_SCHEDULE`` stays
     empty, so it is seeded like the daily consolidation."""
-    return _periodic_task_seed(task=PURGE_TASK, name=PURGE_TASK_NAME, description=PURGE_TASK_DESCRIPTION, at=at)
+    return periodic_task_seed(task=PURGE_TASK, name=PURGE_TASK_NAME, description=PURGE_TASK_DESCRIPTION, at=at)
 
 
 def crontab_earliest_before_deadline(*, minute: str, hour: str, timezone: tzinfo | str) -> time | None:

@@ -3,16 +3,12 @@
 
 from __future__ import annotations
 
-import logging
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
 from django.db import transaction
-from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+from django_celery_beat.models import PeriodicTask
 
+from central.services.schedule import periodic_task_seed
 from upt.node.sync import feedback_schedule_seed
-
-log = logging.getLogger(__name__)
 
 RETRY_TASK = "upt.deliver_outbox"
 RETRY_TASK_NAME = "kirim-outbox"
@@ -31,30 +27,11 @@ SEND_TASK_DESCRIPTION = (
 @transaction.atomic
 def node_schedule_seed() -> list[PeriodicTask]:
     """Create the node's periodic tasks that do not exist yet; never touches one that does."""
-    created = []
-    if not PeriodicTask.objects.filter(task=RETRY_TASK).exists():
-        every, _new = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.MINUTES)
-        created.append(
-            PeriodicTask.objects.create(
-                name=RETRY_TASK_NAME, task=RETRY_TASK, interval=every, description=RETRY_TASK_DESCRIPTION
-            )
-        )
+    seeded = [
+        periodic_task_seed(task=RETRY_TASK, name=RETRY_TASK_NAME, description=RETRY_TASK_DESCRIPTION, every_minutes=1)
+    ]
     at = settings.SDP_NODE_SEND_TIME
-    if at is not None and not PeriodicTask.objects.filter(task=SEND_TASK).exists():
-        crontab = CrontabSchedule.objects.create(
-            minute=str(at.minute),
-            hour=str(at.hour),
-            day_of_month="*",
-            month_of_year="*",
-            day_of_week="*",
-            timezone=ZoneInfo(settings.TIME_ZONE),
-        )
-        created.append(
-            PeriodicTask.objects.create(
-                name=SEND_TASK_NAME, task=SEND_TASK, crontab=crontab, description=SEND_TASK_DESCRIPTION
-            )
-        )
-    for task in created:
-        log.info("%s scheduled.", task.name)
+    if at is not None:
+        seeded.append(periodic_task_seed(task=SEND_TASK, name=SEND_TASK_NAME, description=SEND_TASK_DESCRIPTION, at=at))
     feedback_schedule_seed()  # central's feedback every 15 minutes (upt.node.sync)
-    return created
+    return [task for task in seeded if task is not None]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from central.models import Upt
+from central.services.schedule import periodic_task_seed
 from upt.node.client import CentralClient, CentralUnreachable
 from upt.node.records import CentralFeedback
 from upt.node.reference import reference_sync
@@ -77,16 +78,10 @@ FEEDBACK_TASK_DESCRIPTION = (
 @transaction.atomic
 def feedback_schedule_seed() -> bool:
     """Create the node's 15-minute feedback task if it does not exist (never touches one that does)."""
-    from django_celery_beat.models import IntervalSchedule, PeriodicTask
-
-    if PeriodicTask.objects.filter(task=FEEDBACK_TASK).exists():
-        return False
-    every, _new = IntervalSchedule.objects.get_or_create(every=15, period=IntervalSchedule.MINUTES)
-    PeriodicTask.objects.create(
-        name=FEEDBACK_TASK_NAME, task=FEEDBACK_TASK, interval=every, description=FEEDBACK_TASK_DESCRIPTION
+    created = periodic_task_seed(
+        task=FEEDBACK_TASK, name=FEEDBACK_TASK_NAME, description=FEEDBACK_TASK_DESCRIPTION, every_minutes=15
     )
-    log.info("%s scheduled.", FEEDBACK_TASK_NAME)
-    return True
+    return created is not None
 
 
 def feedback_sync_soon() -> None:
