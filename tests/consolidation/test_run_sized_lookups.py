@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from central.models import Conflict, ConsolidationRun, NationalMovement, NationalPerson, PersonIdentity, RowIssue
 from central.services.consolidation import engine
+from central.validation import issue_statements
 from tests.consolidation.helpers import consolidate, movement_values, package, person_values, today
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,38 @@ def test_a_duplicate_uid_is_one_within_the_package_not_with_an_earlier_package(w
     flagged = set(RowIssue.objects.filter(submission=sub, rule="M_DUPLICATE_UID").values_list("record_key", flat=True))
     assert flagged == {str(twin["uid"])}
     assert NationalMovement.objects.get(uid=admission["uid"]).document_number == "SP/1/2025-rev"
+
+
+@pytest.mark.parametrize("small", [True, False], ids=["small run: row by row", "large run: grouped"])
+def test_duplicate_keys_are_found_alike_in_a_small_and_a_large_run(world, monkeypatch, small):
+    """A small run looks each row's key up through the index, a large one (a full national round) groups the
+    run's keys once; both flag the same rows, and neither a key seen in an earlier package."""
+    # The planner's estimate of staging decides which: huge makes any run small, none makes it large.
+    monkeypatch.setattr(engine.ConsolidationEngine, "estimated_rows", lambda self, table: 1e12 if small else None)
+    admission = movement_values("A/1")
+    package(world.upt_a, persons=[person_values("A/1"), person_values("A/2")], movements=[admission])
+    consolidate(world.central)
+    twin = movement_values("A/1", kind="TEMPORARY_EXIT", exit_reason="BEROBAT", date=today() - D(days=3))
+    people = [person_values("A/1", address="Blok C"), person_values("A/3"), person_values("A/3", full_name="X")]
+    sub = package(
+        world.upt_a, kind="delta", persons=people, movements=[{**admission, "document_number": "R"}, twin, {**twin}]
+    )
+    written = []
+
+    def statements(q, rules):
+        made = issue_statements(q, rules)
+        written.extend(sql for sql, _codes in made)
+        return made
+
+    monkeypatch.setattr(engine, "issue_statements", statements)
+    consolidate(world.central)
+    sql = " ".join(written)
+    assert ("HAVING COUNT(*) > 1" in sql) is not small
+    assert ("x.id <> s.id" in sql) is small
+    duplicates = RowIssue.objects.filter(submission=sub, rule__in=["P_DUPLICATE_REG", "M_DUPLICATE_UID"])
+    flagged = set(duplicates.values_list("rule_id", "record_key"))
+    assert flagged == {("P_DUPLICATE_REG", "A/3"), ("M_DUPLICATE_UID", str(twin["uid"]))}
+    assert duplicates.count() == 4  # both rows of each pair
 
 
 # --- the register: renumbering and reappearances -----------------------------------------------------------

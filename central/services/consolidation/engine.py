@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -279,6 +279,7 @@ class ConsolidationEngine:
         if known is not None and run_rows * SMALL_RUN_SHARE < known:
             self.prefer_index_joins(True)
             self._index_joins = True
+            self.q = replace(self.q, small_run=True)
 
     def refresh_statistics(self, table: str, written: int) -> None:
         """Analyse ``table`` after a step wrote a large share of it. The planner otherwise keeps the
