@@ -204,6 +204,8 @@ class NationalBench:
     def __init__(self, *, runs: int, say: Callable[[str], None], kanwil: str | None = None, history_days: int = 0):
         self.runs = runs
         self.history_days = history_days
+        # Taken as the bench starts: the code it imported. The tree may move on during a long invocation.
+        self.code = code_version()
         self.shift = timedelta(0)  # how far the simulated days are ahead of the real clock (see ``_days``)
         self.say = say
         self.results: dict[str, Scenario] = {}
@@ -675,7 +677,7 @@ class NationalBench:
             server = cursor.fetchone()[0]
         return {
             "when": datetime.now(tz=timezone.get_current_timezone()).isoformat(timespec="seconds"),
-            "code": code_version(),
+            "code": self.code,
             "machine": {
                 "cpus": os.cpu_count(),
                 "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
