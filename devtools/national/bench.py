@@ -440,7 +440,11 @@ class NationalBench:
 
     # --- scenarios ------------------------------------------------------------------------------------
     def ensure_register(self) -> None:
-        if NationalPerson.objects.exists() and not Submission.objects.filter(state=SubmissionState.RECEIVED).exists():
+        waiting = Submission.objects.filter(state=SubmissionState.RECEIVED).exists()
+        if NationalPerson.objects.exists():
+            if waiting:  # packages an earlier bench_peak stored: a run takes them, nothing is sent again
+                self.say("Paket menunggu dari pengukuran sebelumnya: dikonsolidasi dulu…")
+                self._say_steps(self.consolidate())
             return
         self.say("Register nasional kosong: kiriman lengkap pertama dari semua UPT dan konsolidasi awal…")
         send_seconds, rows = self.send_all(full=True)

@@ -4,7 +4,8 @@ server at once while report readers browse the dashboards.
 Between 08.00 and 10.00 WIB the 531 UPTs send their day. This puts all of them on the server in one burst —
 a harder case than two hours of arrivals — over loopback HTTP, the way a UPT node's outbox or a script
 would: ``POST /api/v1/submissions/`` with the operator's token, gzip-compressed. Readers at central and in a
-Kanwil open the dashboards, the compliance page and the report API in a loop with a pause between pages.
+Kanwil open the dashboards, the compliance page and the report API in a loop with a pause between pages
+(5 s by default, a person reading a dashboard), arriving spread over the first pause.
 
 The server is gunicorn started as README's production section runs it (``operations/gunicorn.py``, ``DEBUG``
 off, static files collected), on the national dataset of ``seed_national`` with its register loaded. Two
@@ -230,8 +231,9 @@ class MorningPeak:
             )
             record("POST submissions (full)" if full else "POST submissions (delta)", status, began)
 
-        def read(cookie: str, pages: list[str]) -> None:
+        def read(cookie: str, pages: list[str], first_after: float) -> None:
             n = 0
+            senders_done.wait(first_after)
             while not senders_done.is_set():
                 page = pages[n % len(pages)]
                 began = time.monotonic()
@@ -242,7 +244,12 @@ class MorningPeak:
                 n += 1
                 senders_done.wait(self.think)
 
-        readers = [threading.Thread(target=read, args=reader, daemon=True) for reader in self.cookies]
+        # Readers arrive spread over one pause, as people do, not all in the same millisecond: 50 first
+        # pages at once put every sender of the first seconds behind a queue no morning has.
+        readers = [
+            threading.Thread(target=read, args=(*reader, n * self.think / len(self.cookies)), daemon=True)
+            for n, reader in enumerate(self.cookies)
+        ]
         for thread in readers:
             thread.start()
         with ThreadPoolExecutor(max_workers=self.senders) as pool:

@@ -23,9 +23,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--senders", type=int, default=32, help="koneksi pengirim serentak (bawaan 32)")
+        parser.add_argument("--senders", type=int, default=8, help="koneksi pengirim serentak (bawaan 8)")
         parser.add_argument("--readers", type=int, default=50, help="pembaca laporan serentak (bawaan 50)")
-        parser.add_argument("--think", type=float, default=1.0, help="jeda pembaca antarhalaman, detik (bawaan 1)")
+        parser.add_argument(
+            "--think",
+            type=float,
+            default=5.0,
+            help="jeda pembaca antarhalaman, detik (bawaan 5); pembaca mulai tersebar selama satu jeda",
+        )
         parser.add_argument("--kanwil", help="hanya UPT satu Kanwil (kode provinsi): putaran sebagian, lebih cepat")
         parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "bench-results"))
 
