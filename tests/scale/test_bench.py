@@ -7,7 +7,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from central.models import ConsolidationRun, NationalPerson
+from central.models import ConsolidationRun, NationalPerson, Submission, SubmissionState
+from devtools.national.bench import NationalBench
 from upt.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +54,18 @@ def test_a_later_invocation_still_changes_every_row(small_country, tmp_path):
         call_command("bench", "--runs", "1", "--only", "all", "--kanwil", "75", "--out", str(tmp_path))
         run = json.loads((tmp_path / "latest.json").read_text())["scenarios"]["all"]["runs"][0]
         assert run["rows_written"] == run["rows_sent"] == run["rows_changed"]
+
+
+def test_packages_left_waiting_are_consolidated_not_sent_again(small_country, tmp_path):
+    """A bench_peak stores packages that no run takes; the next bench consolidates them with the register it
+    finds instead of sending every unit's full package again (minutes on the national dataset)."""
+    call_command("bench", "--runs", "1", "--only", "daily", "--kanwil", "75", "--out", str(tmp_path))
+    bench = NationalBench(runs=1, say=lambda _line: None, kanwil="75")
+    bench.change(0.01, 0.005)
+    bench.send_all(full=False)
+    sent = Submission.objects.count()
+    runs = ConsolidationRun.objects.filter(state="succeeded").count()
+    bench.ensure_register()
+    assert Submission.objects.count() == sent  # nothing sent again
+    assert not Submission.objects.filter(state=SubmissionState.RECEIVED).exists()
+    assert ConsolidationRun.objects.filter(state="succeeded").count() == runs + 1
