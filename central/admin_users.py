@@ -1,6 +1,6 @@
 """The admin site's branding and the user admin, where the admin assigns each person's role and unit."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from central.admin_base import AdminOnlyMixin
+from central.mode import is_node, node_upt_code
 from central.models import AuditAction, Kanwil, Upt
 from central.roles import Role
 from central.selectors.roles import user_kanwils, user_role, user_upts
@@ -50,11 +51,20 @@ class RoleFormMixin(SanitizedInputMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if is_node():
+            # A node serves one UPT: its people operate that UPT. Monitoring a Kanwil and central's work
+            # happen at central, so a node offers neither role nor any other unit.
+            role_field = cast(forms.ChoiceField, self.fields["sdp_role"])
+            upt_field = cast(forms.ModelMultipleChoiceField, self.fields["sdp_upts"])
+            role_field.choices = [("", _("— tanpa peran —")), (Role.OPERATOR.value, Role.OPERATOR.label)]
+            upt_field.queryset = Upt.objects.filter(code=node_upt_code())
+            del self.fields["sdp_kanwils"]
         if self.instance.pk:
             role = user_role(user=self.instance)
             self.fields["sdp_role"].initial = role.value if role else ""
             self.fields["sdp_upts"].initial = list(user_upts(user=self.instance))
-            self.fields["sdp_kanwils"].initial = list(user_kanwils(user=self.instance))
+            if "sdp_kanwils" in self.fields:
+                self.fields["sdp_kanwils"].initial = list(user_kanwils(user=self.instance))
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -91,6 +101,16 @@ class SdpUserAdmin(AdminOnlyMixin, UserAdmin):
         (_("Tanggal penting"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if not is_node():
+            return fieldsets
+        # The form has no Kanwil field at a node (see RoleFormMixin).
+        return [
+            (name, {**options, "fields": tuple(f for f in options["fields"] if f != "sdp_kanwils")})
+            for name, options in fieldsets
+        ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")

@@ -36,5 +36,13 @@ def test_the_node_admin_shows_what_a_node_serves(browser, live_server, world, se
                 assert "Pengguna" not in content
             missing = page.goto(f"{live_server.url}/admin/central/submission/")
             assert missing is not None and missing.status == 404
+            if who is world.admin:
+                # A node's people operate its UPT: the user form offers that role and that UPT alone.
+                page.goto(f"{live_server.url}/admin/auth/user/{world.operator_a.pk}/change/")
+                roles = page.locator("#id_sdp_role option").all_inner_texts()
+                assert roles == ["— tanpa peran —", "Operator UPT"], roles
+                assert page.locator("#id_sdp_kanwils").count() == 0
+                page.locator("#id_sdp_role").scroll_into_view_if_needed()
+                page.screenshot(path=str(ARTIFACTS / "node-admin-user.png"))
         finally:
             context.close()

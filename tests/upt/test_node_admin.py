@@ -127,3 +127,34 @@ def test_central_admin_still_lists_its_models(world, client_for):
 def test_a_no_role_user_gets_nothing_in_the_node_admin(node, client_for):
     stranger = UserFactory(username="tamu", is_staff=True)
     assert _index_models(client_for(stranger)) == set()
+
+
+def test_a_node_gives_its_people_the_operator_role_for_its_own_upt_only(node, world, client_for):
+    """Monitoring a Kanwil and central's work happen at central: the node's user form offers no such role,
+    no other UPT and no Kanwil, and a forged choice is refused with the form's message, nothing saved."""
+    client = client_for(world.admin)
+    person = UserFactory(username="petugas_baru", is_staff=True)
+    url = reverse("admin:auth_user_change", args=[person.pk])
+    form = client.get(url).context["adminform"].form
+    assert [value for value, _label in form.fields["sdp_role"].choices] == ["", Role.OPERATOR.value]
+    assert list(form.fields["sdp_upts"].queryset) == [world.upt_a]
+    assert "sdp_kanwils" not in form.fields
+    base = {"username": "petugas_baru", "is_active": "on", "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"}
+    for forged in (
+        {"sdp_role": Role.CENTRAL.value},
+        {"sdp_role": Role.KANWIL.value, "sdp_kanwils": [world.upt_a.kanwil.pk]},
+        {"sdp_role": Role.OPERATOR.value, "sdp_upts": [world.upt_b.pk]},
+    ):
+        response = client.post(url, {**base, **forged})
+        assert response.status_code == 200 and response.context["adminform"].form.errors
+        assert user_role(user=person) is None
+    response = client.post(url, {**base, "sdp_role": Role.OPERATOR.value, "sdp_upts": [world.upt_a.pk]})
+    assert response.status_code == 302
+    assert user_role(user=person) is Role.OPERATOR and list(user_upts(user=person)) == [world.upt_a]
+
+
+def test_central_offers_every_role_and_unit(world, client_for):
+    form = client_for(world.admin).get(reverse("admin:auth_user_change", args=[world.operator_a.pk]))
+    fields = form.context["adminform"].form.fields
+    assert {value for value, _label in fields["sdp_role"].choices} == {"", *Role.values}
+    assert fields["sdp_upts"].queryset.count() > 1 and "sdp_kanwils" in fields
