@@ -244,8 +244,64 @@ def _recover_stale_pid_file(var_dir: Path) -> None:
         (socket_dir(var_dir) / f".s.PGSQL.{PORT}.lock").unlink(missing_ok=True)
 
 
+# --- the server's settings, sized from the machine --------------------------------------------------------
+TUNING_FILE = "sdp.conf"
+_MIB = 1024 * 1024
+
+
+def machine_memory() -> int:
+    """Bytes of memory this server may use: the machine's, or its container's limit when that is lower."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for limit_file in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        with contextlib.suppress(OSError, ValueError):
+            memory = min(memory, int(Path(limit_file).read_text().strip()))
+    return memory
+
+
+def tuned_settings(memory: int) -> dict[str, str]:
+    """PostgreSQL's stock settings are sized for a machine of 1 GB shared with other programs: 128 MB of
+    shared buffers holds a tenth of the national register, so every upsert of a run reads and writes its
+    pages through the kernel, and a checkpoint every 1 GB of WAL interrupts a full run several times. These
+    are the usual starting points for a dedicated server (a quarter of memory for shared buffers, the kernel's
+    cache counted as half), bounded so that a small UPT node keeps the stock floor and a large server does
+    not give PostgreSQL more than it can use; docs/ARCHITECTURE.md, "The engine's settings", gives the
+    figures they changed. JIT is off: its compile time (100–300 ms) costs the short report queries more
+    than it saves, and a consolidation run turns it off for itself anyway."""
+
+    def mib(value: int, low: int, high: int) -> str:
+        return f"{max(low, min(high, value // _MIB))}MB"
+
+    return {
+        "shared_buffers": mib(memory // 4, 128, 8192),
+        "effective_cache_size": mib(memory // 2, 512, 65536),
+        "work_mem": mib(memory // 512, 4, 32),
+        "maintenance_work_mem": mib(memory // 16, 64, 1024),
+        "max_wal_size": mib(memory // 4, 1024, 4096),
+        "min_wal_size": "256MB",
+        "checkpoint_timeout": "15min",
+        "jit": "off",
+    }
+
+
+def _write_tuning(data: Path) -> None:
+    """Written at every start (the machine's memory may have changed), in a file of its own that
+    ``postgresql.conf`` includes last: a setting given with ``ALTER SYSTEM`` still wins over it."""
+    lines = ["# Written by SDP at every start (operations/embedded.py, tuned_settings); ALTER SYSTEM overrides it."]
+    lines += [f"{name} = '{value}'" for name, value in tuned_settings(machine_memory()).items()]
+    (data / TUNING_FILE).write_text("\n".join(lines) + "\n")
+    conf = data / "postgresql.conf"
+    include = f"include_if_exists = '{TUNING_FILE}'"
+    if include not in conf.read_text():
+        with conf.open("a") as handle:
+            handle.write(f"\n{include}\n")
+    if _as_root():  # the server's user reads it; its folder keeps the 0700 PostgreSQL insists on
+        entry = pwd.getpwnam(SYSTEM_USER)
+        os.chown(data / TUNING_FILE, entry.pw_uid, entry.pw_gid)
+
+
 def pg_start(var_dir: Path) -> None:
     data = pg_data_dir(var_dir)
+    _write_tuning(data)
     sockets = socket_dir(var_dir)
     sockets.mkdir(mode=0o700, parents=True, exist_ok=True)
     logs = log_dir(var_dir)

@@ -88,6 +88,46 @@ def test_the_server_opens_no_tcp_port(var_dir):
         assert conn.execute("SHOW listen_addresses").fetchone()[0] == ""
 
 
+GIB = 1024**3
+
+
+@pytest.mark.parametrize(
+    ("memory", "expected"),
+    [
+        # A small UPT node keeps PostgreSQL's floor; this project's 24 GiB machine; a large central server.
+        (2 * GIB, {"shared_buffers": "512MB", "effective_cache_size": "1024MB", "work_mem": "4MB",
+                   "maintenance_work_mem": "128MB", "max_wal_size": "1024MB"}),
+        (24 * GIB, {"shared_buffers": "6144MB", "effective_cache_size": "12288MB", "work_mem": "32MB",
+                    "maintenance_work_mem": "1024MB", "max_wal_size": "4096MB"}),
+        (256 * GIB, {"shared_buffers": "8192MB", "effective_cache_size": "65536MB", "work_mem": "32MB",
+                     "maintenance_work_mem": "1024MB", "max_wal_size": "4096MB"}),
+    ],
+)  # fmt: skip
+def test_the_servers_settings_are_sized_from_the_machines_memory(memory, expected):
+    settings = embedded.tuned_settings(memory)
+    assert {name: settings[name] for name in expected} == expected
+    assert settings["jit"] == "off"
+
+
+def test_the_running_server_uses_the_sized_settings_and_alter_system_still_wins(var_dir):
+    embedded.pg_ensure_running(var_dir)
+    want = embedded.tuned_settings(embedded.machine_memory())
+    with _connect(var_dir) as conn:
+        shown = conn.execute("SELECT setting::bigint * pg_size_bytes(coalesce(unit, '1')) FROM pg_settings "
+                             "WHERE name = 'shared_buffers'").fetchone()[0]  # fmt: skip
+        assert shown == int(want["shared_buffers"].removesuffix("MB")) * 1024 * 1024
+        assert conn.execute("SHOW jit").fetchone()[0] == "off"
+        assert conn.execute("SHOW checkpoint_timeout").fetchone()[0] == "15min"
+        conn.execute("ALTER SYSTEM SET work_mem = '7MB'")  # the administrator's own choice
+    embedded.pg_stop(var_dir)
+    embedded.pg_ensure_running(var_dir)  # the settings file is written again at every start
+    with _connect(var_dir) as conn:
+        assert conn.execute("SHOW work_mem").fetchone()[0] == "7MB"
+        assert conn.execute("SHOW jit").fetchone()[0] == "off"
+    conf = (embedded.pg_data_dir(var_dir) / "postgresql.conf").read_text()
+    assert conf.count(f"include_if_exists = '{embedded.TUNING_FILE}'") == 1  # included once, not per start
+
+
 def test_a_crashed_server_is_recovered_at_the_next_start(var_dir):
     embedded.pg_ensure_running(var_dir)
     server = _postgres_pids(var_dir)
