@@ -2,6 +2,7 @@
 submissions' final states and per-UPT results, and idempotency."""
 
 import json
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -240,3 +241,46 @@ def _wipe_register():
     PersonIdentity.objects.all().delete()
     RowIssue.objects.all().delete()
     RunUptResult.objects.all().delete()
+
+
+def _hot_updates(table: str) -> tuple[int, int]:
+    """(rows updated, of them heap-only) in this test's transaction, from PostgreSQL's own counters."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s", [table])
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (0, 0)
+
+
+def test_a_changed_cell_note_or_decree_rewrites_the_row_without_touching_its_indexes(world):
+    """A run's writes are heap-only (HOT) updates when what changed is not indexed: the register indexes
+    neither the run nor the package that wrote a row (central/models/register.py)."""
+    transfer, decree = uuid.uuid4(), uuid.uuid4()
+    package(
+        world.upt_a,
+        persons=[person_values("BI/1"), person_values("BI/2", nik="")],
+        movements=[movement_values("BI/1", uid=transfer, kind="TRANSFER_IN", other_upt_code=world.upt_b.code)],
+        remissions=[remission_values("BI/1", uid=decree)],
+    )
+    consolidate(world.central)
+    before = {
+        t: _hot_updates(t) for t in ("central_nationalperson", "central_nationalmovement", "central_nationalremission")
+    }
+    package(
+        world.upt_a,
+        persons=[person_values("BI/1", cell="9C"), person_values("BI/2", nik="", cell="7B")],
+        movements=[
+            movement_values("BI/1", uid=transfer, kind="TRANSFER_IN", other_upt_code=world.upt_b.code, note="Koreksi")
+        ],
+        remissions=[remission_values("BI/1", uid=decree, decree_number="SK-2/2026")],
+    )
+    run = consolidate(world.central)
+    assert run.rows_written == 4
+    after = {t: _hot_updates(t) for t in before}
+    changes = {t: (after[t][0] - before[t][0], after[t][1] - before[t][1]) for t in before}
+    assert changes == {
+        "central_nationalperson": (2, 2),
+        "central_nationalmovement": (1, 1),
+        "central_nationalremission": (1, 1),
+    }

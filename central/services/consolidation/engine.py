@@ -479,13 +479,25 @@ class ConsolidationEngine:
         insert_cols.extend(spec.insert_only)
         select_cols.extend(spec.insert_only.values())
         updates = [c for c in insert_cols if c not in ("upt_id", spec.key, "first_run_id", *spec.insert_only)]
-        self.outcome.rows_written += self.sql(
+        upsert = (
             f"INSERT INTO {spec.national} ({', '.join(insert_cols)}) "
             f"SELECT {', '.join(select_cols)} {self._picked(spec)} "
             f"ON CONFLICT (upt_id, {spec.key}) DO UPDATE SET "
             + ", ".join(f"{c} = excluded.{c}" for c in updates)
             + f" WHERE {spec.national}.content_hash <> excluded.content_hash"
         )
+        if spec.record_type in (PERSON, MOVEMENT):
+            # The rows this run wrote, for linkage and the transfer check to start from. Not found again by
+            # ``last_run_id``: an index on it (a value every write changes) would make every update write a
+            # new entry in every index of the row instead of a heap-only (HOT) update (docs/BENCHMARKS.md).
+            written = f"sdp_written_{spec.record_type}"
+            self.temp_table(written, "id bigint PRIMARY KEY")
+            self.outcome.rows_written += self.sql(
+                f"WITH w AS ({upsert} RETURNING {spec.national}.id) INSERT INTO {written} (id) SELECT id FROM w"
+            )
+            self.analyze(written)
+        else:
+            self.outcome.rows_written += self.sql(upsert)
         self.remove_gone(spec)
         self.refresh_statistics(spec.national, self.outcome.rows_written - written_before)
 
@@ -556,26 +568,31 @@ class ConsolidationEngine:
             self.prefer_index_joins(False)
             self._index_joins = False
         p, ident = self.t_person, self.t_identity
-        relinked = f"SELECT w.{{column}} FROM {p} w WHERE (w.last_run_id = %(run)s OR w.identity_id IS NULL)"
+        written = f"sdp_written_{PERSON}"
+        # The people linked again: those this run wrote, and any still without an identity.
+        relinked = (
+            f"SELECT w.{{column}} FROM {p} w JOIN {written} x ON x.id = w.id "
+            f"UNION SELECT w.{{column}} FROM {p} w WHERE w.identity_id IS NULL"
+        )
         # NIKs and name keys that more than one identity bears, among those of the people linked again
         # below (the only ones looked up in these tables): by the identity table's indexes, not by grouping
         # every identity in the country.
         self.temp_table("sdp_shared_nik", "nik varchar(32) PRIMARY KEY")
         self.sql(
             f"INSERT INTO sdp_shared_nik (nik) SELECT pi.nik FROM {ident} pi "
-            f"WHERE pi.nik IN ({relinked.format(column='nik')} AND w.nik <> '') "
+            f"WHERE pi.nik <> '' AND pi.nik IN ({relinked.format(column='nik')}) "
             f"GROUP BY pi.nik HAVING COUNT(*) > 1"
         )
         self.temp_table("sdp_shared_name", "name_key varchar(250) PRIMARY KEY")
         self.sql(
             f"INSERT INTO sdp_shared_name (name_key) SELECT pi.name_key FROM {ident} pi "
-            f"WHERE pi.name_key IN ({relinked.format(column='name_key')} AND w.name_key <> '') "
+            f"WHERE pi.name_key <> '' AND pi.name_key IN ({relinked.format(column='name_key')}) "
             f"GROUP BY pi.name_key HAVING COUNT(*) > 1"
         )
         # The identities the run's people had before this linkage: one a person leaves may have lost the
         # transfer in (or out) that matched its other records.
         if self.narrow_transfer_check:
-            self._transfer_people(f"SELECT w.identity_id FROM {p} w WHERE w.last_run_id = %(run)s")
+            self._transfer_people(f"SELECT w.identity_id FROM {p} w JOIN {written} x ON x.id = w.id")
         newest_before = self.fetch(f"SELECT COALESCE(MAX(id), 0) FROM {ident}")[0][0]
         self.temp_table(
             "sdp_link",
@@ -593,7 +610,8 @@ class ConsolidationEngine:
             f"AND NOT EXISTS (SELECT 1 FROM sdp_shared_name x WHERE x.name_key = n.name_key) THEN cur.id END "
             f"FROM (SELECT w.id, w.identity_id, w.name_key, "
             f"CASE WHEN {nik_plausible_sql('w')} THEN w.nik ELSE '' END AS nik "
-            f"FROM {p} w WHERE w.last_run_id = %(run)s OR w.identity_id IS NULL OFFSET 0) n "
+            f"FROM {p} w WHERE w.id IN (SELECT id FROM {written} UNION SELECT u.id FROM {p} u "
+            f"WHERE u.identity_id IS NULL) OFFSET 0) n "
             f"LEFT JOIN {ident} cur ON cur.id = n.identity_id"
         )
         # Indexed once filled: building an index over the rows costs less than keeping it up row by row.
@@ -702,13 +720,14 @@ class ConsolidationEngine:
             self.sql(f"INSERT INTO sdp_transfer_check (id) SELECT m.id FROM {m} m WHERE {window}")
             self.analyze("sdp_transfer_check")
             return
-        self._transfer_people(f"SELECT {self._transfer_in_identity('mi')} FROM {m} mi WHERE mi.last_run_id = %(run)s")
+        written = f"sdp_written_{MOVEMENT}"
+        self._transfer_people(f"SELECT {self._transfer_in_identity('mi')} FROM {m} mi JOIN {written} x ON x.id = mi.id")
         self.analyze("sdp_transfer_people")
         self.sql(
             f"INSERT INTO sdp_transfer_check (id) "
             f"SELECT m.id FROM {m} m WHERE m.kind = '{MovementKind.TRANSFER_OUT.value}' "
             f"AND {wait_start} < %(transfer_deadline)s AND {wait_start} >= %(due_start)s "
-            f"UNION SELECT m.id FROM {m} m WHERE m.last_run_id = %(run)s AND {window} "
+            f"UNION SELECT m.id FROM {m} m JOIN {written} x ON x.id = m.id WHERE {window} "
             f"UNION SELECT m.id FROM {p} p JOIN {m} m ON m.upt_id = p.upt_id AND m.person_reg_number = p.reg_number "
             f"WHERE p.identity_id IN (SELECT identity_id FROM sdp_transfer_people "
             f"UNION SELECT identity_id FROM sdp_touched) AND {window}",
@@ -727,9 +746,11 @@ class ConsolidationEngine:
 
     def find_conflicts(self) -> None:
         p, m = self.t_person, self.t_movement
+        # The identity's first holder, read with the columns the report needs (LATERAL): joined back to the
+        # register by id, the planner could hash the whole register to find a few thousand holders.
         first_held = (
-            f"SELECT x.id FROM {p} x WHERE x.identity_id = n.identity_id AND x.status IN {_HELD} "
-            f"ORDER BY x.admission_date, x.id LIMIT 1"
+            f"SELECT x.id, x.upt_id, x.admission_date FROM {p} x WHERE x.identity_id = n.identity_id "
+            f"AND x.status IN {_HELD} ORDER BY x.admission_date, x.id LIMIT 1"
         )
         # The same human held in two UPTs: every holder after the first (by admission) is reported.
         self._conflict_insert(
@@ -737,7 +758,7 @@ class ConsolidationEngine:
             f"SELECT n.identity_id, n.upt_id, f.upt_id AS other_upt_id, MIN(n.id) AS person_id, "
             f"MIN(f.id) AS other_person_id, {_NO_ID} AS movement_id, "
             f"{detail_sql('held_elsewhere', date='MIN(f.admission_date)')} AS detail "
-            f"FROM {p} n JOIN {p} f ON f.id = ({first_held}) "
+            f"FROM {p} n CROSS JOIN LATERAL ({first_held}) f "
             f"WHERE n.identity_id IN (SELECT identity_id FROM sdp_touched) AND n.status IN {_HELD} "
             f"AND f.upt_id <> n.upt_id GROUP BY n.identity_id, n.upt_id, f.upt_id",
         )
