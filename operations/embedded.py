@@ -264,7 +264,7 @@ def tuned_settings(memory: int) -> dict[str, str]:
     pages through the kernel, and a checkpoint every 1 GB of WAL interrupts a full run several times. These
     are the usual starting points for a dedicated server (a quarter of memory for shared buffers, the kernel's
     cache counted as half), bounded so that a small UPT node keeps the stock floor and a large server does
-    not give PostgreSQL more than it can use; docs/BENCHMARKS.md, "The engine's settings", gives
+    not give PostgreSQL more than it can use; docs/BENCHMARKS.md ("The engine's settings, and heap-only writes") gives
     what they changed. A random page costs 1.1 sequential ones, not 4: the register is read from memory
     (or an SSD), and at 4 the planner read all 300,000 identities to spare itself a few thousand index
     look-ups (100 ms against 34). JIT is off: its compile time (100–300 ms) costs the short report queries more
