@@ -43,27 +43,28 @@ class NationalPersonQuerySet(ScopedQuerySet["NationalPerson"]):
 # that every write changes (the run, the source package: a run finds the rows it wrote by their ids,
 # engine.merge), nor the UPT or the identity alone (the (UPT, key) and (identity, status) indexes lead with
 # them), and its pages are filled to 90 % (the migration's FILLFACTOR) to leave that room. The foreign keys
-# stay; nothing looks runs or packages up by them, and neither is ever deleted.
-_UNINDEXED = {"db_index": False}
+# stay (db_index=False below); nothing looks runs or packages up by them, and neither is ever deleted.
 
 
 class NationalPerson(PersonRecord):
     upt = models.ForeignKey(
-        Upt, on_delete=models.PROTECT, related_name="national_people", verbose_name=_("UPT"), **_UNINDEXED
+        Upt, on_delete=models.PROTECT, related_name="national_people", verbose_name=_("UPT"), db_index=False
     )
     uid = models.UUIDField(null=True, blank=True)
     name_key = models.CharField(max_length=250, blank=True)
     expiry_date = models.DateField(_("tanggal ekspirasi"), null=True, blank=True)
     detention_limit_date = models.DateField(_("batas penahanan"), null=True, blank=True)
     identity = models.ForeignKey(  # indexed by (identity, status)
-        PersonIdentity, on_delete=models.PROTECT, null=True, blank=True, related_name="records", **_UNINDEXED
+        PersonIdentity, on_delete=models.PROTECT, null=True, blank=True, related_name="records", db_index=False
     )
     content_hash = models.CharField(max_length=64)
     source_submission = models.ForeignKey(
-        "central.Submission", on_delete=models.PROTECT, related_name="+", verbose_name=_("dari kiriman"), **_UNINDEXED
+        "central.Submission", on_delete=models.PROTECT, related_name="+", verbose_name=_("dari kiriman"), db_index=False
     )
-    first_run = models.ForeignKey("central.ConsolidationRun", on_delete=models.PROTECT, related_name="+", **_UNINDEXED)
-    last_run = models.ForeignKey("central.ConsolidationRun", on_delete=models.PROTECT, related_name="+", **_UNINDEXED)
+    first_run = models.ForeignKey(
+        "central.ConsolidationRun", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    last_run = models.ForeignKey("central.ConsolidationRun", on_delete=models.PROTECT, related_name="+", db_index=False)
 
     objects = NationalPersonQuerySet.as_manager()
 
@@ -88,7 +89,7 @@ class NationalPerson(PersonRecord):
 
 
 class NationalMovement(models.Model):
-    upt = models.ForeignKey(Upt, on_delete=models.PROTECT, related_name="+", **_UNINDEXED)
+    upt = models.ForeignKey(Upt, on_delete=models.PROTECT, related_name="+", db_index=False)
     uid = models.UUIDField()
     person_reg_number = models.CharField(max_length=40)
     kind = models.CharField(_("jenis mutasi"), max_length=20, choices=MovementKind.choices)
@@ -101,7 +102,7 @@ class NationalMovement(models.Model):
     register_to = models.CharField(max_length=8, blank=True)
     note = models.CharField(max_length=255, blank=True)
     content_hash = models.CharField(max_length=64)
-    last_run = models.ForeignKey("central.ConsolidationRun", on_delete=models.PROTECT, related_name="+", **_UNINDEXED)
+    last_run = models.ForeignKey("central.ConsolidationRun", on_delete=models.PROTECT, related_name="+", db_index=False)
     # The WIB day of the run that first wrote this movement (never changed by later versions): a transfer
     # out waits for its transfer in from the later of its date and this day.
     received_on = models.DateField(_("diterima pusat"))
@@ -130,7 +131,7 @@ class NationalMovement(models.Model):
 
 
 class NationalRemission(models.Model):
-    upt = models.ForeignKey(Upt, on_delete=models.PROTECT, related_name="+", **_UNINDEXED)
+    upt = models.ForeignKey(Upt, on_delete=models.PROTECT, related_name="+", db_index=False)
     uid = models.UUIDField()
     person_reg_number = models.CharField(max_length=40)
     kind = models.CharField(_("jenis remisi"), max_length=8, choices=RemissionKind.choices)
@@ -138,7 +139,7 @@ class NationalRemission(models.Model):
     decree_number = models.CharField(_("nomor SK"), max_length=80, blank=True)
     decree_date = models.DateField(_("tanggal SK"), null=True, blank=True)
     content_hash = models.CharField(max_length=64)
-    last_run = models.ForeignKey("central.ConsolidationRun", on_delete=models.PROTECT, related_name="+", **_UNINDEXED)
+    last_run = models.ForeignKey("central.ConsolidationRun", on_delete=models.PROTECT, related_name="+", db_index=False)
 
     objects = ScopedQuerySet.as_manager()
 
