@@ -87,3 +87,18 @@ def test_a_new_number_already_held_by_another_person_is_not_taken_over(world):
     consolidate(world.central)
     assert NationalPerson.objects.filter(upt=world.upt_a, reg_number=OLD).exists()
     assert NationalPerson.objects.get(upt=world.upt_a, reg_number=NEW).pk == other_row.pk
+
+
+
+def test_a_new_number_whose_uid_another_row_of_the_run_bears_is_not_taken(world):
+    """The uid must name one row of the run: here the package still holds the old number beside the new one
+    with the same uid (only the new one is new to the register, and sorts first), so which is the person is
+    not known and nothing is renamed — the rows are written as the package has them."""
+    uid, old = uuid.uuid4(), "TII.0001/2026"
+    package(world.upt_a, persons=[detainee_values(old, uid=uid)])
+    consolidate(world.central)
+    before = NationalPerson.objects.get(upt=world.upt_a)
+    package(world.upt_a, persons=[detainee_values(old, uid=uid), person_values(NEW, uid=uid)])
+    consolidate(world.central)
+    assert NationalPerson.objects.get(upt=world.upt_a, reg_number=old).pk == before.pk
+    assert NationalPerson.objects.filter(upt=world.upt_a, reg_number=NEW).exclude(pk=before.pk).exists()

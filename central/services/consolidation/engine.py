@@ -414,14 +414,24 @@ class ConsolidationEngine:
             "sdp_renumbered",
             "upt_id bigint NOT NULL, old_reg varchar(40) NOT NULL, new_reg varchar(40) NOT NULL",
         )
-        # Only a number not yet in the UPT's register can be a new number (looked up by the register's key,
-        # ``OFFSET 0`` keeps that a step of its own): the register is searched by uid for those alone, never
-        # for every row of the run (an edit keeps its number).
+        # Only a number not yet in the UPT's register can be a new number: those rows' uids first (one
+        # anti-join by the register's key), then the uid's rows counted and the register searched by uid for
+        # those alone. Grouping every row of a full round by uid before looking its number up cost 1.3 s on
+        # a national round, which brings almost no new number (an edit keeps its number).
+        self.temp_table("sdp_new_number", "upt_id bigint NOT NULL, uid uuid NOT NULL")
+        if not self.sql(
+            f"INSERT INTO sdp_new_number (upt_id, uid) SELECT DISTINCT rs.upt_id, s.uid {self._picked(spec)} "
+            f"AND s.uid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {spec.national} o WHERE o.upt_id = rs.upt_id "
+            f"AND o.reg_number = s.reg_number)"
+        ):
+            return
+        self.analyze("sdp_new_number")
         renumbered = self.sql(
             f"INSERT INTO sdp_renumbered (upt_id, old_reg, new_reg) SELECT n.upt_id, n.reg_number, x.reg_number "
             f"FROM (SELECT x.upt_id, x.uid, x.reg_number "
             f"FROM (SELECT rs.upt_id, s.uid, MIN(s.reg_number) AS reg_number {self._picked(spec)} "
-            f"AND s.uid IS NOT NULL GROUP BY rs.upt_id, s.uid HAVING COUNT(*) = 1) x "
+            f"AND (rs.upt_id, s.uid) IN (SELECT upt_id, uid FROM sdp_new_number) "
+            f"GROUP BY rs.upt_id, s.uid HAVING COUNT(*) = 1) x "
             f"WHERE NOT EXISTS (SELECT 1 FROM {spec.national} o WHERE o.upt_id = x.upt_id "
             f"AND o.reg_number = x.reg_number) OFFSET 0) x "
             f"JOIN {spec.national} n ON n.upt_id = x.upt_id AND n.uid = x.uid "
