@@ -89,7 +89,6 @@ def test_a_new_number_already_held_by_another_person_is_not_taken_over(world):
     assert NationalPerson.objects.get(upt=world.upt_a, reg_number=NEW).pk == other_row.pk
 
 
-
 def test_a_new_number_whose_uid_another_row_of_the_run_bears_is_not_taken(world):
     """The uid must name one row of the run: here the package still holds the old number beside the new one
     with the same uid (only the new one is new to the register, and sorts first), so which is the person is
