@@ -496,8 +496,9 @@ class ConsolidationEngine:
             + ", ".join(f"{c} = excluded.{c}" for c in updates)
             + f" WHERE {spec.national}.content_hash <> excluded.content_hash"
         )
-        if spec.record_type in (PERSON, MOVEMENT):
-            # The rows this run wrote, for linkage and the transfer check to start from. Not found again by
+        if spec.record_type == PERSON or (spec.record_type == MOVEMENT and self.narrow_transfer_check):
+            # The rows this run wrote, for linkage and the transfer check to start from (a large run's check
+            # rereads the whole window: its movements' ids would be kept for nothing). Not found again by
             # ``last_run_id``: an index on it (a value every write changes) would make every update write a
             # new entry in every index of the row instead of a heap-only (HOT) update (docs/BENCHMARKS.md).
             written = f"sdp_written_{spec.record_type}"
