@@ -229,7 +229,7 @@ def expiry_passed_sql(alias: str = "s") -> str:
 
 def nik_plausible_sql(alias: str = "s") -> str:
     """A NIK that passes P_NIK_IMPLAUSIBLE: the only kind linkage links people by (DESIGN §1). The format is
-    matched once: the regular expression was half the cost of the whole check on a national round."""
+    matched once: matched three times, the regular expression was half the check's cost on a national round."""
     return f"(CASE WHEN ({alias}.nik ~ '{_NIK_16}') THEN {_nik_plausible_digits(alias)} ELSE false END)"
 
 
@@ -692,8 +692,8 @@ def issue_statements(q: SqlContext, rules: Iterable[Rule]) -> list[tuple[str, li
             detail = " ".join(f"WHEN '{r.code}' THEN ({r.detail(q)})" for r in simple)
             # Rows that break any rule first, each condition evaluated once per row; only those few are
             # then paired with the rules. Pairing every row with every rule (a CASE on the rule's code per
-            # pair) cost more than the conditions themselves: 2.1 s against 0.9 s for a national round's
-            # people (docs/BENCHMARKS.md). ``OFFSET 0`` keeps the filter a step of its own.
+            # pair) cost more than the conditions themselves: the people of a national round took 2.1 s,
+            # 1.3 s now (docs/BENCHMARKS.md). ``OFFSET 0`` keeps the filter a step of its own.
             broken = " OR ".join(f"({r.where(q)})" for r in simple)
             statements.append(
                 (
