@@ -218,6 +218,16 @@ def test_issue_detail_tells_the_operator_what_is_wrong(world):
     assert issue.rule.message == "Register tidak sesuai dengan lama pidana."
 
 
+def test_a_row_that_breaks_several_rules_gets_each_issue_once(world):
+    """The rules that read only the row are one statement: the rows that break any rule are found first,
+    then paired with the rules they break — every one of them, none twice, and none for the clean row."""
+    bad = person_values("BI/7", religion="JEDI", nik="12AB", register="B.IIb")
+    sub = package(world.upt_a, persons=[bad, person_values("BI/8", nik="")])
+    consolidate(world.central)
+    issues = list(RowIssue.objects.filter(submission=sub).values_list("record_key", "rule_id"))
+    assert sorted(issues) == [("BI/7", "P_CODE_OPTIONAL"), ("BI/7", "P_NIK_FORMAT"), ("BI/7", "P_REGISTER_SENTENCE")]
+
+
 def test_a_warning_keeps_the_row_and_counts_as_warned(world):
     sub = package(world.upt_a, persons=[person_values(religion="JEDI"), person_values("BI/2", religion="ISLAM")])
     consolidate(world.central)
