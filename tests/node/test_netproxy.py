@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -71,7 +72,18 @@ def test_pass_forwards_request_and_answer(proxy, target):
     status, answer = _post(proxy, "/paket/", b"a" * 100_000)
     assert (status, answer) == (200, b"stored 100000")
     assert target.received == [b"a" * 100_000]
-    assert proxy.stats.bytes_up > 100_000 and proxy.stats.bytes_down > 0
+    # Each pump counts a chunk after handing it on, so the client can hold the answer a moment before the
+    # proxy has counted it: wait (bounded) for the counters rather than read them at once.
+    assert _eventually(lambda: proxy.stats.bytes_up > 100_000 and proxy.stats.bytes_down > 0)
+
+
+def _eventually(condition, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def test_echo_over_raw_tcp_both_ways():
