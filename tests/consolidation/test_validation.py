@@ -312,6 +312,22 @@ NIK_CASES = [
     ("1104041705900001", "L", None),  # a district code retired when Bener Meriah was formed
     ("9101021705900001", "L", None),  # Merauke's code before Papua Selatan
     ("9201991705900001", "L", None),  # a retired regency: its districts are not checked
+    ("3301020005900001", "L", None),  # day 00
+    ("3301024005900001", "P", None),  # day 40: a woman's day 0
+    ("3301023205900001", "L", None),  # day 32
+    ("3301027205900001", "P", None),  # day 72: a woman's 32nd
+    ("3301024101900001", "P", date(1990, 1, 1)),
+    ("3301027101900001", "P", date(1990, 1, 31)),
+    ("3301027101900001", "P", date(1990, 1, 30)),  # another day of birth
+    ("3301026902000001", "P", date(2000, 2, 29)),
+    ("3301027002000001", "P", None),  # a woman's 30 February
+    ("3301021700900001", "L", None),  # month 00
+    ("3301021705910001", "L", date(1990, 5, 17)),  # another year of birth
+    ("3301021705900001", "L", date(1890, 5, 17)),  # the same two digits of another century
+    ("3301021705900001", "P", date(1990, 5, 17)),  # a man's NIK for a woman
+    ("330102170590000", "L", None),  # 15 digits
+    ("33010217059000011", "L", None),  # 17 digits
+    ("330102170590000١", "L", None),  # an Arabic-Indic digit
 ]
 
 
