@@ -143,6 +143,10 @@ class StagedMovement(StagedRow):
     register_from = models.CharField(max_length=8, blank=True)
     register_to = models.CharField(max_length=8, blank=True)
     note = models.CharField(max_length=255, blank=True)
+    # Derived at receipt from the package's own people (``central.services.inbox``), so that validation
+    # needs no join for a row whose person came with it. NULL on rows staged before these were kept.
+    person_in_package = models.BooleanField(null=True)
+    person_admission_date = models.DateField(null=True, blank=True)  # the latest among that person's rows
 
     class Meta:
         indexes = [models.Index(fields=["submission", "uid"])]
@@ -158,6 +162,7 @@ class StagedRemission(StagedRow):
     days = models.PositiveSmallIntegerField()
     decree_number = models.CharField(max_length=80, blank=True)
     decree_date = models.DateField(null=True, blank=True)
+    person_in_package = models.BooleanField(null=True)  # derived at receipt, as a movement's
 
     class Meta:
         indexes = [models.Index(fields=["submission", "uid"])]

@@ -271,13 +271,23 @@ PERSON_COLUMNS = (
     "expiry_date",
     "detention_limit_date",
 )
-MOVEMENT_COLUMNS = ("submission_id", "row_no", "content_hash", *pkg.MOVEMENT_FIELDS)
-REMISSION_COLUMNS = ("submission_id", "row_no", "content_hash", *pkg.REMISSION_FIELDS)
+MOVEMENT_COLUMNS = (
+    "submission_id",
+    "row_no",
+    "content_hash",
+    *pkg.MOVEMENT_FIELDS,
+    "person_in_package",
+    "person_admission_date",
+)
+REMISSION_COLUMNS = ("submission_id", "row_no", "content_hash", *pkg.REMISSION_FIELDS, "person_in_package")
+_M_PERSON = pkg.MOVEMENT_FIELDS.index("person_reg_number")
+_R_PERSON = pkg.REMISSION_FIELDS.index("person_reg_number")
 
 
 def _stage(submission: Submission, parsed: pkg.ParsedPackage) -> None:
     sid = submission.pk
     limits = list(DetentionLimit.objects.all())
+    admitted = package_people((v[_P["reg_number"]], v[_P["admission_date"]]) for v in parsed.persons)
     bulk_insert(
         StagedPerson,
         PERSON_COLUMNS,
@@ -290,7 +300,7 @@ def _stage(submission: Submission, parsed: pkg.ParsedPackage) -> None:
         StagedMovement,
         MOVEMENT_COLUMNS,
         (
-            (sid, row_no, digest, *values)
+            (sid, row_no, digest, *values, values[_M_PERSON] in admitted, admitted.get(values[_M_PERSON]))
             for row_no, (values, digest) in enumerate(zip(parsed.movements, parsed.movement_hashes, strict=True))
         ),
     )
@@ -298,13 +308,25 @@ def _stage(submission: Submission, parsed: pkg.ParsedPackage) -> None:
         StagedRemission,
         REMISSION_COLUMNS,
         (
-            (sid, row_no, digest, *values)
+            (sid, row_no, digest, *values, values[_R_PERSON] in admitted)
             for row_no, (values, digest) in enumerate(zip(parsed.remissions, parsed.remission_hashes, strict=True))
         ),
     )
     bulk_insert(
         StagedDeletion, ("submission_id", "record_type", "record_key"), ((sid, t, k) for t, k in parsed.deletions)
     )
+
+
+def package_people(people: Iterable[tuple[str, date | None]]) -> dict[str, date | None]:
+    """The package's people as (registration number, admission date) pairs → each number with the latest
+    admission date among its rows. Whether a movement's or remission's person came in the same package, and
+    a movement's M_BEFORE_ADMISSION, are then columns of the row (``StagedMovement.person_in_package``…)
+    instead of a join per rule over a national round (docs/BENCHMARKS.md)."""
+    latest: dict[str, date | None] = {}
+    for reg, admitted in people:
+        known = latest.get(reg)
+        latest[reg] = admitted if known is None else known if admitted is None else max(known, admitted)
+    return latest
 
 
 def _person_derived(values: list[Any], limits: list[DetentionLimit]) -> tuple[str, date | None, date | None]:

@@ -29,6 +29,7 @@ from central.models import (
 from central.models.records import PERSON_PACKAGE_FIELDS
 from central.sentence import Term, expiry_date
 from central.services.consolidation import consolidation_execute, consolidation_request
+from central.services.inbox import package_people
 from tests.factories import SubmissionFactory
 
 _row_numbers = itertools.count(1)
@@ -154,15 +155,35 @@ def package(
             for p in persons
         ]
     )
+    # The columns receipt derives from the package's people, as it derives them (a test may set its own).
+    people = package_people((p["reg_number"], p.get("admission_date")) for p in persons)
+
+    def derived(row: dict, *columns: str) -> dict:
+        reg = row["person_reg_number"]
+        values = {"person_in_package": reg in people, "person_admission_date": people.get(reg)}
+        return {column: values[column] for column in columns if column not in row}
+
     StagedMovement.objects.bulk_create(
         [
-            StagedMovement(submission=submission, row_no=next(_row_numbers), content_hash=content_hash(m), **m)
+            StagedMovement(
+                submission=submission,
+                row_no=next(_row_numbers),
+                content_hash=content_hash(m),
+                **m,
+                **derived(m, "person_in_package", "person_admission_date"),
+            )
             for m in movements
         ]
     )
     StagedRemission.objects.bulk_create(
         [
-            StagedRemission(submission=submission, row_no=next(_row_numbers), content_hash=content_hash(r), **r)
+            StagedRemission(
+                submission=submission,
+                row_no=next(_row_numbers),
+                content_hash=content_hash(r),
+                **r,
+                **derived(r, "person_in_package"),
+            )
             for r in remissions
         ]
     )

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from central.models import Conflict, NationalMovement, NationalPerson, NationalRemission, PersonIdentity
+from central.models import Conflict, ConflictKind, NationalMovement, NationalPerson, NationalRemission, PersonIdentity
 from tests.consolidation.helpers import (
     consolidate,
     detainee_values,
@@ -101,3 +101,18 @@ def test_a_new_number_whose_uid_another_row_of_the_run_bears_is_not_taken(world)
     consolidate(world.central)
     assert NationalPerson.objects.get(upt=world.upt_a, reg_number=old).pk == before.pk
     assert NationalPerson.objects.filter(upt=world.upt_a, reg_number=NEW).exclude(pk=before.pk).exists()
+
+
+def test_a_released_person_held_again_under_a_new_number_is_a_reappearance(world):
+    """The register row takes the new number and the new row's status; the record was released and comes
+    back held, which is a conflict as for a record brought back under its own number."""
+    uid = uuid.uuid4()
+    package(world.upt_a, persons=[detainee_values(OLD, uid=uid, status="RELEASED")])
+    consolidate(world.central)
+    package(world.upt_a, persons=[person_values(NEW, uid=uid, register_since=today() - timedelta(days=1))])
+    consolidate(world.central)
+
+    row = NationalPerson.objects.get(upt=world.upt_a)
+    assert (row.reg_number, row.status) == (NEW, "IN")
+    conflict = Conflict.objects.get()
+    assert (conflict.kind, conflict.person_id, conflict.detail_args) == (ConflictKind.REAPPEARED, row.pk, {"status": "RELEASED"})

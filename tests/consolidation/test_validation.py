@@ -6,7 +6,15 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 
-from central.models import NationalMovement, NationalPerson, NationalRemission, RowIssue, ValidationRule
+from central.models import (
+    NationalMovement,
+    NationalPerson,
+    NationalRemission,
+    RowIssue,
+    StagedMovement,
+    StagedRemission,
+    ValidationRule,
+)
 from central.sentence import Term, b_register_for
 from central.validation import RULES, RULES_BY_CODE, b_register_sql, validation_rules_sync
 from tests.consolidation.helpers import (
@@ -208,6 +216,33 @@ def test_a_movement_may_refer_to_a_person_already_in_the_register(world):
     other = package(world.upt_b, kind="delta", movements=[movement_values()])
     consolidate(world.central)
     assert RowIssue.objects.filter(submission=other, rule="M_PERSON_UNKNOWN").count() == 1
+
+
+def test_rows_staged_without_the_derived_person_columns_are_looked_up_the_long_way(world):
+    """Rows staged before receipt kept whether their person came with them (NULL) are checked as before:
+    a person in the register or in another of the run's packages is known, any other is not."""
+    package(world.upt_a, persons=[person_values("A/1")])
+    consolidate(world.central)
+    package(world.upt_a, kind="delta", persons=[person_values("A/2", nik="")])
+    unknown_movement, unknown_remission = movement_values("X/9"), remission_values("X/9")
+    sub = package(
+        world.upt_a,
+        kind="delta",
+        movements=[
+            movement_values("A/1", kind="TEMP_EXIT", exit_reason="SIDANG"),
+            movement_values("A/2"),
+            unknown_movement,
+        ],
+        remissions=[remission_values("A/1"), unknown_remission],
+    )
+    StagedMovement.objects.filter(submission=sub).update(person_in_package=None, person_admission_date=None)
+    StagedRemission.objects.filter(submission=sub).update(person_in_package=None)
+    consolidate(world.central)
+    errors = set(RowIssue.objects.filter(submission=sub, severity="error").values_list("rule_id", "record_key"))
+    assert errors == {
+        ("M_PERSON_UNKNOWN", str(unknown_movement["uid"])),
+        ("R_PERSON_UNKNOWN", str(unknown_remission["uid"])),
+    }
 
 
 def test_issue_detail_tells_the_operator_what_is_wrong(world):

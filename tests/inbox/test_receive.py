@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import importlib
 import threading
 from datetime import date, datetime, timedelta
 from uuid import uuid4
@@ -25,7 +26,13 @@ from central.models import (
     SubmissionState,
     UptSyncState,
 )
-from central.services.inbox import PackageConflict, submission_receive, submission_timeliness, sync_full_request
+from central.services.inbox import (
+    PackageConflict,
+    package_people,
+    submission_receive,
+    submission_timeliness,
+    sync_full_request,
+)
 from devtools.package_synthetic import synthetic_package
 from tests.inbox.conftest import census, edited, send, with_duplicate_person
 
@@ -88,6 +95,70 @@ def test_expiry_and_detention_limit_are_computed_at_receipt(world, package_a):
     limit = DetentionLimit.objects.filter(register="A.III").order_by("-effective_from").first()
     assert rows[1].expiry_date is None
     assert rows[1].detention_limit_date == date(2026, 3, 1) + timedelta(days=limit.total_days - 1)
+
+
+def test_whether_a_record_s_person_came_in_the_package_is_kept_at_receipt(world, package_a):
+    """Validation reads these instead of searching the run's people: a movement or remission whose person
+    is in the same package says so (a movement with that person's admission date), one for a person the
+    package does not carry says not."""
+
+    def elsewhere(doc):
+        doc["movements"][0]["person_reg_number"] = "DI/REGISTER/SAJA"
+        doc["remissions"][0]["person_reg_number"] = "DI/REGISTER/SAJA"
+
+    doc = edited(package_a, elsewhere, state=True)
+    sub = send(world.operator_a, doc).submission
+    admitted = {p["reg_number"]: date.fromisoformat(p["admission_date"]) for p in doc["persons"]}
+    movements = {m.row_no: m for m in StagedMovement.objects.filter(submission=sub)}
+    assert (movements[0].person_in_package, movements[0].person_admission_date) == (False, None)
+    for movement in (m for row_no, m in movements.items() if row_no > 0):
+        assert movement.person_in_package is True
+        assert movement.person_admission_date == admitted[movement.person_reg_number]
+    remissions = {r.row_no: r.person_in_package for r in StagedRemission.objects.filter(submission=sub)}
+    assert remissions == {0: False, 1: True}
+
+
+def test_the_latest_admission_of_a_number_is_kept_whatever_its_rows_order():
+    early, late = date(2025, 1, 5), date(2026, 2, 1)
+    for rows in ([("A", early), ("A", late), ("B", None)], [("A", late), ("A", None), ("A", early), ("B", None)]):
+        assert package_people(rows) == {"A": late, "B": None}
+
+
+def test_the_migration_gives_waiting_packages_the_person_columns_receipt_writes(world, package_a):
+    """Packages received before the columns existed and not yet consolidated get them as receipt writes
+    them; a consolidated package's rows keep NULL (validation then looks their people up the long way)."""
+    backfill = importlib.import_module("central.migrations.0025_staged_person_in_package")._BACKFILL
+
+    def elsewhere(doc):
+        doc["movements"][1]["person_reg_number"] = "DI/REGISTER/SAJA"
+        doc["remissions"][1]["person_reg_number"] = "DI/REGISTER/SAJA"
+
+    sub = send(world.operator_a, edited(package_a, elsewhere, state=True)).submission
+
+    def columns():
+        return (
+            sorted(StagedMovement.objects.values_list("row_no", "person_in_package", "person_admission_date")),
+            sorted(StagedRemission.objects.values_list("row_no", "person_in_package")),
+        )
+
+    def staged_before_the_columns():
+        StagedMovement.objects.update(person_in_package=None, person_admission_date=None)
+        StagedRemission.objects.update(person_in_package=None)
+
+    written = columns()
+    assert {m[1] for m in written[0]} == {True, False}
+    staged_before_the_columns()
+    with connection.cursor() as cursor:
+        for statement in backfill:
+            cursor.execute(statement)
+    assert columns() == written
+
+    staged_before_the_columns()
+    Submission.objects.filter(pk=sub.pk).update(state=SubmissionState.ACCEPTED)
+    with connection.cursor() as cursor:
+        for statement in backfill:
+            cursor.execute(statement)
+    assert {m[1] for m in columns()[0]} == {None} and {r[1] for r in columns()[1]} == {None}
 
 
 def test_a_gzip_package_is_received(world, package_a):

@@ -307,8 +307,8 @@ class ConsolidationEngine:
         if not validated:
             self.validate(first=5, last=35)
         self.progress(gettext_noop("Memperbarui register nasional: WBP"), 36)
+        self.compare_people_with_register()
         self.renumber_people()
-        self.capture_reappearances()
         self.merge(self.specs[0])
         self.progress(gettext_noop("Memperbarui register nasional: mutasi"), 55)
         self.merge(self.specs[1])
@@ -403,6 +403,31 @@ class ConsolidationEngine:
         # A tombstone's key that is not a UUID compares as NULL (never equal), where a plain CAST would fail.
         return f"{alias}.{spec.key} = (CASE WHEN {text} ~ '{_UUID_TEXT}' THEN CAST({text} AS uuid) END)"
 
+    def compare_people_with_register(self) -> None:
+        """Before people are written, one pass of the run's people against the register by key finds the two
+        things that must be known then: the uids of rows whose number is new to the UPT's register
+        (``sdp_new_number``, which ``renumber_people`` reads), and the keys whose register row says released
+        or dead while the new row says held (``sdp_reappeared``: the same record brought back, a conflict — a
+        new detention gets a new number). As two passes they cost 1.5–1.8 s of a national round, most of it
+        reading the run's 331,000 people twice (docs/BENCHMARKS.md). From the run's rows to the register
+        (``OFFSET 0`` keeps them the starting point): joined the other way, the planner read every released
+        or dead person in the register to find the few the run brings back."""
+        spec = self.specs[0]
+        self.temp_table("sdp_new_number", "upt_id bigint NOT NULL, uid uuid NOT NULL")
+        self.temp_table(
+            "sdp_reappeared", "upt_id bigint NOT NULL, reg_number varchar(40) NOT NULL, old_status varchar(12)"
+        )
+        self.sql(
+            f"WITH x AS MATERIALIZED (SELECT x.upt_id, x.uid, x.reg_number, n.id AS known, n.status AS old_status "
+            f"FROM (SELECT rs.upt_id, s.uid, s.reg_number, s.status IN {_HELD} AS held {self._picked(spec)} "
+            f"OFFSET 0) x LEFT JOIN {spec.national} n ON n.upt_id = x.upt_id AND n.reg_number = x.reg_number "
+            f"WHERE n.id IS NULL OR (x.held AND n.status IN {_GONE_STATUSES})), "
+            f"new_number AS (INSERT INTO sdp_new_number (upt_id, uid) "
+            f"SELECT DISTINCT upt_id, uid FROM x WHERE known IS NULL AND uid IS NOT NULL) "
+            f"INSERT INTO sdp_reappeared (upt_id, reg_number, old_status) "
+            f"SELECT upt_id, reg_number, old_status FROM x WHERE known IS NOT NULL"
+        )
+
     def renumber_people(self) -> None:
         """Before people are written: a person the UPT gave a new registration number (a B register gives
         its own on the final verdict, docs/REGISTER.md) comes with the uid the register row already has.
@@ -414,16 +439,11 @@ class ConsolidationEngine:
             "sdp_renumbered",
             "upt_id bigint NOT NULL, old_reg varchar(40) NOT NULL, new_reg varchar(40) NOT NULL",
         )
-        # Only a number not yet in the UPT's register can be a new number: those rows' uids first (one
-        # anti-join by the register's key), then the uid's rows counted and the register searched by uid for
-        # those alone. Grouping every row of a full round by uid before looking its number up cost 1.3 s on
-        # a national round, which brings almost no new number (an edit keeps its number).
-        self.temp_table("sdp_new_number", "upt_id bigint NOT NULL, uid uuid NOT NULL")
-        if not self.sql(
-            f"INSERT INTO sdp_new_number (upt_id, uid) SELECT DISTINCT rs.upt_id, s.uid {self._picked(spec)} "
-            f"AND s.uid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {spec.national} o WHERE o.upt_id = rs.upt_id "
-            f"AND o.reg_number = s.reg_number)"
-        ):
+        # Only a number not yet in the UPT's register can be a new number: those rows' uids
+        # (``compare_people_with_register``), then the uid's rows counted and the register searched by uid
+        # for those alone. Grouping every row of a full round by uid before looking its number up cost 1.3 s
+        # on a national round, which brings almost no new number (an edit keeps its number).
+        if not self.fetch("SELECT EXISTS (SELECT 1 FROM sdp_new_number)")[0][0]:
             return
         self.analyze("sdp_new_number")
         renumbered = self.sql(
@@ -449,23 +469,13 @@ class ConsolidationEngine:
                 f"UPDATE {other.national} SET person_reg_number = r.new_reg FROM sdp_renumbered r "
                 f"WHERE {other.national}.upt_id = r.upt_id AND {other.national}.person_reg_number = r.old_reg"
             )
-
-    def capture_reappearances(self) -> None:
-        """Before people are written: keys whose register row says released or dead and whose new row
-        says held (the same record brought back, which is a conflict — a new detention gets a new number)."""
-        self.temp_table(
-            "sdp_reappeared", "upt_id bigint NOT NULL, reg_number varchar(40) NOT NULL, old_status varchar(12)"
-        )
-        spec = self.specs[0]
-        # From the run's held rows to the register by its key (``OFFSET 0`` keeps the run's rows the
-        # starting point): joined the other way, the planner read every released or dead person in the
-        # register to find the few the run brings back.
+        # A renumbered row released or dead whose new row says held is brought back too: the comparison
+        # above found no register row under the new number.
         self.sql(
-            f"INSERT INTO sdp_reappeared (upt_id, reg_number, old_status) "
-            f"SELECT n.upt_id, n.reg_number, n.status "
-            f"FROM (SELECT rs.upt_id, s.reg_number {self._picked(spec)} AND s.status IN {_HELD} OFFSET 0) x "
-            f"JOIN {spec.national} n ON n.upt_id = x.upt_id AND n.reg_number = x.reg_number "
-            f"WHERE n.status IN {_GONE_STATUSES}"
+            f"INSERT INTO sdp_reappeared (upt_id, reg_number, old_status) SELECT n.upt_id, n.reg_number, n.status "
+            f"FROM sdp_renumbered r JOIN {spec.national} n ON n.upt_id = r.upt_id AND n.reg_number = r.new_reg "
+            f"WHERE n.status IN {_GONE_STATUSES} AND EXISTS (SELECT 1 {self._picked(spec)} "
+            f"AND rs.upt_id = r.upt_id AND s.reg_number = r.new_reg AND s.status IN {_HELD})"
         )
 
     def merge(self, spec: KeySpec) -> None:
