@@ -115,4 +115,8 @@ def test_a_released_person_held_again_under_a_new_number_is_a_reappearance(world
     row = NationalPerson.objects.get(upt=world.upt_a)
     assert (row.reg_number, row.status) == (NEW, "IN")
     conflict = Conflict.objects.get()
-    assert (conflict.kind, conflict.person_id, conflict.detail_args) == (ConflictKind.REAPPEARED, row.pk, {"status": "RELEASED"})
+    assert (conflict.kind, conflict.person_id, conflict.detail_args) == (
+        ConflictKind.REAPPEARED,
+        row.pk,
+        {"status": "RELEASED"},
+    )
