@@ -388,11 +388,16 @@ class ConsolidationEngine:
             f"WHERE r3.upt_id = rs.upt_id AND r3.effective = 1 AND r3.ordinal > rs.ordinal "
             f"AND d.record_type = '{spec.record_type}' AND {self._key_is('s', spec, 'd.record_key')}"
         )
+        # Each of the run's packages' rows through the staging table's submission index: a LATERAL subquery
+        # that ``OFFSET 0`` keeps apart, so the planner cannot turn it back into a join. Joined as two
+        # tables, it hashed the run's submissions against every staged row of every package kept: 1.01 s
+        # against 0.17 s for the people of a national round with five rounds in staging, growing with them.
         # Rows of a UPT with one package in the run need no comparison with other packages.
         return (
-            f"FROM {spec.staged} s JOIN {RUN_SUB_TABLE} rs ON rs.submission_id = s.submission_id AND rs.effective = 1 "
+            f"FROM {RUN_SUB_TABLE} rs CROSS JOIN LATERAL (SELECT x.* FROM {spec.staged} x "
+            f"WHERE x.submission_id = rs.submission_id OFFSET 0) s "
             f"{spec.extra_joins} "
-            f"WHERE {self.error_free(spec.record_type)} "
+            f"WHERE rs.effective = 1 AND {self.error_free(spec.record_type)} "
             f"AND (rs.multi = 0 OR (NOT EXISTS ({later_row}) AND NOT EXISTS ({later_tombstone})))"
         )
 
