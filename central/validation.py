@@ -180,8 +180,8 @@ def nik_linkable_sql(col: str) -> str:
 
 def _nik_linkable_digits(col: str) -> str:
     """``nik_linkable_sql`` for a value already known to be 16 digits. Each part is one substring looked up
-    in a list or compared as text: the day and month cast to numbers took eight casts per NIK, a third of the
-    check's cost on a national round (docs/BENCHMARKS.md)."""
+    in a list or compared as text: the day and month cast to numbers took eight casts per NIK, a quarter of
+    the check's cost on a national round (docs/BENCHMARKS.md)."""
     return (
         f"(replace({col}, substr({col}, 1, 1), '') <> '' "
         f"AND substr({col}, 1, 6) = ANY({_region_array()}) "
